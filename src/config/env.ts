@@ -1,0 +1,45 @@
+import * as z from 'zod';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const csv = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
+  );
+
+/**
+ * Environment variables (contract: "Configuration"). Parsed once at start-up. */
+export const Env = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+    SLACK_BOT_TOKEN: z.string({ error: 'SLACK_BOT_TOKEN is required' }).startsWith('xoxb-', { error: 'SLACK_BOT_TOKEN must start with xoxb-' }),
+    SLACK_SIGNING_SECRET: optionalString,
+    SLACK_APP_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith('xapp-'), {
+      error: 'SLACK_APP_TOKEN must start with xapp-',
+    }),
+    SLACK_API_URL: z.url().default('https://slack.com/api/'),
+    ANTHROPIC_API_KEY: optionalString,
+    ANTHROPIC_BASE_URL: optionalString,
+    ANTHROPIC_MODEL: optionalString,
+    KUBECONFIG: optionalString,
+    KUBE_CONTEXT: optionalString,
+    PAGERDUTY_WEBHOOK_SECRETS: csv,
+    ALERTMANAGER_TOKEN: optionalString,
+    DECKHAND_CONFIG: optionalString,
+    ALERT_CHANNEL: optionalString,
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  });
+export type Env = z.infer<typeof Env>;
+
+/** The newest Sonnet the installed SDK lists (libraries.md §2). */
+export const defaultAnthropicModel = 'claude-sonnet-5-5';

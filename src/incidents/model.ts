@@ -1,0 +1,92 @@
+import * as z from 'zod';
+
+/**
+ * The normalised alert: what every intake source (PagerDuty V3, Alertmanager v4) turns its
+ * payload into. One Alert is one event about one incident; the incident key groups them.
+ */
+export const alertSources = ['pagerduty', 'alertmanager'] as const;
+export const AlertSource = z.enum(alertSources);
+export type AlertSource = z.infer<typeof AlertSource>;
+
+export const Severity = z.enum(['critical', 'high', 'warning', 'info']);
+export type Severity = z.infer<typeof Severity>;
+
+export const IncidentStatus = z.enum(['triggered', 'acknowledged', 'resolved']);
+export type IncidentStatus = z.infer<typeof IncidentStatus>;
+
+/** What the alert says it is about, as far as labels tell. Every field optional. */
+export const AlertTarget = z.object({
+  cluster: z.string().optional(),
+  namespace: z.string().optional(),
+  pod: z.string().optional(),
+  deployment: z.string().optional(),
+  statefulset: z.string().optional(),
+  daemonset: z.string().optional(),
+  node: z.string().optional(),
+  container: z.string().optional(),
+});
+export type AlertTarget = z.infer<typeof AlertTarget>;
+
+export const Link = z.object({ title: z.string(), url: z.string() });
+export type Link = z.infer<typeof Link>;
+
+/** One member alert of an Alertmanager group (shown as a list in the thread). */
+export const MemberAlert = z.object({
+  status: z.enum(['firing', 'resolved']),
+  name: z.string(),
+  summary: z.string().optional(),
+  labels: z.record(z.string(), z.string()),
+  startsAt: z.string().optional(),
+  fingerprint: z.string().optional(),
+});
+export type MemberAlert = z.infer<typeof MemberAlert>;
+
+export const Alert = z.object({
+  source: AlertSource,
+  /** Stable id of the incident at the source: PagerDuty incident id, Alertmanager groupKey. */
+  externalId: z.string().min(1),
+  /** Delivery id (X-Webhook-Id, or a hash of the body) for redelivery dedup. */
+  deliveryId: z.string().min(1),
+  /** Source event, e.g. incident.triggered or alertmanager.firing. */
+  eventType: z.string(),
+  title: z.string(),
+  severity: Severity,
+  status: IncidentStatus,
+  /** True when this event re-opens a resolved incident (re-trigger, reopened). */
+  retrigger: z.boolean().default(false),
+  labels: z.record(z.string(), z.string()).default({}),
+  target: AlertTarget.default({}),
+  service: z.object({ id: z.string(), name: z.string() }).optional(),
+  links: z.array(Link).default([]),
+  members: z.array(MemberAlert).default([]),
+  truncatedAlerts: z.int().min(0).default(0),
+  occurredAt: z.string(),
+});
+export type Alert = z.infer<typeof Alert>;
+
+/** Stable key of an incident across deliveries and processes. */
+export function incidentKeyOf(alert: Pick<Alert, 'source' | 'externalId'>): string {
+  return `${alert.source}:${alert.externalId}`;
+}
+
+export const Incident = z.object({
+  id: z.string(),
+  key: z.string(),
+  source: AlertSource,
+  externalId: z.string(),
+  title: z.string(),
+  severity: Severity,
+  status: IncidentStatus,
+  labels: z.record(z.string(), z.string()),
+  target: AlertTarget,
+  service: z.object({ id: z.string(), name: z.string() }).optional(),
+  links: z.array(Link),
+  members: z.array(MemberAlert),
+  truncatedAlerts: z.int().min(0),
+  /** Slack channel id and root message ts, once the thread exists. */
+  channel: z.string().optional(),
+  threadTs: z.string().optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Incident = z.infer<typeof Incident>;

@@ -1,0 +1,13 @@
+/**
+ * Queue names. One queue per stage of the pipeline in the style guide:
+ * intake → analysis → (proposals in Slack) → execution → verification.
+ * Each stage owns the zod schema of its job data, beside its worker.
+ */
+export const queueNames = {
+  intake: 'intake',
+  analysis: 'analysis',
+  execution: 'execution',
+  verification: 'verification',
+  conversation: 'conversation',
+} as const;
+export type QueueName = (typeof queueNames)[keyof typeof queueNames];
