@@ -86,6 +86,10 @@ export const Incident = z.object({
   /** Slack channel id and root message ts, once the thread exists. */
   channel: z.string().optional(),
   threadTs: z.string().optional(),
+  /** How many times the incident was (re-)triggered; each trigger gets one analysis. */
+  triggerCount: z.int().min(1).optional(),
+  /** occurredAt of the newest event applied; older events arriving late change nothing. */
+  lastEventAt: z.string().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

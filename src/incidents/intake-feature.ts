@@ -1,0 +1,41 @@
+import type { Feature } from '../app.js';
+import { type AnalysisJobData, IntakeJobData, safeJobId } from '../jobs/job-data.js';
+import { queueNames } from '../jobs/queues.js';
+import { AppError } from '../shared/errors.js';
+import { createIntakeProcessor } from './intake.js';
+
+/**
+ * The intake stage as a Feature: a worker on `intake` that opens / edits incident threads
+ * and hands each trigger to `analysis` (data `{ incidentId }`, jobId
+ * `analysis-<incidentId>-<trigger>`: a re-trigger re-analyses, a duplicate does not).
+ */
+export function createIntakeFeature(options: { concurrency?: number } = {}): Feature {
+  return {
+    name: 'intake',
+    start(ctx) {
+      const process = createIntakeProcessor({
+        store: ctx.incidents,
+        locks: ctx.locks,
+        slack: ctx.slack,
+        routes: ctx.config.file.routes,
+        fallbackChannel: ctx.config.env.ALERT_CHANNEL,
+        log: ctx.log.child({ feature: 'intake' }),
+        metrics: ctx.metrics,
+        clock: ctx.clock,
+        enqueueAnalysis: async (incidentId, trigger) => {
+          const data: AnalysisJobData = { incidentId };
+          await ctx.queues.get(queueNames.analysis).add('analyze', data, { jobId: safeJobId('analysis', incidentId, String(trigger)) });
+        },
+      });
+      ctx.workers.start(
+        queueNames.intake,
+        async (job) => {
+          const parsed = IntakeJobData.safeParse(job.data);
+          if (!parsed.success) throw new AppError('bad_request', `invalid intake job ${job.id}`, { retryable: false, cause: parsed.error });
+          return process(parsed.data.alert);
+        },
+        { concurrency: options.concurrency ?? 4 },
+      );
+    },
+  };
+}

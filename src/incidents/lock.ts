@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { AppError } from '../shared/errors.js';
+
+const releaseScript = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+export interface Locks {
+  /**
+   * Runs `fn` while holding a Redis lock (SET NX PX, released only by its holder), so that
+   * work on one incident is serialised across every process sharing the Redis. Waits up to
+   * `waitMs` for the lock, then throws a retryable AppError('conflict').
+   */
+  withLock<T>(name: string, fn: () => Promise<T>, options?: { ttlMs?: number; waitMs?: number }): Promise<T>;
+}
+
+export function createLocks(options: { redis: Redis; prefix: string }): Locks {
+  const { redis, prefix } = options;
+  return {
+    async withLock(name, fn, lockOptions = {}) {
+      const key = `${prefix}:lock:${name}`;
+      const token = randomUUID();
+      const ttlMs = lockOptions.ttlMs ?? 120_000;
+      const deadline = Date.now() + (lockOptions.waitMs ?? 30_000);
+      let delay = 10;
+      while ((await redis.set(key, token, 'PX', ttlMs, 'NX')) !== 'OK') {
+        if (Date.now() > deadline) throw new AppError('conflict', `lock ${name} is busy`, { retryable: true });
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, 200);
+      }
+      try {
+        return await fn();
+      } finally {
+        await redis.eval(releaseScript, 1, key, token);
+      }
+    },
+  };
+}

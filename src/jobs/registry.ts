@@ -1,0 +1,98 @@
+import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions, type WorkerOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Metrics } from '../metrics/metrics.js';
+import { isAppError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import { queueNames, type QueueName } from './queues.js';
+
+/** Retry and retention defaults for every queue. Completed jobs are kept a day: their ids dedup redeliveries. */
+export const defaultJobOptions: JobsOptions = {
+  attempts: 6,
+  backoff: { type: 'exponential', delay: 1000, jitter: 0.3 },
+  removeOnComplete: { age: 24 * 3600, count: 50_000 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 50_000 },
+};
+
+export interface Queues {
+  get(name: QueueName): Queue;
+  /** Job counts per queue and state, for /metrics. */
+  jobCounts(): Promise<Record<string, Record<string, number>>>;
+  close(): Promise<void>;
+}
+
+/**
+ * One BullMQ Queue per pipeline stage, all under the app's key prefix. Producers use a
+ * connection that fails fast while Redis is down (so a webhook answers 503 at once).
+ */
+export function createQueues(options: { connection: Redis; prefix: string; log: Logger }): Queues {
+  const queues = new Map<QueueName, Queue>();
+  const get = (name: QueueName): Queue => {
+    let queue = queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: options.connection, prefix: options.prefix, defaultJobOptions });
+      queue.on('error', (err) => options.log.warn({ queue: name, err: err.message }, 'queue redis error'));
+      queues.set(name, queue);
+    }
+    return queue;
+  };
+  return {
+    get,
+    async jobCounts() {
+      const result: Record<string, Record<string, number>> = {};
+      for (const name of Object.values(queueNames)) {
+        result[name] = await get(name).getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
+      }
+      return result;
+    },
+    async close() {
+      await Promise.all([...queues.values()].map((q) => q.close()));
+      queues.clear();
+    },
+  };
+}
+
+export type JobProcessor<T> = (job: Job<T>) => Promise<unknown>;
+
+export interface Workers {
+  /**
+   * Starts a worker on one queue, wired for metrics and logging, closed by the app on stop.
+   * Throw an AppError with `retryable: false` for a failure that retrying cannot fix: it
+   * becomes a BullMQ UnrecoverableError (no further attempts).
+   */
+  start<T>(queue: QueueName, processor: JobProcessor<T>, options?: Partial<Pick<WorkerOptions, 'concurrency' | 'lockDuration'>>): Worker<T>;
+  /** Waits for active jobs to finish, then closes every worker. */
+  close(): Promise<void>;
+}
+
+export function createWorkers(options: { connection: Redis; prefix: string; log: Logger; metrics: Metrics }): Workers {
+  const { log, metrics } = options;
+  const workers: Worker[] = [];
+  return {
+    start<T>(queue: QueueName, processor: JobProcessor<T>, workerOptions: Partial<Pick<WorkerOptions, 'concurrency' | 'lockDuration'>> = {}) {
+      const run = async (job: Job<T>) => {
+        try {
+          return await processor(job);
+        } catch (err) {
+          if (isAppError(err) && !err.retryable) throw new UnrecoverableError(`${err.code}: ${err.message}`);
+          throw err;
+        }
+      };
+      const worker = new Worker<T>(queue, run, { connection: options.connection, prefix: options.prefix, concurrency: 4, ...workerOptions });
+      worker.on('completed', () => metrics.jobs.inc({ queue, state: 'completed' }));
+      worker.on('failed', (job, err) => {
+        const final = !job || err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+        metrics.jobs.inc({ queue, state: final ? 'failed' : 'retried' });
+        const data = { queue, jobId: job?.id, attemptsMade: job?.attemptsMade, err: err.message };
+        if (final) log.error(data, 'job failed');
+        else log.warn(data, 'job attempt failed, will retry');
+      });
+      worker.on('error', (err) => log.warn({ queue, err: err.message }, 'worker redis error'));
+      workers.push(worker as Worker);
+      return worker;
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      workers.length = 0;
+    },
+  };
+}
