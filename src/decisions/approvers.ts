@@ -1,0 +1,63 @@
+import type { ChannelConfig } from '../config/file.js';
+import type { Clock } from '../shared/clock.js';
+
+/** Members of a Slack user group (usergroups.users.list), injected so tests need no Slack. */
+export type GroupMembers = (groupId: string) => Promise<string[]>;
+
+export interface ApproverResolver {
+  /** Whether `user` may decide proposals of a channel with this config. */
+  isApprover(channel: Pick<ChannelConfig, 'approvers'>, user: string): Promise<boolean>;
+}
+
+export interface ApproverResolverDeps {
+  groupMembers: GroupMembers;
+  clock: Clock;
+  /** How long a group's member list is trusted (default 5 minutes). */
+  cacheTtlMs?: number;
+}
+
+/**
+ * Resolves approvers: listed user ids first (no Slack call), then user-group members from a
+ * cache. A failed group lookup counts as "not a member" rather than an error: refusing a click
+ * is safe, and the next click tries again because failures are not cached.
+ */
+export function createApproverResolver(deps: ApproverResolverDeps): ApproverResolver {
+  const ttl = deps.cacheTtlMs ?? 5 * 60_000;
+  const cache = new Map<string, { members: Set<string>; until: number }>();
+
+  async function membersOf(groupId: string): Promise<Set<string>> {
+    const now = deps.clock();
+    const hit = cache.get(groupId);
+    if (hit && hit.until > now) return hit.members;
+    try {
+      const members = new Set(await deps.groupMembers(groupId));
+      cache.set(groupId, { members, until: now + ttl });
+      return members;
+    } catch {
+      return new Set();
+    }
+  }
+
+  return {
+    async isApprover(channel, user) {
+      if (channel.approvers.users.includes(user)) return true;
+      for (const group of channel.approvers.groups) {
+        if ((await membersOf(group)).has(user)) return true;
+      }
+      return false;
+    },
+  };
+}
+
+/** The part of Bolt's WebClient that group lookups use. */
+export interface UsergroupsClient {
+  usergroups: { users: { list(args: { usergroup: string }): Promise<{ ok?: boolean; users?: string[] }> } };
+}
+
+/** groupMembers over Slack's usergroups.users.list. */
+export function slackGroupMembers(client: UsergroupsClient): GroupMembers {
+  return async (groupId) => {
+    const res = await client.usergroups.users.list({ usergroup: groupId });
+    return res.users ?? [];
+  };
+}
