@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { createSilentLogger } from '../../shared/logger.js';
 import { BodyTooLargeError, decodeUpload, readRawBody, sendJson, sendText } from './http-body.js';
+import { createPerson, type SandboxPerson } from './person.js';
 import { createResponseUrls } from './response-url.js';
 import {
   defaultChannels,
@@ -17,11 +18,12 @@ import type { ApiContext, SandboxIdentity } from './web-api-context.js';
 import { createWorkspace, type Workspace } from './workspace.js';
 
 export { signSlackRequest, type SlackSignatureHeaders } from './signing.js';
+export type { BotAnswer, BotRequest, ClickInput, SandboxPerson, SlashCommandInput, UserMessageInput } from './person.js';
 export { supportedMethods } from './web-api.js';
 export type * from './types.js';
 export { defaultChannels, defaultUsers } from './types.js';
 
-export interface SlackSandbox {
+export interface SlackSandbox extends SandboxPerson {
   /** Base URL, e.g. http://127.0.0.1:4010 (no trailing slash). */
   url: string;
   /** `${url}/api/`: what SLACK_API_URL / slackApiUrl is set to. */
@@ -74,6 +76,8 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
   const failRules: FailRule[] = [];
   const ctx: ApiContext = { workspace, identity, baseUrl: () => baseUrl, clock };
   const responseUrls = createResponseUrls({ workspace, identity, clock, baseUrl: () => baseUrl });
+  const signingSecret = options.signingSecret ?? 'sandbox-signing-secret';
+  const person = createPerson({ workspace, identity, responseUrls, signingSecret, botUrl: () => botUrl, clock, log });
   const deps = { ctx, botToken: options.botToken ?? 'xoxb-sandbox', calls, failRules, log };
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -148,7 +152,8 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
     apiUrl: `${baseUrl}/api/`,
     calls,
     identity,
-    signingSecret: options.signingSecret ?? 'sandbox-signing-secret',
+    signingSecret,
+    ...person,
     workspace,
     failNext(rule) {
       failRules.push({ ...rule });
@@ -165,6 +170,7 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
       responseUrls.reset();
       calls.length = 0;
       failRules.length = 0;
+      person.botRequests.length = 0;
     },
     close() {
       return new Promise<void>((resolve, reject) => {
