@@ -89,7 +89,8 @@ describe('runK8sCommand', () => {
   });
 
   it('says so when a feature is missing instead of staying silent', async () => {
-    const { ports } = fakePorts({ pause: undefined, auditRecent: undefined });
+    const { ports: full } = fakePorts();
+    const { pause: _pause, auditRecent: _audit, ...ports } = full;
     expect((await run(ports, 'pause')).message.text).toContain('not available');
     expect((await run(ports, 'audit')).message.text).toContain('not available');
   });
