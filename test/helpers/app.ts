@@ -33,6 +33,7 @@ export interface HttpAnswer {
   status: number;
   text: string;
   /** Parsed JSON body, or undefined when the body is not JSON. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests poke at loosely-typed wire JSON
   json: any;
   headers: Headers;
 }
@@ -58,6 +59,7 @@ export interface TestApp {
 }
 
 /** A fixture from test/fixtures, parsed. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- fixtures are loosely-typed wire JSON
 export function fixture<T = any>(path: string): T {
   return JSON.parse(readFileSync(new URL(`../fixtures/${path}`, import.meta.url), 'utf8')) as T;
 }

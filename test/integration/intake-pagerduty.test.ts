@@ -19,7 +19,7 @@ afterEach(async () => {
 
 const posts = (a: TestApp) => a.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.ok);
 const updates = (a: TestApp) => a.slack.calls.filter((c) => c.method === 'chat.update' && c.ok);
-const headerOf = (blocks: any) => blocks?.[0]?.text?.text as string | undefined;
+const headerOf = (blocks: unknown) => (blocks as { text?: { text?: string } }[] | undefined)?.[0]?.text?.text;
 
 /** Waits until the intake queue has nothing waiting, active or delayed. */
 async function drained(a: TestApp): Promise<void> {
