@@ -1,0 +1,40 @@
+import type { Analyzer, Finding } from '../types.js';
+import { containerProblems, eventsWhere, describeEvent, logExcerpt, logsOf, unique, workloadLabel } from './helpers.js';
+import { decideUndo } from './undo.js';
+
+const name = 'crash-loop';
+
+/**
+ * Containers in CrashLoopBackOff (OOM kills are left to the oom-killed analyzer). Proposes a
+ * rollback only when the crashes came with the latest revision; never a blind restart, since
+ * a restart brings back the same template and the same crash.
+ */
+export const analyzeCrashLoop: Analyzer = (evidence, now) => {
+  const crashing = containerProblems(evidence).filter((p) => p.waitingReason === 'CrashLoopBackOff' && p.lastReason !== 'OOMKilled');
+  if (crashing.length === 0) return { findings: [], proposals: [] };
+  const first = crashing[0]!;
+  const container = first.status.name;
+  const lines: string[] = [];
+  const reasons = unique(crashing.map((p) => `${p.lastReason ?? 'unknown reason'} (exit code ${p.lastExitCode ?? '?'})`));
+  lines.push(`${crashing.length} container(s) in CrashLoopBackOff; last termination: ${reasons.join(', ')}`);
+  lines.push(`restarts: ${crashing.map((p) => `${p.podName} ×${p.status.restartCount}`).join(', ')}`);
+  const excerpt = logExcerpt(logsOf(evidence, first.podName, container));
+  if (excerpt) lines.push(`last log lines of ${first.podName}/${container}:\n${excerpt}`);
+  for (const e of eventsWhere(evidence, (e) => e.reason === 'BackOff' && /restarting/i.test(e.message ?? ''), 1)) lines.push(describeEvent(e));
+
+  const pods = unique(crashing.map((p) => p.pod));
+  const undo = decideUndo(evidence, now, { analyzer: name, symptom: 'Containers crash on start', failingPods: pods, confidence: 0.85 });
+  lines.push(...undo.evidence);
+  const fatal = excerpt?.split('\n').reverse().find((l) => /fatal|panic|error|exception/i.test(l));
+  const finding: Finding = {
+    analyzer: name,
+    title: `${workloadLabel(evidence)} is crash-looping`,
+    severity: 'critical',
+    summary:
+      `Container ${container} exits with code ${first.lastExitCode ?? '?'} (${first.lastReason ?? 'unknown'}) and is restarted with back-off.` +
+      (fatal ? ` Last error: ${fatal.trim()}` : '') +
+      (undo.proposal ? ' The crashes started with the latest rollout.' : ' No recent template change explains it; restarting would not help.'),
+    evidence: lines,
+  };
+  return { findings: [finding], proposals: undo.proposal ? [undo.proposal] : [] };
+};

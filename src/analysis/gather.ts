@@ -1,0 +1,210 @@
+import type { V1Pod } from '@kubernetes/client-node';
+import type { ClusterReader, WorkloadKind, WorkloadRef } from '../kube/reader.js';
+import type { ContainerLogs, Evidence, WorkloadEvidence } from './types.js';
+import { isUnschedulable } from './analyzers/unschedulable.js';
+
+/** What an incident says it is about (alert labels, PagerDuty mapping, a name to search). */
+export interface GatherTarget {
+  namespace?: string | undefined;
+  pod?: string | undefined;
+  deployment?: string | undefined;
+  statefulset?: string | undefined;
+  daemonset?: string | undefined;
+  node?: string | undefined;
+  /** HPA name (Alertmanager `horizontalpodautoscaler` label). */
+  hpa?: string | undefined;
+  /** Free names to search for (workload names found in the alert title). */
+  names?: string[] | undefined;
+}
+
+export interface GatherLimits {
+  /** Pods examined in detail (events, logs). */
+  maxPods: number;
+  logTailLines: number;
+  logBytes: number;
+  eventsPerObject: number;
+  /** Names tried with findWorkloads. */
+  maxNameLookups: number;
+}
+
+export const defaultGatherLimits: GatherLimits = { maxPods: 4, logTailLines: 40, logBytes: 8192, eventsPerObject: 10, maxNameLookups: 4 };
+
+/**
+ * Reads what the analyzers need about one incident, bounded by `limits`: the workload
+ * (resolved from labels, a pod's owner, an HPA's target, or a search by name), its
+ * ReplicaSets, its most unhealthy pods with their events and logs, relevant nodes and HPAs.
+ * Read failures become notes, never exceptions: a partial picture still helps.
+ */
+export async function gatherEvidence(reader: ClusterReader, target: GatherTarget, limits: GatherLimits = defaultGatherLimits): Promise<Evidence> {
+  const evidence: Evidence = { cluster: reader.cluster, pods: [], totalPods: 0, podEvents: {}, logs: [], nodes: [], hpas: [], notes: [] };
+  const attempt = async <T>(what: string, fn: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await fn();
+    } catch (err) {
+      evidence.notes.push(`could not read ${what}: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    }
+  };
+  if (target.namespace !== undefined) evidence.namespace = target.namespace;
+
+  if (target.node !== undefined) {
+    evidence.targetNode = target.node;
+    const node = await attempt(`node ${target.node}`, () => reader.getNode(target.node!));
+    if (node) evidence.nodes.push(node);
+    else evidence.notes.push(`node ${target.node} not found`);
+  }
+
+  const resolved = await resolveWorkload(reader, target, limits, attempt);
+  const targetPod = resolved.pod;
+  if (resolved.ref) {
+    evidence.namespace = resolved.ref.namespace;
+    evidence.workload = await readWorkload(reader, resolved.ref, limits, attempt);
+    const pods = (await attempt(`pods of ${resolved.ref.name}`, () => reader.listWorkloadPods(resolved.ref!))) ?? [];
+    evidence.totalPods = pods.length;
+    evidence.pods = pickPods(pods, targetPod, limits.maxPods);
+  } else if (targetPod) {
+    evidence.pods = [targetPod];
+    evidence.totalPods = 1;
+  } else if (evidence.namespace !== undefined && target.node === undefined) {
+    const ns = evidence.namespace;
+    const pods = (await attempt(`pods in ${ns}`, () => reader.listPods(ns))) ?? [];
+    evidence.totalPods = pods.length;
+    evidence.pods = pickPods(pods.filter((p) => !isHealthy(p)), undefined, limits.maxPods);
+    if (pods.length > 0 && evidence.pods.length === 0) evidence.notes.push(`every pod in ${ns} looks healthy`);
+  }
+  if (resolved.notes.length > 0) evidence.notes.push(...resolved.notes);
+
+  for (const pod of evidence.pods) {
+    const ns = pod.metadata?.namespace ?? evidence.namespace ?? 'default';
+    const name = pod.metadata?.name ?? '';
+    const events = await attempt(`events of pod ${name}`, () => reader.listObjectEvents(ns, 'Pod', name));
+    evidence.podEvents[name] = (events ?? []).slice(0, limits.eventsPerObject);
+    evidence.logs.push(...(await readPodLogs(reader, pod, limits, attempt)));
+  }
+
+  const known = new Set(evidence.nodes.map((n) => n.metadata?.name));
+  if (evidence.pods.some(isUnschedulable)) {
+    for (const node of (await attempt('nodes', () => reader.listNodes())) ?? []) if (!known.has(node.metadata?.name)) evidence.nodes.push(node);
+  } else {
+    const names = [...new Set(evidence.pods.map((p) => p.spec?.nodeName).filter((n): n is string => n !== undefined && !known.has(n)))].slice(0, 3);
+    for (const n of names) {
+      const node = await attempt(`node ${n}`, () => reader.getNode(n));
+      if (node) evidence.nodes.push(node);
+    }
+  }
+
+  if (evidence.namespace !== undefined && (evidence.workload || target.hpa !== undefined)) {
+    const ns = evidence.namespace;
+    const hpas = (await attempt(`HPAs in ${ns}`, () => reader.listHpas(ns))) ?? [];
+    const ref = evidence.workload?.ref;
+    evidence.hpas = hpas.filter(
+      (h) => h.metadata?.name === target.hpa || (ref !== undefined && h.spec?.scaleTargetRef.kind === ref.kind && h.spec.scaleTargetRef.name === ref.name),
+    );
+  }
+  return evidence;
+}
+
+type Attempt = <T>(what: string, fn: () => Promise<T>) => Promise<T | undefined>;
+
+interface Resolved {
+  ref?: WorkloadRef;
+  pod?: V1Pod;
+  notes: string[];
+}
+
+async function resolveWorkload(reader: ClusterReader, target: GatherTarget, limits: GatherLimits, attempt: Attempt): Promise<Resolved> {
+  const ns = target.namespace;
+  const explicit: [WorkloadKind, string | undefined][] = [
+    ['Deployment', target.deployment],
+    ['StatefulSet', target.statefulset],
+    ['DaemonSet', target.daemonset],
+  ];
+  for (const [kind, name] of explicit) {
+    if (name === undefined) continue;
+    if (ns !== undefined) return { ref: { kind, namespace: ns, name }, notes: [] };
+    const found = await attempt(`workloads named ${name}`, () => reader.findWorkloads(name));
+    const exact = found?.find((r) => r.kind === kind && r.name === name);
+    if (exact) return { ref: exact, notes: [] };
+  }
+  if (target.pod !== undefined && ns !== undefined) {
+    const pod = await attempt(`pod ${target.pod}`, () => reader.getPod(ns, target.pod!));
+    if (!pod) return { notes: [`pod ${target.pod} not found in ${ns}`] };
+    const ref = await ownerOf(reader, pod, attempt);
+    return ref ? { ref, pod, notes: [] } : { pod, notes: ['the pod has no controlling workload'] };
+  }
+  if (target.hpa !== undefined && ns !== undefined) {
+    const hpa = ((await attempt(`HPAs in ${ns}`, () => reader.listHpas(ns))) ?? []).find((h) => h.metadata?.name === target.hpa);
+    const t = hpa?.spec?.scaleTargetRef;
+    if (t && (t.kind === 'Deployment' || t.kind === 'StatefulSet')) return { ref: { kind: t.kind, namespace: ns, name: t.name }, notes: [] };
+  }
+  for (const name of (target.names ?? []).slice(0, limits.maxNameLookups)) {
+    const found = (await attempt(`workloads named ${name}`, () => reader.findWorkloads(name, ns))) ?? [];
+    const exact = found.filter((r) => r.name === name);
+    if (exact.length === 1) return { ref: exact[0]!, notes: [`workload found by name: ${exact[0]!.kind}/${name} in ${exact[0]!.namespace}`] };
+    if (exact.length > 1) return { notes: [`several workloads are named ${name}; give the namespace in the alert labels`] };
+  }
+  return { notes: target.node === undefined ? ['the alert names no workload, pod or node that could be found'] : [] };
+}
+
+/** A pod's controlling workload: StatefulSet/DaemonSet directly, Deployment through its ReplicaSet. */
+async function ownerOf(reader: ClusterReader, pod: V1Pod, attempt: Attempt): Promise<WorkloadRef | undefined> {
+  const ns = pod.metadata?.namespace ?? 'default';
+  const owner = pod.metadata?.ownerReferences?.find((o) => o.controller) ?? pod.metadata?.ownerReferences?.[0];
+  if (!owner) return undefined;
+  if (owner.kind === 'StatefulSet' || owner.kind === 'DaemonSet') return { kind: owner.kind, namespace: ns, name: owner.name };
+  if (owner.kind !== 'ReplicaSet') return undefined;
+  const hash = pod.metadata?.labels?.['pod-template-hash'];
+  const candidate = hash && owner.name.endsWith(`-${hash}`) ? owner.name.slice(0, -hash.length - 1) : owner.name.replace(/-[a-z0-9]+$/, '');
+  const dep = await attempt(`deployment ${candidate}`, () => reader.getDeployment(ns, candidate));
+  return dep ? { kind: 'Deployment', namespace: ns, name: candidate } : undefined;
+}
+
+async function readWorkload(reader: ClusterReader, ref: WorkloadRef, limits: GatherLimits, attempt: Attempt): Promise<WorkloadEvidence> {
+  const w: WorkloadEvidence = { ref, replicaSets: [], events: [] };
+  if (ref.kind === 'Deployment') {
+    const dep = await attempt(`deployment ${ref.name}`, () => reader.getDeployment(ref.namespace, ref.name));
+    if (dep) w.deployment = dep;
+    w.replicaSets = ((await attempt(`replica sets of ${ref.name}`, () => reader.listDeploymentReplicaSets(ref.namespace, ref.name))) ?? []).slice(0, 10);
+  } else if (ref.kind === 'StatefulSet') {
+    const sts = await attempt(`statefulset ${ref.name}`, () => reader.getStatefulSet(ref.namespace, ref.name));
+    if (sts) w.statefulSet = sts;
+  } else {
+    const ds = await attempt(`daemonset ${ref.name}`, () => reader.getDaemonSet(ref.namespace, ref.name));
+    if (ds) w.daemonSet = ds;
+  }
+  w.events = ((await attempt(`events of ${ref.name}`, () => reader.listObjectEvents(ref.namespace, ref.kind, ref.name))) ?? []).slice(0, limits.eventsPerObject);
+  return w;
+}
+
+async function readPodLogs(reader: ClusterReader, pod: V1Pod, limits: GatherLimits, attempt: Attempt): Promise<ContainerLogs[]> {
+  const out: ContainerLogs[] = [];
+  const ns = pod.metadata?.namespace ?? 'default';
+  const name = pod.metadata?.name ?? '';
+  for (const status of pod.status?.containerStatuses ?? []) {
+    const previous = status.lastState?.terminated !== undefined;
+    // Containers that never started have no logs; asking only yields the kubelet's complaint.
+    if (!previous && status.state?.running === undefined && status.state?.terminated === undefined) continue;
+    if (!previous && status.ready && status.restartCount === 0) continue;
+    const result = await attempt(`logs of ${name}/${status.name}`, () =>
+      reader.readLogs(ns, name, { container: status.name, previous, tailLines: limits.logTailLines, limitBytes: limits.logBytes }),
+    );
+    if (result) out.push({ pod: name, container: status.name, previous, result });
+    if (out.length >= 2) break;
+  }
+  return out;
+}
+
+function isHealthy(pod: V1Pod): boolean {
+  if (pod.status?.phase === 'Succeeded') return true;
+  const statuses = pod.status?.containerStatuses ?? [];
+  return pod.status?.phase === 'Running' && statuses.length > 0 && statuses.every((s) => s.ready && s.restartCount < 3);
+}
+
+/** The target pod first, then unhealthy pods (most restarts first), then the rest. */
+function pickPods(pods: V1Pod[], first: V1Pod | undefined, max: number): V1Pod[] {
+  const score = (p: V1Pod) => (isHealthy(p) ? 0 : 1000) + (p.status?.containerStatuses ?? []).reduce((n, s) => n + s.restartCount, 0);
+  const sorted = [...pods].sort((a, b) => score(b) - score(a));
+  const firstName = first?.metadata?.name;
+  const ordered = first ? [first, ...sorted.filter((p) => p.metadata?.name !== firstName)] : sorted;
+  return ordered.slice(0, max);
+}

@@ -1,0 +1,80 @@
+import type {
+  CoreV1Event,
+  V1DaemonSet,
+  V1Deployment,
+  V1Node,
+  V1Pod,
+  V1ReplicaSet,
+  V1StatefulSet,
+  V2HorizontalPodAutoscaler,
+} from '@kubernetes/client-node';
+import type { Action } from '../actions/catalog.js';
+import type { LogResult, WorkloadRef } from '../kube/reader.js';
+
+export const findingSeverities = ['critical', 'warning', 'info'] as const;
+export type FindingSeverity = (typeof findingSeverities)[number];
+
+/** One diagnosis, with the facts that back it (already redacted, plain text). */
+export interface Finding {
+  analyzer: string;
+  title: string;
+  severity: FindingSeverity;
+  summary: string;
+  evidence: string[];
+}
+
+/** A catalog action an analyzer or Claude suggests; risk is added later, by code. */
+export interface ProposedAction {
+  action: Action;
+  confidence: number;
+  rationale: string;
+  /** 'analyzer:<name>' or 'claude'. */
+  origin: string;
+}
+
+export interface AnalyzerResult {
+  findings: Finding[];
+  proposals: ProposedAction[];
+}
+
+export interface WorkloadEvidence {
+  ref: WorkloadRef;
+  deployment?: V1Deployment;
+  statefulSet?: V1StatefulSet;
+  daemonSet?: V1DaemonSet;
+  /** ReplicaSets of a Deployment, newest revision first. */
+  replicaSets: V1ReplicaSet[];
+  events: CoreV1Event[];
+}
+
+/** Logs of one container: the previous (crashed) instance when there is one, else current. */
+export interface ContainerLogs {
+  pod: string;
+  container: string;
+  previous: boolean;
+  result: LogResult;
+}
+
+/** What gatherEvidence read from the cluster for one incident. Bounded, never Secrets. */
+export interface Evidence {
+  cluster: string;
+  namespace?: string;
+  workload?: WorkloadEvidence;
+  /** Pods examined in detail (unhealthy ones first, bounded). */
+  pods: V1Pod[];
+  /** How many pods the workload has in total (pods may hold fewer). */
+  totalPods: number;
+  podEvents: Record<string, CoreV1Event[]>;
+  logs: ContainerLogs[];
+  /** The alert's node, the nodes of examined pods, or every node when a pod cannot be scheduled. */
+  nodes: V1Node[];
+  targetNode?: string;
+  hpas: V2HorizontalPodAutoscaler[];
+  /** What could not be resolved or read, in words (shown with the findings). */
+  notes: string[];
+}
+
+/** A built-in analyzer: a pure function over gathered evidence. `now` is ms since epoch. */
+export type Analyzer = (evidence: Evidence, now: number) => AnalyzerResult;
+
+export const emptyResult = (): AnalyzerResult => ({ findings: [], proposals: [] });
