@@ -198,15 +198,31 @@ export function createDeckhand(options: CreateDeckhandOptions): Deckhand {
             log.error({ feature: feature.name, err: err instanceof Error ? err.message : String(err) }, 'feature stop failed');
           }
         }
-        await workers.close();
-        await queues.close();
-        await slackApp.stop();
-        await Promise.allSettled([redis.quit(), producer.quit()]);
+        // Each step is bounded: with Redis gone, closing would otherwise wait for it forever.
+        await within(workers.close(), shutdownStepMs, () => log.warn('workers did not close in time'));
+        await within(queues.close(), shutdownStepMs, () => log.warn('queues did not close in time'));
+        await within(slackApp.stop(), shutdownStepMs, () => log.warn('slack did not stop in time'));
+        await within(Promise.allSettled([redis.quit(), producer.quit()]), 2000, () => undefined);
+        redis.disconnect();
+        producer.disconnect();
         log.info('deckhand stopped');
       })();
       return stopping;
     },
   };
+}
+
+/** Longest wait for one shutdown step (workers finishing their active jobs, mostly). */
+const shutdownStepMs = 20_000;
+
+async function within(promise: Promise<unknown>, ms: number, onTimeout: () => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms);
+  });
+  const outcome = await Promise.race([promise.then(() => 'done' as const, () => 'done' as const), timedOut]);
+  clearTimeout(timer);
+  if (outcome === 'timeout') onTimeout();
 }
 
 function unwiredClusters(names: string[]): ClusterRegistryLike {

@@ -1,0 +1,42 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSlackSandbox, type SlackSandbox } from '../../src/sandbox/slack/index.js';
+import { waitFor } from '../../src/shared/wait.js';
+import { fixture, startTestApp, type TestApp } from '../helpers/app.js';
+import { uniquePrefix } from '../helpers/redis.js';
+
+const apps: TestApp[] = [];
+let slack: SlackSandbox | undefined;
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((a) => a.stop()));
+  await slack?.close();
+});
+
+describe('two app instances sharing one Redis', () => {
+  it('open exactly one thread for concurrent duplicate deliveries and repeats', async () => {
+    slack = await startSlackSandbox();
+    const redisPrefix = uniquePrefix('shared');
+    const [a, b] = await Promise.all([startTestApp({ slack, redisPrefix }), startTestApp({ slack, redisPrefix })]);
+    apps.push(a!, b!);
+    const pd = fixture('pagerduty/incident-triggered.json');
+    const am = fixture('alertmanager/firing.json');
+    const answers = await Promise.all([
+      a!.postPagerDuty(pd, { webhookId: 'same' }),
+      b!.postPagerDuty(pd, { webhookId: 'same' }),
+      a!.postPagerDuty(pd, { webhookId: 'a-1' }),
+      b!.postPagerDuty(pd, { webhookId: 'b-1' }),
+      a!.postAlertmanager(am),
+      b!.postAlertmanager(am),
+      b!.postAlertmanager({ ...am, alerts: am.alerts.slice(0, 1) }),
+    ]);
+    expect(answers.every((r) => r.status === 202)).toBe(true);
+    await waitFor(async () => {
+      const c = await a!.ctx.queues.get('intake').getJobCounts('waiting', 'active', 'delayed');
+      return c.waiting + c.active + c.delayed === 0 && slack!.messages().length >= 2;
+    });
+    const roots = slack.calls.filter((c) => c.method === 'chat.postMessage' && c.ok);
+    expect(roots).toHaveLength(2);
+    expect(slack.messages()).toHaveLength(2);
+    // Both instances did work: the queue is shared, not one instance idle.
+    expect((await a!.ctx.queues.get('intake').getJobCounts('completed')).completed).toBeGreaterThanOrEqual(5);
+  });
+});
