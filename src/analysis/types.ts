@@ -78,3 +78,23 @@ export interface Evidence {
 export type Analyzer = (evidence: Evidence, now: number) => AnalyzerResult;
 
 export const emptyResult = (): AnalyzerResult => ({ findings: [], proposals: [] });
+
+/** Token usage of one incident's Claude investigation (summed over every request). */
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheCreationTokens: number;
+  requests: number;
+}
+
+export const emptyUsage = (): TokenUsage => ({ inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheCreationTokens: 0, requests: 0 });
+
+/** How the AI part of an analysis went, as told in the thread. */
+export type AiStatus =
+  | { state: 'disabled' }
+  | { state: 'ok' }
+  /** A bound (steps, bytes, tokens) stopped the investigation early. */
+  | { state: 'stopped'; reason: string }
+  /** Claude could not be reached after retries; the analyzers' result stands alone. */
+  | { state: 'unavailable'; reason: string };
