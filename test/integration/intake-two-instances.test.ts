@@ -15,28 +15,30 @@ describe('two app instances sharing one Redis', () => {
   it('open exactly one thread for concurrent duplicate deliveries and repeats', async () => {
     slack = await startSlackSandbox();
     const redisPrefix = uniquePrefix('shared');
-    const [a, b] = await Promise.all([startTestApp({ slack, redisPrefix }), startTestApp({ slack, redisPrefix })]);
-    apps.push(a!, b!);
+    const a = await startTestApp({ slack, redisPrefix });
+    apps.push(a);
+    const b = await startTestApp({ slack, redisPrefix });
+    apps.push(b);
     const pd = fixture('pagerduty/incident-triggered.json');
     const am = fixture('alertmanager/firing.json');
     const answers = await Promise.all([
-      a!.postPagerDuty(pd, { webhookId: 'same' }),
-      b!.postPagerDuty(pd, { webhookId: 'same' }),
-      a!.postPagerDuty(pd, { webhookId: 'a-1' }),
-      b!.postPagerDuty(pd, { webhookId: 'b-1' }),
-      a!.postAlertmanager(am),
-      b!.postAlertmanager(am),
-      b!.postAlertmanager({ ...am, alerts: am.alerts.slice(0, 1) }),
+      a.postPagerDuty(pd, { webhookId: 'same' }),
+      b.postPagerDuty(pd, { webhookId: 'same' }),
+      a.postPagerDuty(pd, { webhookId: 'a-1' }),
+      b.postPagerDuty(pd, { webhookId: 'b-1' }),
+      a.postAlertmanager(am),
+      b.postAlertmanager(am),
+      b.postAlertmanager({ ...am, alerts: am.alerts.slice(0, 1) }),
     ]);
     expect(answers.every((r) => r.status === 202)).toBe(true);
     await waitFor(async () => {
-      const c = await a!.ctx.queues.get('intake').getJobCounts('waiting', 'active', 'delayed');
-      return c.waiting + c.active + c.delayed === 0 && slack!.messages().length >= 2;
+      const c = await a.ctx.queues.get('intake').getJobCounts('waiting', 'active', 'delayed');
+      return (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) === 0 && slack!.messages().length >= 2;
     });
     const roots = slack.calls.filter((c) => c.method === 'chat.postMessage' && c.ok);
     expect(roots).toHaveLength(2);
     expect(slack.messages()).toHaveLength(2);
     // Both instances did work: the queue is shared, not one instance idle.
-    expect((await a!.ctx.queues.get('intake').getJobCounts('completed')).completed).toBeGreaterThanOrEqual(5);
+    expect((await a.ctx.queues.get('intake').getJobCounts('completed')).completed).toBeGreaterThanOrEqual(5);
   });
 });
