@@ -1,0 +1,195 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { ClusterContext } from '../controller/context.js';
+import { findResource, groupVersions, type ResourceInfo } from '../resources.js';
+import { aggregatedContentType, aggregatedDiscovery, legacyApiVersions, legacyGroup, legacyGroupList, resourceList, versionInfo } from './discovery.js';
+import { readPodLog } from './logs.js';
+import { createObject, deleteObject, getObject, handleScale, listObjects, patchObject, replaceObject, type Target } from './objects.js';
+import { StatusError, badRequest, forbidden, methodNotAllowed } from './status.js';
+import { buildTable, tableContentType } from './tables.js';
+import { createWatchRegistry, serveWatch } from './watch.js';
+
+export interface RecordedRequest {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  /** The query string without "?", "" when none. */
+  query: string;
+  status: number;
+}
+
+export interface FaultState {
+  latencyMs: number;
+  denyWrites: boolean;
+  failCount: number;
+  failStatus: number;
+}
+
+export interface ApiServer {
+  server: Server;
+  requests: RecordedRequest[];
+  faults: FaultState;
+  dropWatches(): void;
+}
+
+/** Who the sandbox says is asking, in Forbidden messages. */
+const serviceAccountUser = 'system:serviceaccount:deckhand:deckhand';
+const verbOf: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
+const reasonOfCode: Record<number, string> = { 429: 'TooManyRequests', 500: 'InternalError', 503: 'ServiceUnavailable', 504: 'Timeout' };
+
+interface Reply {
+  status: number;
+  body?: unknown;
+  text?: string;
+  contentType?: string;
+}
+
+const json = (body: unknown, status = 200): Reply => ({ status, body });
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text.trim()) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw badRequest('the body of the request could not be decoded as JSON');
+  }
+}
+
+function parseTarget(segments: string[], info: (plural: string) => ResourceInfo | undefined): Target | undefined {
+  let ns: string | undefined;
+  let rest = segments;
+  if (rest[0] === 'namespaces' && rest.length >= 3) {
+    ns = rest[1];
+    rest = rest.slice(2);
+  }
+  const [plural, name, subresource] = rest;
+  if (!plural || rest.length > 3) return undefined;
+  const found = info(plural);
+  if (!found) return undefined;
+  return { info: found, namespace: ns, name, subresource };
+}
+
+export function createApiServer(ctx: ClusterContext, serverAddress: () => string): ApiServer {
+  const requests: RecordedRequest[] = [];
+  const faults: FaultState = { latencyMs: 0, denyWrites: false, failCount: 0, failStatus: 500 };
+  const watches = createWatchRegistry();
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<Reply | undefined> => {
+    const method = req.method ?? 'GET';
+    const accept = req.headers.accept ?? '';
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const query = url.searchParams;
+    if (faults.failCount > 0) {
+      faults.failCount -= 1;
+      const code = faults.failStatus;
+      throw new StatusError(code, reasonOfCode[code] ?? 'InternalError', code === 500 ? 'Internal error occurred: injected failure' : `injected failure (${code})`);
+    }
+    if (path === '/version') return json(versionInfo);
+    if (path === '/healthz' || path === '/readyz' || path === '/livez') return { status: 200, text: 'ok', contentType: 'text/plain; charset=utf-8' };
+    if (path === '/api' || path === '/apis') {
+      if (accept.includes('as=APIGroupDiscoveryList')) return { status: 200, body: aggregatedDiscovery(path === '/api'), contentType: aggregatedContentType };
+      return json(path === '/api' ? legacyApiVersions(serverAddress()) : legacyGroupList());
+    }
+    const segs = path.split('/').slice(1);
+    let group: string;
+    let version: string;
+    let rest: string[];
+    if (segs[0] === 'api' && segs[1]) [group, version, rest] = ['', segs[1], segs.slice(2)];
+    else if (segs[0] === 'apis' && segs[1] && segs[2]) [group, version, rest] = [segs[1], segs[2], segs.slice(3)];
+    else if (segs[0] === 'apis' && segs[1]) {
+      const g = legacyGroup(segs[1]);
+      if (g) return json(g);
+      throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+    } else throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+    if (!groupVersions.some((gv) => gv.group === group && gv.version === version)) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+    if (rest.length === 0) return json(resourceList(group, version));
+    // /api/v1/namespaces/<ns> is the Namespace object itself.
+    const target = rest[0] === 'namespaces' && rest.length <= 3 && (rest.length === 2 || rest[2] === 'status' || rest[2] === 'finalize')
+      ? parseTarget(['namespaces', ...rest.slice(1)], (p) => findResource(group, version, p))
+      : parseTarget(rest, (p) => findResource(group, version, p));
+    if (!target) {
+      const plural = rest[0] === 'namespaces' ? rest[2] : rest[0];
+      if (plural === 'secrets' && group === '') {
+        throw forbidden({ plural: 'secrets', group: '' }, method === 'GET' ? (rest.length % 2 === 0 ? 'get' : 'list') : (verbOf[method] ?? 'get'), undefined, rest[0] === 'namespaces' ? rest[1] : undefined, serviceAccountUser);
+      }
+      throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+    }
+    if (method !== 'GET' && faults.denyWrites) {
+      throw forbidden(target.info, verbOf[method] ?? 'update', target.name, target.namespace, serviceAccountUser);
+    }
+    const body = method === 'GET' ? undefined : await readBody(req);
+    const contentType = req.headers['content-type'] ?? 'application/json';
+    const asTable = accept.includes('as=Table');
+    const now = ctx.clock.now();
+    const { info, name, subresource } = target;
+    if (!name) {
+      if (method === 'GET') {
+        if (query.get('watch') === 'true' || query.get('watch') === '1') {
+          serveWatch(ctx, target, query, res, asTable, watches);
+          return undefined;
+        }
+        const items = listObjects(ctx, target, query);
+        const rv = ctx.store.currentVersion();
+        if (asTable) return { status: 200, body: buildTable(info.plural, items, rv, now, query.get('includeObject')), contentType: tableContentType };
+        return json({ kind: `${info.kind}List`, apiVersion: info.group ? `${info.group}/${info.version}` : info.version, metadata: { resourceVersion: rv }, items });
+      }
+      if (method === 'POST') return json(createObject(ctx, target, body, query), 201);
+      throw methodNotAllowed();
+    }
+    if (subresource === 'log' && info.plural === 'pods' && method === 'GET') {
+      return { status: 200, text: readPodLog(ctx, getObject(ctx, target, name), query), contentType: 'text/plain' };
+    }
+    if (subresource === 'scale' && info.subresources?.some((s) => s.name === 'scale')) {
+      return json(handleScale(ctx, target, name, method, contentType, body, query));
+    }
+    if (subresource !== undefined && subresource !== 'status') throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+    switch (method) {
+      case 'GET': {
+        const o = getObject(ctx, target, name);
+        if (asTable) return { status: 200, body: buildTable(info.plural, [o], o.metadata.resourceVersion, now, query.get('includeObject')), contentType: tableContentType };
+        return json(o);
+      }
+      case 'PATCH':
+        return json(patchObject(ctx, target, name, contentType, body, query));
+      case 'PUT':
+        return json(replaceObject(ctx, target, name, body, query));
+      case 'DELETE': {
+        const r = deleteObject(ctx, target, name, body, query);
+        return json(r.body, r.status);
+      }
+      default:
+        throw methodNotAllowed();
+    }
+  };
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    const record = (status: number): void => {
+      requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.search.replace(/^\?/, ''), status });
+    };
+    const run = async (): Promise<void> => {
+      if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
+      let reply: Reply | undefined;
+      try {
+        reply = await handle(req, res, url);
+      } catch (err) {
+        const status = err instanceof StatusError ? err : new StatusError(500, 'InternalError', `Internal error occurred: ${err instanceof Error ? err.message : String(err)}`);
+        if (!(err instanceof StatusError)) ctx.log.error({ err, path: url.pathname }, 'sandbox request failed');
+        reply = { status: status.code, body: status.toStatus() };
+      }
+      if (!reply) {
+        record(200);
+        return;
+      }
+      record(reply.status);
+      const payload = reply.text ?? JSON.stringify(reply.body);
+      res.writeHead(reply.status, { 'Content-Type': reply.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(payload) });
+      res.end(payload);
+    };
+    void run();
+  });
+
+  return { server, requests, faults, dropWatches: () => watches.dropAll() };
+}

@@ -1,0 +1,80 @@
+import type { ClusterContext } from './context.js';
+import { isControlledBy } from './context.js';
+import { syncDeployment } from './deployments.js';
+import { syncNodes, syncPods } from './pods.js';
+import { deletePodGracefully, syncDaemonSet, syncReplicaSet, syncStatefulSet } from './replicas.js';
+
+export interface Controller {
+  /** One reconcile pass over everything; returns true when nothing changed and nothing is in flight. */
+  tick(): boolean;
+  start(): void;
+  stop(): void;
+  settle(timeoutMs?: number): Promise<void>;
+}
+
+/** Owners whose objects were deleted: their dependents are collected (background propagation). */
+function collectGarbage(ctx: ClusterContext): boolean {
+  let changed = false;
+  const exists = (resource: string, ns: string | undefined, uid: string): boolean => ctx.store.list(resource, ns).some((o) => o.metadata.uid === uid);
+  const tableOfKind: Record<string, string> = { Deployment: 'deployments', ReplicaSet: 'replicasets', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets' };
+  for (const resource of ['replicasets', 'pods']) {
+    for (const o of ctx.store.list(resource)) {
+      const ref = o.metadata.ownerReferences?.find((r) => r.controller);
+      const table = ref ? tableOfKind[ref.kind] : undefined;
+      if (!ref || !table || exists(table, o.metadata.namespace, ref.uid)) continue;
+      if (resource === 'pods') {
+        if (!o.metadata.deletionTimestamp) deletePodGracefully(ctx, o);
+      } else ctx.store.remove(resource, o.metadata.namespace, o.metadata.name);
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+export function createController(ctx: ClusterContext, intervalMs = 20): Controller {
+  let timer: NodeJS.Timeout | undefined;
+  let quietTicks = 0;
+  const tick = (): boolean => {
+    let changed = syncNodes(ctx);
+    for (const d of ctx.store.list('deployments')) changed = syncDeployment(ctx, d) || changed;
+    for (const rs of ctx.store.list('replicasets')) {
+      const owner = rs.metadata.ownerReferences?.find((r) => r.controller);
+      const d = owner ? ctx.store.get('deployments', rs.metadata.namespace, owner.name) : undefined;
+      if (owner && (!d || !isControlledBy(rs, d))) continue;
+      changed = syncReplicaSet(ctx, rs) || changed;
+    }
+    for (const sts of ctx.store.list('statefulsets')) changed = syncStatefulSet(ctx, sts) || changed;
+    for (const ds of ctx.store.list('daemonsets')) changed = syncDaemonSet(ctx, ds) || changed;
+    changed = collectGarbage(ctx) || changed;
+    const pods = syncPods(ctx);
+    const quiet = !changed && !pods.changed && !pods.transient;
+    quietTicks = quiet ? quietTicks + 1 : 0;
+    return quiet;
+  };
+  const safeTick = (): void => {
+    try {
+      tick();
+    } catch (err) {
+      ctx.log.error({ err }, 'sandbox controller pass failed');
+    }
+  };
+  return {
+    tick,
+    start() {
+      if (!timer) timer = setInterval(safeTick, intervalMs);
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+    },
+    async settle(timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      quietTicks = 0;
+      // Two quiet passes: a workload's status lags its pods by one pass.
+      while (quietTicks < 2) {
+        if (Date.now() > deadline) throw new Error(`sandbox cluster did not settle within ${timeoutMs}ms`);
+        await new Promise((r) => setTimeout(r, intervalMs));
+      }
+    },
+  };
+}

@@ -1,0 +1,144 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-explicit-any -- the simulated API handles Kubernetes wire JSON, whose shapes vary by kind */
+import type { KubeObject } from '../types.js';
+import { createPod, isControlledBy, isTerminating, type ClusterContext } from './context.js';
+import { hashOfTemplate } from './templates.js';
+
+export function isPodReady(pod: KubeObject): boolean {
+  return (pod.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
+}
+
+/** Marks a pod for graceful deletion, as a DELETE with the pod's grace period would. */
+export function deletePodGracefully(ctx: ClusterContext, pod: KubeObject, graceSeconds?: number): KubeObject {
+  const grace = graceSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
+  pod.metadata.deletionTimestamp = ctx.clock.iso(ctx.clock.now() + grace * 1000);
+  pod.metadata.deletionGracePeriodSeconds = grace;
+  return ctx.store.update('pods', pod);
+}
+
+/** Lower sorts first: the pods a controller gives up first (unscheduled, pending, not ready, newest). */
+function deletionRank(pod: KubeObject): number[] {
+  return [pod.spec.nodeName ? 1 : 0, pod.status?.phase === 'Pending' ? 0 : 1, isPodReady(pod) ? 1 : 0, -Date.parse(pod.metadata.creationTimestamp)];
+}
+
+function compareRank(a: number[], b: number[]): number {
+  for (let i = 0; i < a.length; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) - (b[i] ?? 0);
+  return 0;
+}
+
+function podsOf(ctx: ClusterContext, owner: KubeObject): { active: KubeObject[]; terminating: KubeObject[] } {
+  const pods = ctx.store.list('pods', owner.metadata.namespace).filter((p) => isControlledBy(p, owner));
+  return { active: pods.filter((p) => !isTerminating(p)), terminating: pods.filter(isTerminating) };
+}
+
+function write(ctx: ClusterContext, resource: string, o: KubeObject): boolean {
+  const before = o.metadata.resourceVersion;
+  return ctx.store.update(resource, o).metadata.resourceVersion !== before;
+}
+
+/** The ReplicaSet controller: keep spec.replicas pods, report their readiness. */
+export function syncReplicaSet(ctx: ClusterContext, rs: KubeObject): boolean {
+  let changed = false;
+  const { active } = podsOf(ctx, rs);
+  const want: number = rs.spec.replicas ?? 1;
+  for (let i = active.length; i < want; i++) {
+    const pod = createPod(ctx, { owner: rs, template: rs.spec.template });
+    active.push(pod);
+    ctx.events.record({ involved: rs, reason: 'SuccessfulCreate', message: `Created pod: ${pod.metadata.name}`, type: 'Normal', component: 'replicaset-controller' });
+    changed = true;
+  }
+  if (active.length > want) {
+    const victims = [...active].sort((a, b) => compareRank(deletionRank(a), deletionRank(b))).slice(0, active.length - want);
+    for (const pod of victims) {
+      deletePodGracefully(ctx, pod);
+      ctx.events.record({ involved: rs, reason: 'SuccessfulDelete', message: `Deleted pod: ${pod.metadata.name}`, type: 'Normal', component: 'replicaset-controller' });
+      active.splice(active.indexOf(pod), 1);
+    }
+    changed = true;
+  }
+  const ready = active.filter(isPodReady).length;
+  rs.status = {
+    replicas: active.length,
+    fullyLabeledReplicas: active.length,
+    readyReplicas: ready,
+    availableReplicas: ready,
+    observedGeneration: rs.metadata.generation,
+  };
+  return write(ctx, 'replicasets', rs) || changed;
+}
+
+/** The StatefulSet controller: ordinal pods, replaced one at a time from the highest when the template changes. */
+export function syncStatefulSet(ctx: ClusterContext, sts: KubeObject): boolean {
+  let changed = false;
+  const revision = `${sts.metadata.name}-${hashOfTemplate(sts.spec.template)}`;
+  const want: number = sts.spec.replicas ?? 1;
+  const { active, terminating } = podsOf(ctx, sts);
+  const byName = new Map([...active, ...terminating].map((p) => [p.metadata.name, p]));
+  for (let i = 0; i < want; i++) {
+    const name = `${sts.metadata.name}-${i}`;
+    if (byName.has(name)) continue;
+    const pod = createPod(ctx, { owner: sts, template: sts.spec.template, name, extraLabels: { 'controller-revision-hash': revision, 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(i) } });
+    active.push(pod);
+    ctx.events.record({ involved: sts, reason: 'SuccessfulCreate', message: `create Pod ${name} in StatefulSet ${sts.metadata.name} successful`, type: 'Normal', component: 'statefulset-controller' });
+    changed = true;
+  }
+  const ordinal = (p: KubeObject): number => Number(p.metadata.name.slice(sts.metadata.name.length + 1));
+  const extra = active.filter((p) => ordinal(p) >= want);
+  const outdated = active.filter((p) => ordinal(p) < want && p.metadata.labels?.['controller-revision-hash'] !== revision).sort((a, b) => ordinal(b) - ordinal(a));
+  const settled = terminating.length === 0 && active.every(isPodReady);
+  const victim = extra[0] ?? (settled ? outdated[0] : undefined);
+  if (victim) {
+    deletePodGracefully(ctx, victim);
+    ctx.events.record({ involved: sts, reason: 'SuccessfulDelete', message: `delete Pod ${victim.metadata.name} in StatefulSet ${sts.metadata.name} successful`, type: 'Normal', component: 'statefulset-controller' });
+    changed = true;
+  }
+  const live = active.filter((p) => p !== victim);
+  const ready = live.filter(isPodReady).length;
+  const updated = live.filter((p) => p.metadata.labels?.['controller-revision-hash'] === revision).length;
+  sts.status = {
+    observedGeneration: sts.metadata.generation,
+    replicas: live.length,
+    readyReplicas: ready,
+    currentReplicas: updated,
+    updatedReplicas: updated,
+    availableReplicas: ready,
+    currentRevision: updated === live.length ? revision : (sts.status?.currentRevision ?? revision),
+    updateRevision: revision,
+    collisionCount: 0,
+  };
+  return write(ctx, 'statefulsets', sts) || changed;
+}
+
+/** The DaemonSet controller: one pod per Ready node, replaced one at a time when the template changes. */
+export function syncDaemonSet(ctx: ClusterContext, ds: KubeObject): boolean {
+  let changed = false;
+  const hash = hashOfTemplate(ds.spec.template);
+  const nodes = ctx.store.list('nodes').filter((n) => (n.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True'));
+  const { active, terminating } = podsOf(ctx, ds);
+  for (const node of nodes) {
+    if ([...active, ...terminating].some((p) => p.spec.nodeName === node.metadata.name)) continue;
+    const pod = createPod(ctx, { owner: ds, template: ds.spec.template, nodeName: node.metadata.name, extraLabels: { 'controller-revision-hash': hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) } });
+    active.push(pod);
+    ctx.events.record({ involved: ds, reason: 'SuccessfulCreate', message: `Created pod: ${pod.metadata.name}`, type: 'Normal', component: 'daemonset-controller' });
+    changed = true;
+  }
+  const outdated = active.filter((p) => p.metadata.labels?.['controller-revision-hash'] !== hash);
+  const victim = terminating.length === 0 && active.every(isPodReady) ? outdated[0] : undefined;
+  if (victim) {
+    deletePodGracefully(ctx, victim);
+    ctx.events.record({ involved: ds, reason: 'SuccessfulDelete', message: `Deleted pod: ${victim.metadata.name}`, type: 'Normal', component: 'daemonset-controller' });
+    changed = true;
+  }
+  const live = active.filter((p) => p !== victim);
+  const ready = live.filter(isPodReady).length;
+  ds.status = {
+    currentNumberScheduled: live.length,
+    numberMisscheduled: 0,
+    desiredNumberScheduled: nodes.length,
+    numberReady: ready,
+    observedGeneration: ds.metadata.generation,
+    updatedNumberScheduled: live.filter((p) => p.metadata.labels?.['controller-revision-hash'] === hash).length,
+    numberAvailable: ready,
+    ...(nodes.length - ready > 0 ? { numberUnavailable: nodes.length - ready } : {}),
+  };
+  return write(ctx, 'daemonsets', ds) || changed;
+}

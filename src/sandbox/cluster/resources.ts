@@ -1,0 +1,59 @@
+/** What the sandbox serves: one entry per resource, driving routing, discovery and tables. */
+export interface ResourceInfo {
+  plural: string;
+  singular: string;
+  kind: string;
+  group: string;
+  version: string;
+  namespaced: boolean;
+  shortNames?: string[];
+  categories?: string[];
+  verbs: string[];
+  subresources?: { name: string; kind: string; group: string; version: string; verbs: string[] }[];
+}
+
+const readVerbs = ['get', 'list', 'watch'];
+const writeVerbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
+const scale = { name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] };
+const statusSub = (kind: string, group: string, version: string) => ({ name: 'status', kind, group, version, verbs: ['get', 'patch', 'update'] });
+
+export const resources: ResourceInfo[] = [
+  { plural: 'namespaces', singular: 'namespace', kind: 'Namespace', group: '', version: 'v1', namespaced: false, shortNames: ['ns'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], subresources: [statusSub('Namespace', '', 'v1')] },
+  { plural: 'nodes', singular: 'node', kind: 'Node', group: '', version: 'v1', namespaced: false, shortNames: ['no'], verbs: writeVerbs, subresources: [statusSub('Node', '', 'v1')] },
+  { plural: 'pods', singular: 'pod', kind: 'Pod', group: '', version: 'v1', namespaced: true, shortNames: ['po'], categories: ['all'], verbs: writeVerbs, subresources: [statusSub('Pod', '', 'v1'), { name: 'log', kind: 'Pod', group: '', version: 'v1', verbs: ['get'] }] },
+  { plural: 'events', singular: 'event', kind: 'Event', group: '', version: 'v1', namespaced: true, shortNames: ['ev'], verbs: writeVerbs },
+  { plural: 'deployments', singular: 'deployment', kind: 'Deployment', group: 'apps', version: 'v1', namespaced: true, shortNames: ['deploy'], categories: ['all'], verbs: writeVerbs, subresources: [scale, statusSub('Deployment', 'apps', 'v1')] },
+  { plural: 'replicasets', singular: 'replicaset', kind: 'ReplicaSet', group: 'apps', version: 'v1', namespaced: true, shortNames: ['rs'], categories: ['all'], verbs: writeVerbs, subresources: [scale, statusSub('ReplicaSet', 'apps', 'v1')] },
+  { plural: 'statefulsets', singular: 'statefulset', kind: 'StatefulSet', group: 'apps', version: 'v1', namespaced: true, shortNames: ['sts'], categories: ['all'], verbs: writeVerbs, subresources: [scale, statusSub('StatefulSet', 'apps', 'v1')] },
+  { plural: 'daemonsets', singular: 'daemonset', kind: 'DaemonSet', group: 'apps', version: 'v1', namespaced: true, shortNames: ['ds'], categories: ['all'], verbs: writeVerbs, subresources: [statusSub('DaemonSet', 'apps', 'v1')] },
+  { plural: 'horizontalpodautoscalers', singular: 'horizontalpodautoscaler', kind: 'HorizontalPodAutoscaler', group: 'autoscaling', version: 'v2', namespaced: true, shortNames: ['hpa'], categories: ['all'], verbs: writeVerbs, subresources: [statusSub('HorizontalPodAutoscaler', 'autoscaling', 'v2')] },
+  { plural: 'events', singular: 'event', kind: 'Event', group: 'events.k8s.io', version: 'v1', namespaced: true, shortNames: ['ev'], verbs: readVerbs },
+];
+
+/** Group versions served, in discovery order. (autoscaling/v1 appears only as the Scale kind.) */
+export const groupVersions: { group: string; version: string }[] = [
+  { group: '', version: 'v1' },
+  { group: 'apps', version: 'v1' },
+  { group: 'autoscaling', version: 'v2' },
+  { group: 'events.k8s.io', version: 'v1' },
+];
+
+export function findResource(group: string, version: string, plural: string): ResourceInfo | undefined {
+  return resources.find((r) => r.group === group && r.version === version && r.plural === plural);
+}
+
+/** Store table a resource lives in: both event APIs share one table. */
+export function storeKeyOf(info: ResourceInfo): string {
+  return info.plural;
+}
+
+/** Accepts "Pod", "pods", "pod", "deploy"… and returns the store table name. */
+export function resolveKind(kind: string): string | undefined {
+  const k = kind.toLowerCase();
+  const r = resources.find((x) => x.kind.toLowerCase() === k || x.plural === k || x.singular === k || x.shortNames?.includes(k));
+  return r?.plural;
+}
+
+export function apiVersionOf(info: { group: string; version: string }): string {
+  return info.group ? `${info.group}/${info.version}` : info.version;
+}

@@ -1,0 +1,110 @@
+import { newUid } from './names.js';
+import type { SimClock } from './sim-clock.js';
+import type { KubeObject, StoreEvent, WatchEventType } from './types.js';
+
+/** Resources whose spec changes bump metadata.generation, as on a real API server. */
+const generational = new Set(['deployments', 'replicasets', 'statefulsets', 'daemonsets', 'horizontalpodautoscalers']);
+const historySize = 5000;
+
+export interface ObjectStore {
+  get(resource: string, namespace: string | undefined, name: string): KubeObject | undefined;
+  list(resource: string, namespace?: string): KubeObject[];
+  /** Stores a new object; fills uid, resourceVersion, creationTimestamp and generation. */
+  create(resource: string, object: KubeObject): KubeObject;
+  /** Replaces an object. Writes nothing (and returns the stored copy) when nothing changed. */
+  update(resource: string, object: KubeObject): KubeObject;
+  remove(resource: string, namespace: string | undefined, name: string): KubeObject | undefined;
+  currentVersion(): string;
+  subscribe(listener: (event: StoreEvent) => void): () => void;
+  /** Events after `rv`, or undefined when `rv` is older than the kept history (410 Gone). */
+  eventsSince(rv: number): StoreEvent[] | undefined;
+}
+
+export function createObjectStore(clock: SimClock): ObjectStore {
+  const tables = new Map<string, Map<string, KubeObject>>();
+  const listeners = new Set<(event: StoreEvent) => void>();
+  const history: StoreEvent[] = [];
+  let rv = 1000;
+
+  const tableOf = (resource: string): Map<string, KubeObject> => {
+    let t = tables.get(resource);
+    if (!t) tables.set(resource, (t = new Map<string, KubeObject>()));
+    return t;
+  };
+  const keyOf = (namespace: string | undefined, name: string): string => `${namespace ?? ''}/${name}`;
+
+  const emit = (type: WatchEventType, resource: string, object: KubeObject): void => {
+    const event: StoreEvent = { type, resource, object: structuredClone(object), rv };
+    history.push(event);
+    if (history.length > historySize) history.shift();
+    for (const l of listeners) l(event);
+  };
+
+  return {
+    get(resource, namespace, name) {
+      const o = tableOf(resource).get(keyOf(namespace, name));
+      return o ? structuredClone(o) : undefined;
+    },
+    list(resource, namespace) {
+      const out: KubeObject[] = [];
+      for (const o of tableOf(resource).values()) {
+        if (namespace === undefined || o.metadata.namespace === namespace) out.push(structuredClone(o));
+      }
+      return out.sort((a, b) =>
+        keyOf(a.metadata.namespace, a.metadata.name).localeCompare(keyOf(b.metadata.namespace, b.metadata.name)),
+      );
+    },
+    create(resource, object) {
+      const o = structuredClone(object);
+      rv += 1;
+      o.metadata.uid = o.metadata.uid || newUid();
+      o.metadata.resourceVersion = String(rv);
+      o.metadata.creationTimestamp = o.metadata.creationTimestamp || clock.iso();
+      if (generational.has(resource)) o.metadata.generation = o.metadata.generation || 1;
+      tableOf(resource).set(keyOf(o.metadata.namespace, o.metadata.name), o);
+      emit('ADDED', resource, o);
+      return structuredClone(o);
+    },
+    update(resource, object) {
+      const table = tableOf(resource);
+      const key = keyOf(object.metadata.namespace, object.metadata.name);
+      const old = table.get(key);
+      if (!old) return this.create(resource, object);
+      const o = structuredClone(object);
+      o.metadata.resourceVersion = old.metadata.resourceVersion;
+      o.metadata.uid = old.metadata.uid;
+      o.metadata.creationTimestamp = old.metadata.creationTimestamp;
+      if (generational.has(resource)) {
+        const specChanged = JSON.stringify(o.spec) !== JSON.stringify(old.spec);
+        o.metadata.generation = (old.metadata.generation ?? 1) + (specChanged ? 1 : 0);
+      }
+      if (JSON.stringify(o) === JSON.stringify(old)) return structuredClone(old);
+      rv += 1;
+      o.metadata.resourceVersion = String(rv);
+      table.set(key, o);
+      emit('MODIFIED', resource, o);
+      return structuredClone(o);
+    },
+    remove(resource, namespace, name) {
+      const table = tableOf(resource);
+      const key = keyOf(namespace, name);
+      const old = table.get(key);
+      if (!old) return undefined;
+      table.delete(key);
+      rv += 1;
+      old.metadata.resourceVersion = String(rv);
+      emit('DELETED', resource, old);
+      return structuredClone(old);
+    },
+    currentVersion: () => String(rv),
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    eventsSince(since) {
+      const first = history[0];
+      if (first && since < first.rv - 1 && history.length >= historySize) return undefined;
+      return history.filter((e) => e.rv > since);
+    },
+  };
+}
