@@ -13,6 +13,7 @@ import {
   type SandboxMessage,
   type SlackSandboxOptions,
 } from './types.js';
+import { handleUi } from './ui-routes.js';
 import { handleWebApi } from './web-api.js';
 import type { ApiContext, SandboxIdentity } from './web-api-context.js';
 import { createWorkspace, type Workspace } from './workspace.js';
@@ -78,6 +79,7 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
   const responseUrls = createResponseUrls({ workspace, identity, clock, baseUrl: () => baseUrl });
   const signingSecret = options.signingSecret ?? 'sandbox-signing-secret';
   const person = createPerson({ workspace, identity, responseUrls, signingSecret, botUrl: () => botUrl, clock, log });
+  const uiDeps = { workspace, identity, person, botUrl: () => botUrl, title: options.title ?? 'Deckhand sandbox' };
   const deps = { ctx, botToken: options.botToken ?? 'xoxb-sandbox', calls, failRules, log };
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -122,6 +124,7 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
       sendText(res, outcome.status, outcome.body);
       return;
     }
+    if (await handleUi(uiDeps, req, res, url)) return;
     sendJson(res, 404, { ok: false, error: 'not_found' });
   };
 

@@ -26,14 +26,14 @@ export interface ClickInput {
   messageTs: string;
   actionId: string;
   /** Picks among buttons sharing an action id; must match the button's value. */
-  value?: string;
+  value?: string | undefined;
 }
 
 export interface UserMessageInput {
   user: string;
   channel: string;
   text: string;
-  threadTs?: string;
+  threadTs?: string | undefined;
 }
 
 export interface SlashCommandInput {

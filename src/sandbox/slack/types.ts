@@ -117,6 +117,8 @@ export interface SlackSandboxOptions {
   botName?: string;
   teamId?: string;
   teamDomain?: string;
+  /** Workspace name shown on the page; default "Deckhand sandbox". */
+  title?: string;
   /** Milliseconds since the epoch; drives message ts, signatures and response_url expiry. */
   clock?: () => number;
   log?: Logger;
