@@ -178,6 +178,8 @@ export function createDeckhand(options: CreateDeckhandOptions): Deckhand {
     async start() {
       if (started) throw new Error('already started');
       started = true;
+      // Not fatal: without Redis the process still serves /healthz and /readyz, and reconnects.
+      await within(Promise.all([redis, producer].map(waitUntilReady)), 5000, () => log.warn('redis not reachable at start-up, continuing'));
       for (const feature of features) {
         await feature.start?.(context);
         log.debug({ feature: feature.name }, 'feature started');
@@ -223,6 +225,11 @@ async function within(promise: Promise<unknown>, ms: number, onTimeout: () => vo
   const outcome = await Promise.race([promise.then(() => 'done' as const, () => 'done' as const), timedOut]);
   clearTimeout(timer);
   if (outcome === 'timeout') onTimeout();
+}
+
+function waitUntilReady(client: Redis): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => client.once('ready', () => resolve()));
 }
 
 function unwiredClusters(names: string[]): ClusterRegistryLike {
