@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import { UnrecoverableError } from 'bullmq';
+import * as z from 'zod';
+import { renderKubectl } from '../actions/kubectl.js';
+import type { Proposal } from '../actions/proposal.js';
+import type { Incident } from '../incidents/model.js';
+import { AppError, isAppError, toAppError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import { buildFindingsMessages } from '../slack/blocks/findings.js';
+import { buildProposalMessage } from '../slack/blocks/proposal.js';
+import type { SlackMessenger } from '../slack/messenger.js';
+import { analyzeIncident, type AnalyzeDeps } from './analyze-incident.js';
+import { actionKey } from './run-analyzers.js';
+
+/** Data of a job on the `analysis` queue (enqueued by intake for new / re-triggered incidents). */
+export const AnalysisJobData = z.object({ incidentId: z.string().min(1) });
+export type AnalysisJobData = z.infer<typeof AnalysisJobData>;
+
+/** The part of a BullMQ Job the processor reads (a real Job satisfies it). */
+export interface AnalysisJob {
+  id?: string | undefined;
+  data: unknown;
+  attemptsMade: number;
+  opts: { attempts?: number | undefined };
+}
+
+export interface AnalysisProcessorDeps {
+  incidents: { get(id: string): Promise<Incident | undefined> };
+  messenger: SlackMessenger;
+  proposals: { save(proposal: Proposal): Promise<void> };
+  /** Everything analyzeIncident needs for this incident (channel config, readers, investigator…). */
+  analysisDeps(incident: Incident): Omit<AnalyzeDeps, 'idFactory'> | Promise<Omit<AnalyzeDeps, 'idFactory'>>;
+  /** Kube context shown in kubectl commands (deckhand.yaml clusters.<name>.context). */
+  kubectlContext?(cluster: string): string | undefined;
+  log: Logger;
+}
+
+/**
+ * The `analysis` queue's processor. Posts findings and one message per proposal in the
+ * incident's thread. Every post has an idempotency key derived from the incident and the
+ * job, and proposal ids are derived the same way, so a retried job re-posts nothing and
+ * re-saves the same proposals. When the job fails for good, the thread says so.
+ */
+export function createAnalysisProcessor(deps: AnalysisProcessorDeps): (job: AnalysisJob) => Promise<void> {
+  return async (job) => {
+    const parsed = AnalysisJobData.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`invalid analysis job data: ${z.prettifyError(parsed.error)}`);
+    const { incidentId } = parsed.data;
+    const log = deps.log.child({ incidentId, jobId: job.id });
+    const incident = await deps.incidents.get(incidentId);
+    if (!incident) throw new UnrecoverableError(`incident ${incidentId} not found`);
+    const runKey = `analysis:${incidentId}:${job.id ?? 'nojob'}`;
+    try {
+      if (incident.channel === undefined || incident.threadTs === undefined) {
+        throw new AppError('unavailable', 'the incident thread is not posted yet', { retryable: true });
+      }
+      const thread = { channel: incident.channel, threadTs: incident.threadTs };
+      const analysisDeps = await deps.analysisDeps(incident);
+      const outcome = await analyzeIncident(incident, {
+        ...analysisDeps,
+        idFactory: (p) => `p-${createHash('sha256').update(`${runKey}|${actionKey(p.action)}`).digest('hex').slice(0, 20)}`,
+      });
+      const messages = buildFindingsMessages(outcome.findings, {
+        usage: outcome.usage,
+        aiStatus: outcome.aiStatus,
+        aiText: outcome.aiText,
+        notes: outcome.notes,
+        rejected: outcome.rejected,
+      });
+      for (const [i, message] of messages.entries()) {
+        await deps.messenger.post({ ...thread, message, idempotencyKey: `${runKey}:findings:${i}` });
+      }
+      const context = deps.kubectlContext?.(outcome.cluster);
+      for (const proposal of outcome.proposals) {
+        await deps.proposals.save(proposal);
+        const kubectl = renderKubectl(proposal.action, context === undefined ? {} : { context });
+        const posted = await deps.messenger.post({
+          ...thread,
+          message: buildProposalMessage(proposal, { mode: analysisDeps.channel.mode, kubectl }),
+          idempotencyKey: `${runKey}:proposal:${proposal.id}`,
+        });
+        await deps.proposals.save({ ...proposal, messageTs: posted.ts });
+      }
+      log.info({ findings: outcome.findings.length, proposals: outcome.proposals.length, ai: outcome.aiStatus.state }, 'analysis posted');
+    } catch (err) {
+      const error = toAppError(err);
+      const final = !error.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      log.warn({ code: error.code, final, attempt: job.attemptsMade + 1 }, 'analysis failed');
+      if (final && incident.channel !== undefined && incident.threadTs !== undefined) {
+        await deps.messenger
+          .post({
+            channel: incident.channel,
+            threadTs: incident.threadTs,
+            message: { text: `:x: Analysis failed: ${failureReason(error)}. Use re-analyze or look at the cluster directly.` },
+            idempotencyKey: `${runKey}:failed`,
+          })
+          .catch(() => log.warn('analysis failure notice not posted'));
+      }
+      if (final && !(err instanceof UnrecoverableError)) throw new UnrecoverableError(error.message);
+      throw err;
+    }
+  };
+}
+
+function failureReason(error: AppError): string {
+  const text = isAppError(error) ? `${error.code}: ${error.message}` : 'unexpected error';
+  return text.replace(/[<>&]/g, ' ').slice(0, 300);
+}
