@@ -37,7 +37,8 @@ for _, a in ipairs(approvals) do
 end
 table.insert(approvals, { user = ARGV[1], at = ARGV[3] })
 redis.call('HSET', KEYS[1], 'approvals', cjson.encode(approvals))
-if #approvals >= tonumber(redis.call('HGET', KEYS[1], 'required')) then
+-- An auto (yolo) approval is the policy's decision and completes on its own.
+if ARGV[4] == '1' or #approvals >= tonumber(redis.call('HGET', KEYS[1], 'required')) then
   redis.call('HSET', KEYS[1], 'status', 'approved', 'decidedAt', ARGV[3], 'auto', ARGV[4])
   redis.call('ZREM', KEYS[3], ARGV[5])
   return {'approved', tostring(#approvals)}

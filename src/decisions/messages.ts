@@ -1,0 +1,90 @@
+import { renderKubectl } from '../actions/kubectl.js';
+import type { Proposal } from '../actions/proposal.js';
+import { actionIds } from '../slack/action-ids.js';
+import { buildProposalSummaryBlocks } from '../slack/blocks/decision.js';
+import type { KnownBlock, SlackMessage } from '../slack/messenger.js';
+import type { ExecutionResult, Verdict } from './ports.js';
+
+/**
+ * Thread messages of the decision loop. Pure builders: the workers and the click core
+ * decide what to say, these decide how it looks.
+ */
+
+export interface RenderProposalOptions {
+  /** Approve / Reject buttons (approval mode, not forbidden). */
+  buttons: boolean;
+  /** One extra line, e.g. why yolo did not run it by itself. */
+  note?: string;
+}
+
+export type RenderProposal = (proposal: Proposal, options: RenderProposalOptions) => SlackMessage;
+
+/** Fallback proposal message; the app may inject D's buildProposalBlocks-based renderer instead. */
+export const renderProposalMessage: RenderProposal = (proposal, options) => {
+  const blocks: KnownBlock[] = buildProposalSummaryBlocks(proposal);
+  if (options.note) blocks.push(context(options.note));
+  if (options.buttons) {
+    blocks.push({
+      type: 'actions',
+      block_id: `proposal-${proposal.id}`.slice(0, 255),
+      elements: [
+        { type: 'button', action_id: actionIds.approve, style: 'primary', text: { type: 'plain_text', text: 'Approve' }, value: proposal.id },
+        { type: 'button', action_id: actionIds.reject, style: 'danger', text: { type: 'plain_text', text: 'Reject' }, value: proposal.id },
+      ],
+    });
+  }
+  return { text: `Proposed: ${renderKubectl(proposal.action)} (${proposal.risk} risk)`, blocks };
+};
+
+export function buildDryRunMessage(proposal: Proposal, result: ExecutionResult): SlackMessage {
+  const command = renderKubectl(proposal.action);
+  const text = result.ok
+    ? `:test_tube: Dry run of \`${command}\` passed: ${result.summary}. Running it for real now.`
+    : `:test_tube: Dry run of \`${command}\` failed (${result.code}): ${result.message}. Nothing was changed.`;
+  return simple(text);
+}
+
+export function buildExecutionMessage(proposal: Proposal, result: ExecutionResult, options: { auto: boolean; undo: boolean }): SlackMessage {
+  const command = renderKubectl(proposal.action);
+  const who = options.auto ? ' (ran by itself under the yolo policy)' : '';
+  const text = result.ok
+    ? `:gear: Executed \`${command}\`${who}: ${result.summary}. Verifying now.`
+    : `:warning: Execution of \`${command}\` failed (${result.code}): ${result.message}`;
+  const blocks: KnownBlock[] = [section(text)];
+  if (options.undo) {
+    blocks.push({
+      type: 'actions',
+      block_id: `undo-${proposal.id}`.slice(0, 255),
+      elements: [{ type: 'button', action_id: actionIds.undo, text: { type: 'plain_text', text: 'Undo' }, value: proposal.id }],
+    });
+  }
+  return { text, blocks };
+}
+
+export function buildVerdictMessage(proposal: Proposal, verdict: Verdict): SlackMessage {
+  const head = verdict.ok ? ':white_check_mark: Verified' : ':x: Verification failed';
+  const text = `${head} for \`${renderKubectl(proposal.action)}\`: ${verdict.summary}`;
+  const evidence = verdict.evidence.slice(0, 10).map((e) => `• ${e}`).join('\n');
+  return { text, blocks: [section(text), ...(evidence ? [context(evidence)] : [])] };
+}
+
+export function buildUnknownOutcomeMessage(proposal: Proposal): SlackMessage {
+  return simple(
+    `:warning: Execution state of \`${renderKubectl(proposal.action)}\` is unknown: the worker stopped after the real run began, ` +
+      'so Deckhand will not run it again. Check the cluster; a verification runs now.',
+  );
+}
+
+export const simple = (text: string): SlackMessage => ({ text, blocks: [section(text)] });
+
+function section(text: string): KnownBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text: clip(text, 3000) } };
+}
+
+function context(text: string): KnownBlock {
+  return { type: 'context', elements: [{ type: 'mrkdwn', text: clip(text, 3000) }] };
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

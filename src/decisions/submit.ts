@@ -1,0 +1,130 @@
+import type { Action } from '../actions/catalog.js';
+import type { CircuitBreaker } from '../actions/breaker.js';
+import { decideAutoRun } from '../actions/policy.js';
+import type { Proposal, TargetSnapshot } from '../actions/proposal.js';
+import type { RiskResult } from '../actions/risk.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { ChannelConfig } from '../config/file.js';
+import type { ModeStore } from '../control/mode-store.js';
+import type { PauseSwitch } from '../control/pause.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import type { SlackMessenger } from '../slack/messenger.js';
+import { type RenderProposal, renderProposalMessage } from './messages.js';
+import type { ProposalStore } from './proposal-store.js';
+
+/** The bot's own "approver" id when yolo runs something by itself. */
+export const yoloActor = 'deckhand:yolo';
+
+export type ClassifyRisk = (action: Action, input: { cluster: string; channel: string; target: TargetSnapshot | undefined }) => RiskResult;
+
+export interface SubmitDeps {
+  store: ProposalStore;
+  audit: AuditLog;
+  messenger: SlackMessenger;
+  modes: Pick<ModeStore, 'effectiveMode'>;
+  pause: Pick<PauseSwitch, 'isPaused'>;
+  breaker: Pick<CircuitBreaker, 'state'>;
+  channelConfig: (channel: string) => ChannelConfig;
+  enqueueExecution: (proposalId: string) => Promise<void>;
+  renderProposal?: RenderProposal;
+  log: Logger;
+}
+
+export type SubmitOutcome = 'auto_run' | 'awaiting_approval' | 'shown' | 'duplicate';
+
+/**
+ * The one way a proposal enters the decision loop: store it, then, by the channel's effective
+ * mode and policy, run it by itself (yolo), post it with Approve / Reject, or only show it
+ * (plan mode, forbidden). `allowAuto: false` always asks a human (the inverse offered after a
+ * failed verification must not undo things on its own). Idempotent per proposal id.
+ */
+export async function submitProposal(deps: SubmitDeps, proposal: Proposal, options: { allowAuto: boolean }): Promise<SubmitOutcome> {
+  if (!(await deps.store.save(proposal))) return 'duplicate';
+  await deps.audit.append({
+    type: 'proposal',
+    actor: proposal.requestedBy ?? 'deckhand',
+    channel: proposal.channel,
+    incidentId: proposal.incidentId,
+    proposalId: proposal.id,
+    cluster: proposal.cluster,
+    summary: `proposed ${proposal.action.type} (${proposal.risk} risk, confidence ${proposal.confidence.toFixed(2)}) from ${proposal.origin}`,
+    details: { action: JSON.stringify(proposal.action) },
+  });
+  const config = deps.channelConfig(proposal.channel);
+  const mode = await deps.modes.effectiveMode(proposal.channel);
+  const [paused, breaker] = await Promise.all([deps.pause.isPaused(), deps.breaker.state(proposal.cluster)]);
+  const auto = decideAutoRun({ mode, risk: proposal.risk, confidence: proposal.confidence, yolo: config.yolo, breakerOpen: breaker.open, paused });
+  const render = deps.renderProposal ?? renderProposalMessage;
+
+  if (auto.run && options.allowAuto) {
+    // The store re-checks the kill switch atomically; only a real approval is announced.
+    const approved = await deps.store.approve(proposal.id, yoloActor, { auto: true });
+    if (approved.outcome === 'approved') {
+      await post(deps, proposal, render(proposal, { buttons: false, note: ":robot_face: Running by itself under this channel's yolo policy." }));
+      await deps.audit.append({
+        type: 'approval',
+        actor: yoloActor,
+        channel: proposal.channel,
+        incidentId: proposal.incidentId,
+        proposalId: proposal.id,
+        cluster: proposal.cluster,
+        summary: `auto-approved ${proposal.action.type} under the yolo policy`,
+      });
+      await deps.enqueueExecution(proposal.id);
+      return 'auto_run';
+    }
+    deps.log.warn({ proposalId: proposal.id, outcome: approved.outcome }, 'yolo approval did not apply');
+  }
+  const buttons = auto.run || auto.fallback === 'approval';
+  // In yolo mode, say why this one waits for a human (breaker open, paused, thresholds).
+  const note = mode === 'yolo' && !auto.run ? `:raised_hand: Not running by itself: ${auto.explanation}.` : !auto.run && auto.reason === 'plan_mode' ? ':memo: Plan mode: shown for information only.' : undefined;
+  await post(deps, proposal, render(proposal, note === undefined ? { buttons } : { buttons, note }));
+  return buttons ? 'awaiting_approval' : 'shown';
+}
+
+async function post(deps: SubmitDeps, proposal: Proposal, message: ReturnType<RenderProposal>): Promise<void> {
+  const posted = await deps.messenger.post({
+    channel: proposal.channel,
+    ...(proposal.threadTs ? { threadTs: proposal.threadTs } : {}),
+    message,
+    idempotencyKey: `proposal-${proposal.id}`,
+  });
+  await deps.store.setMessageTs(proposal.id, posted.ts);
+}
+
+export interface FollowUpInput {
+  parent: Proposal;
+  action: Action;
+  target: TargetSnapshot | undefined;
+  kind: 'undo' | 'inverse';
+  rationale: string;
+  classify: ClassifyRisk;
+  clock: Clock;
+  ttlMs: number;
+}
+
+/** A proposal that undoes `parent`, with a deterministic id so a retried job makes it once. */
+export function buildFollowUpProposal(input: FollowUpInput): Proposal {
+  const { parent, action, target } = input;
+  const risk = input.classify(action, { cluster: parent.cluster, channel: parent.channel, target });
+  const now = input.clock();
+  return {
+    id: `${parent.id}-${input.kind}`,
+    incidentId: parent.incidentId,
+    channel: parent.channel,
+    ...(parent.threadTs ? { threadTs: parent.threadTs } : {}),
+    cluster: parent.cluster,
+    action,
+    risk: risk.risk,
+    riskReasons: risk.reasons,
+    // The inverse restores a known previous state; confidence is the parent's, never above it.
+    confidence: parent.confidence,
+    rationale: input.rationale,
+    origin: input.kind,
+    ...(target ? { target } : {}),
+    undoOf: parent.id,
+    createdAt: new Date(now).toISOString(),
+    expiresAt: new Date(now + input.ttlMs).toISOString(),
+  };
+}

@@ -1,0 +1,136 @@
+import type { Redis } from 'ioredis';
+import type { Action } from '../../src/actions/catalog.js';
+import { createCircuitBreaker } from '../../src/actions/breaker.js';
+import type { TargetSnapshot } from '../../src/actions/proposal.js';
+import { classifyRisk } from '../../src/actions/risk.js';
+import { createAuditLog } from '../../src/audit/audit-log.js';
+import type { ChannelConfig } from '../../src/config/file.js';
+import { createModeStore } from '../../src/control/mode-store.js';
+import { createPauseSwitch, pauseKeyOf } from '../../src/control/pause.js';
+import { createApproverResolver } from '../../src/decisions/approvers.js';
+import { type ClickDeps, createClickHandlers } from '../../src/decisions/clicks.js';
+import { createExecutionProcessor } from '../../src/decisions/execution-worker.js';
+import type { ActionConnection, ExecutionResult, Verdict } from '../../src/decisions/ports.js';
+import { createProposalStore } from '../../src/decisions/proposal-store.js';
+import type { ClassifyRisk } from '../../src/decisions/submit.js';
+import { createVerificationProcessor } from '../../src/decisions/verification-worker.js';
+import { createSilentLogger } from '../../src/shared/logger.js';
+import type { PostInput, SlackMessage, SlackMessenger } from '../../src/slack/messenger.js';
+import { uniquePrefix } from '../helpers/redis.js';
+import { makeChannel, makeProposal, manualClock } from './fixtures.js';
+import type { Proposal } from '../../src/actions/proposal.js';
+
+/** A SlackMessenger that records what it was asked to do, with the real idempotency rule. */
+export function recordingMessenger() {
+  const posts: (PostInput & { ts: string })[] = [];
+  const updates: { channel: string; ts: string; message: SlackMessage }[] = [];
+  const ephemerals: { channel: string; user: string; message: SlackMessage }[] = [];
+  const byKey = new Map<string, string>();
+  let n = 0;
+  const messenger: SlackMessenger = {
+    post(input) {
+      const known = byKey.get(input.idempotencyKey);
+      if (known) return Promise.resolve({ channel: input.channel, ts: known });
+      const ts = `1700000100.${String(++n).padStart(6, '0')}`;
+      byKey.set(input.idempotencyKey, ts);
+      posts.push({ ...input, ts });
+      return Promise.resolve({ channel: input.channel, ts });
+    },
+    update(input) {
+      updates.push(input);
+      return Promise.resolve();
+    },
+    postEphemeral(input) {
+      ephemerals.push(input);
+      return Promise.resolve();
+    },
+  };
+  const texts = () => posts.map((p) => p.message.text);
+  return { messenger, posts, updates, ephemerals, texts };
+}
+
+/** A cluster connection fake: scripted results, and a count of every real (non-dry) run. */
+export function fakeConnection(initial?: TargetSnapshot) {
+  const state = {
+    snapshot: initial,
+    dryRun: { ok: true, summary: 'server dry run accepted' } as ExecutionResult,
+    realRun: { ok: true, summary: 'scaled deployment/web to 4' } as ExecutionResult,
+    verdict: { ok: true, summary: '4/4 replicas ready', evidence: ['deployment/web: 4 ready'] } as Verdict,
+    snapshotError: undefined as Error | undefined,
+    realRuns: [] as Action[],
+    dryRuns: [] as Action[],
+    onRealRun: undefined as (() => Promise<void>) | undefined,
+  };
+  const connection: ActionConnection = {
+    async execute(action, { dryRun }) {
+      if (dryRun) {
+        state.dryRuns.push(action);
+        return state.dryRun;
+      }
+      state.realRuns.push(action);
+      await state.onRealRun?.();
+      return state.realRun;
+    },
+    verify: () => Promise.resolve(state.verdict),
+    snapshot: () => (state.snapshotError ? Promise.reject(state.snapshotError) : Promise.resolve(state.snapshot)),
+  };
+  return { connection, state };
+}
+
+export function createHarness(redis: Redis, options: { channel?: Partial<ChannelConfig>; snapshot?: TargetSnapshot } = {}) {
+  const prefix = uniquePrefix('dec');
+  const clock = manualClock(Date.now());
+  const log = createSilentLogger();
+  const channel = makeChannel(options.channel);
+  const channelConfig = (id: string) => (id === 'C0OPS' ? { ...channel, configured: true } : { ...makeChannel({ mode: 'plan', namespaces: [] }), configured: false });
+  const audit = createAuditLog({ redis, key: `${prefix}:audit`, clock: clock.now, log, maxEntries: 10_000, retentionDays: 30 });
+  const store = createProposalStore({ redis, prefix, clock: clock.now, pauseKey: pauseKeyOf(prefix) });
+  const pause = createPauseSwitch({ redis, prefix, clock: clock.now, audit });
+  const approvers = createApproverResolver({ groupMembers: () => Promise.resolve(['UGROUPIE']), clock: clock.now });
+  const modes = createModeStore({ redis, prefix, audit, approvers, channelConfig });
+  const breaker = createCircuitBreaker({ redis, prefix, clock: clock.now });
+  const slack = recordingMessenger();
+  const cluster = fakeConnection(options.snapshot ?? { kind: 'Deployment', namespace: 'shop', name: 'web', generation: 3, resourceVersion: '100', current: { replicas: 2 } });
+  const executions: string[] = [];
+  const verifications: string[] = [];
+  const analyses: string[] = [];
+  const classify: ClassifyRisk = (action, input) =>
+    classifyRisk(action, { cluster: input.cluster, channel, protectedNamespaces: [], deny: [], target: input.target });
+  const deps: ClickDeps = {
+    store,
+    audit,
+    messenger: slack.messenger,
+    approvers,
+    modes,
+    pause,
+    breaker,
+    connections: { get: () => cluster.connection },
+    channelConfig,
+    classify,
+    enqueueExecution: (id) => {
+      executions.push(id);
+      return Promise.resolve();
+    },
+    enqueueAnalysis: ({ incidentId }) => {
+      analyses.push(incidentId);
+      return Promise.resolve();
+    },
+    clock: clock.now,
+    log,
+    proposalTtlMs: 30 * 60_000,
+  };
+  const clicks = createClickHandlers(deps);
+  const execute = createExecutionProcessor({
+    ...deps,
+    enqueueVerification: (id) => {
+      verifications.push(id);
+      return Promise.resolve();
+    },
+  });
+  const verify = createVerificationProcessor({ ...deps, timeoutMs: 1000, settleMs: 0 });
+  const job = (proposalId: string, attemptsMade = 0) => ({ id: `job-${proposalId}`, data: { proposalId }, attemptsMade, opts: { attempts: 5 } });
+  /** A proposal made "now" by the harness clock. */
+  const proposal = (overrides: Partial<Proposal> = {}) =>
+    makeProposal({ createdAt: new Date(clock.now()).toISOString(), expiresAt: new Date(clock.now() + 30 * 60_000).toISOString(), ...overrides });
+  return { proposal, prefix, clock, channel, audit, store, pause, modes, breaker, approvers, slack, cluster, deps, clicks, execute, verify, job, executions, verifications, analyses };
+}
