@@ -52,6 +52,7 @@ function renderAngle(inner, ctx) {
     const name = label ?? ctx.channelName(id) ?? id;
     return `<span class="mention">#${escapeHtml(name)}</span>`;
   }
+  if (target.startsWith('!date^')) return escapeHtml(formatDateToken(target, label));
   if (target.startsWith('!subteam^')) {
     return `<span class="mention">@${escapeHtml(label ?? target.slice(9))}</span>`;
   }
@@ -61,6 +62,26 @@ function renderAngle(inner, ctx) {
   const href = safeUrl(decodeEntities(target));
   const text = label ? renderInline(label, ctx, false) : escapeHtml(decodeEntities(target));
   return `<a href="${escapeHtml(href)}" target="_blank" rel="noopener noreferrer">${text}</a>`;
+}
+
+/** `<!date^seconds^{date_short_pretty} {time}|fallback>`, shown in the reader's time zone. */
+function formatDateToken(target, fallback) {
+  const [, seconds, format = ''] = target.split('^');
+  const date = new Date(Number(seconds) * 1000);
+  if (Number.isNaN(date.getTime())) return fallback ?? '';
+  const today = new Date().toDateString() === date.toDateString();
+  const tokens = {
+    date_num: date.toISOString().slice(0, 10),
+    date: date.toLocaleDateString('en-US', { month: 'long', day: 'numeric', year: 'numeric' }),
+    date_short: date.toLocaleDateString('en-US', { month: 'short', day: 'numeric', year: 'numeric' }),
+    date_long: date.toLocaleDateString('en-US', { weekday: 'long', month: 'long', day: 'numeric', year: 'numeric' }),
+    time: date.toLocaleTimeString('en-US', { hour: 'numeric', minute: '2-digit' }),
+    time_secs: date.toLocaleTimeString('en-US', { hour: 'numeric', minute: '2-digit', second: '2-digit' }),
+  };
+  tokens.date_pretty = today ? 'today' : tokens.date;
+  tokens.date_short_pretty = today ? 'today' : tokens.date_short;
+  tokens.date_long_pretty = today ? 'today' : tokens.date_long;
+  return format.replace(/\{(\w+)\}/g, (m, name) => tokens[name] ?? m);
 }
 
 function splitOnce(text, separator) {
