@@ -83,7 +83,7 @@ export async function verifyAction(source: KubeConfig | ClusterReader, action: A
             ? pass(`${result.message}; no restart during the ${seconds(options.settleMs)} settle window`)
             : settled;
       }
-      return verdict(result, () => gatherEvidence(reader, { namespace: ref.namespace, kind: ref.kind, name: ref.name, pods: rollout.pods() }));
+      return verdict(result, () => gatherEvidence(reader, { namespace: ref.namespace, kind: ref.kind, name: ref.name, pods: rollout.pods(), focus: rollout.culprits() }));
     }
     case 'scale': {
       const ref: WorkloadRef = { kind: action.kind, namespace: action.namespace, name: action.name };

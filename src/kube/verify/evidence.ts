@@ -12,6 +12,8 @@ export interface EvidenceInput {
   kind?: string;
   name?: string;
   pods: readonly V1Pod[];
+  /** Pods named in the failure: shown first, and their logs read first. */
+  focus?: readonly string[];
   now?: Date;
 }
 
@@ -23,8 +25,8 @@ function errorText(err: unknown): string {
 }
 
 /** Unready and crashing pods first: they are the ones that explain a failure. */
-function rankPods(pods: readonly V1Pod[]): V1Pod[] {
-  const score = (p: V1Pod) => (fatalReasonOf(p) ? 0 : !isPodReady(p) ? 1 : restartsOf(p) > 0 ? 2 : 3);
+function rankPods(pods: readonly V1Pod[], focus: readonly string[]): V1Pod[] {
+  const score = (p: V1Pod) => (focus.includes(p.metadata?.name ?? '') ? -1 : fatalReasonOf(p) ? 0 : !isPodReady(p) ? 1 : restartsOf(p) > 0 ? 2 : 3);
   return pods.filter((p) => !isTerminating(p)).sort((a, b) => score(a) - score(b));
 }
 
@@ -36,7 +38,7 @@ function rankPods(pods: readonly V1Pod[]): V1Pod[] {
 export async function gatherEvidence(reader: ClusterReader, input: EvidenceInput): Promise<string[]> {
   const now = input.now ?? new Date();
   const evidence: string[] = [];
-  const ranked = rankPods(input.pods);
+  const ranked = rankPods(input.pods, input.focus ?? []);
   for (const pod of ranked.slice(0, maxPods)) evidence.push(formatPodSummary(pod, { now, maxChars: 600 }));
   if (ranked.length > maxPods) evidence.push(`… and ${ranked.length - maxPods} more pods`);
 

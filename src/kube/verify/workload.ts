@@ -58,6 +58,7 @@ export function createRolloutLook(reader: ClusterReader, ref: WorkloadRef) {
   const baseline = new Map<string, number>();
   let first = true;
   let pods: V1Pod[] = [];
+  let culprit: string | undefined;
   const label = `${ref.kind} ${ref.namespace}/${ref.name}`;
 
   async function look(): Promise<Look> {
@@ -73,8 +74,9 @@ export function createRolloutLook(reader: ClusterReader, ref: WorkloadRef) {
     if (state.failed) return fail(state.message);
     for (const p of await updatedPods(reader, ref, workload, pods)) {
       const fatal = fatalReasonOf(p);
-      if (fatal) return fail(`new pod ${p.metadata?.name ?? '?'}: ${fatal}`);
       const before = baseline.get(p.metadata?.uid ?? p.metadata?.name ?? '') ?? 0;
+      if (fatal || restartsOf(p) > before) culprit = p.metadata?.name;
+      if (fatal) return fail(`new pod ${p.metadata?.name ?? '?'}: ${fatal}`);
       if (restartsOf(p) > before) return fail(`new pod ${p.metadata?.name ?? '?'} restarted (restarts ${before} → ${restartsOf(p)})`);
     }
     if (!state.done) return wait(state.message);
@@ -97,6 +99,7 @@ export function createRolloutLook(reader: ClusterReader, ref: WorkloadRef) {
     for (const p of current) {
       const uid = p.metadata?.uid ?? p.metadata?.name ?? '';
       const before = baseline.get(uid) ?? 0;
+      if (restartsOf(p) > before || fatalReasonOf(p) || !isPodReady(p)) culprit = p.metadata?.name;
       if (restartsOf(p) > before) return fail(`pod ${p.metadata?.name ?? '?'} restarted during the settle window (restarts ${before} → ${restartsOf(p)})`);
       const fatal = fatalReasonOf(p);
       if (fatal) return fail(`pod ${p.metadata?.name ?? '?'}: ${fatal} during the settle window`);
@@ -107,5 +110,5 @@ export function createRolloutLook(reader: ClusterReader, ref: WorkloadRef) {
     return pass(state.message);
   }
 
-  return { look, startSettling, settleLook, pods: () => pods };
+  return { look, startSettling, settleLook, pods: () => pods, culprits: () => (culprit ? [culprit] : []) };
 }
