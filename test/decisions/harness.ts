@@ -122,12 +122,13 @@ export function createHarness(redis: Redis, options: { channel?: Partial<Channel
   const clicks = createClickHandlers(deps);
   const execute = createExecutionProcessor({
     ...deps,
+    breaker,
     enqueueVerification: (id) => {
       verifications.push(id);
       return Promise.resolve();
     },
   });
-  const verify = createVerificationProcessor({ ...deps, timeoutMs: 1000, settleMs: 0 });
+  const verify = createVerificationProcessor({ ...deps, breaker, timeoutMs: 1000, settleMs: 0 });
   const job = (proposalId: string, attemptsMade = 0) => ({ id: `job-${proposalId}`, data: { proposalId }, attemptsMade, opts: { attempts: 5 } });
   /** A proposal made "now" by the harness clock. */
   const proposal = (overrides: Partial<Proposal> = {}) =>
