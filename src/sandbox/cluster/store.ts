@@ -9,6 +9,8 @@ const historySize = 5000;
 export interface ObjectStore {
   get(resource: string, namespace: string | undefined, name: string): KubeObject | undefined;
   list(resource: string, namespace?: string): KubeObject[];
+  /** Like list, without copying: for reads only (the controller's hot path). Never mutate the result. */
+  scan(resource: string, namespace?: string): readonly KubeObject[];
   /** Stores a new object; fills uid, resourceVersion, creationTimestamp and generation. */
   create(resource: string, object: KubeObject): KubeObject;
   /** Replaces an object. Writes nothing (and returns the stored copy) when nothing changed. */
@@ -24,6 +26,7 @@ export function createObjectStore(clock: SimClock): ObjectStore {
   const tables = new Map<string, Map<string, KubeObject>>();
   const listeners = new Set<(event: StoreEvent) => void>();
   const history: StoreEvent[] = [];
+  const comparable = new Map<string, string>();
   let rv = 1000;
 
   const tableOf = (resource: string): Map<string, KubeObject> => {
@@ -34,7 +37,8 @@ export function createObjectStore(clock: SimClock): ObjectStore {
   const keyOf = (namespace: string | undefined, name: string): string => `${namespace ?? ''}/${name}`;
 
   const emit = (type: WatchEventType, resource: string, object: KubeObject): void => {
-    const event: StoreEvent = { type, resource, object: structuredClone(object), rv };
+    // Stored objects are never mutated in place (updates replace them), so events can share them.
+    const event: StoreEvent = { type, resource, object, rv };
     history.push(event);
     if (history.length > historySize) history.shift();
     for (const l of listeners) l(event);
@@ -54,6 +58,11 @@ export function createObjectStore(clock: SimClock): ObjectStore {
         keyOf(a.metadata.namespace, a.metadata.name).localeCompare(keyOf(b.metadata.namespace, b.metadata.name)),
       );
     },
+    scan(resource, namespace) {
+      const out: KubeObject[] = [];
+      for (const o of tableOf(resource).values()) if (namespace === undefined || o.metadata.namespace === namespace) out.push(o);
+      return out;
+    },
     create(resource, object) {
       const o = structuredClone(object);
       rv += 1;
@@ -61,7 +70,9 @@ export function createObjectStore(clock: SimClock): ObjectStore {
       o.metadata.resourceVersion = String(rv);
       o.metadata.creationTimestamp = o.metadata.creationTimestamp || clock.iso();
       if (generational.has(resource)) o.metadata.generation = o.metadata.generation || 1;
-      tableOf(resource).set(keyOf(o.metadata.namespace, o.metadata.name), o);
+      const key = keyOf(o.metadata.namespace, o.metadata.name);
+      tableOf(resource).set(key, o);
+      comparable.set(`${resource}|${key}`, JSON.stringify({ ...o, metadata: { ...o.metadata, resourceVersion: '' } }));
       emit('ADDED', resource, o);
       return structuredClone(o);
     },
@@ -70,20 +81,22 @@ export function createObjectStore(clock: SimClock): ObjectStore {
       const key = keyOf(object.metadata.namespace, object.metadata.name);
       const old = table.get(key);
       if (!old) return this.create(resource, object);
-      const o = structuredClone(object);
-      o.metadata.resourceVersion = old.metadata.resourceVersion;
-      o.metadata.uid = old.metadata.uid;
-      o.metadata.creationTimestamp = old.metadata.creationTimestamp;
-      if (generational.has(resource)) {
-        const specChanged = JSON.stringify(o.spec) !== JSON.stringify(old.spec);
-        o.metadata.generation = (old.metadata.generation ?? 1) + (specChanged ? 1 : 0);
-      }
-      if (JSON.stringify(o) === JSON.stringify(old)) return structuredClone(old);
+      let generation = old.metadata.generation;
+      if (generational.has(resource) && JSON.stringify(object.spec) !== JSON.stringify(old.spec)) generation = (generation ?? 1) + 1;
+      const candidate = {
+        ...object,
+        metadata: { ...object.metadata, uid: old.metadata.uid, creationTimestamp: old.metadata.creationTimestamp, resourceVersion: '', ...(generation !== undefined ? { generation } : {}) },
+      };
+      // Compared as JSON with the resourceVersion blanked: the controller rewrites every pod each pass.
+      const json = JSON.stringify(candidate);
+      if (json === comparable.get(`${resource}|${key}`)) return { ...candidate, metadata: { ...candidate.metadata, resourceVersion: old.metadata.resourceVersion } };
+      comparable.set(`${resource}|${key}`, json);
       rv += 1;
-      o.metadata.resourceVersion = String(rv);
-      table.set(key, o);
-      emit('MODIFIED', resource, o);
-      return structuredClone(o);
+      const stored = JSON.parse(json) as KubeObject;
+      stored.metadata.resourceVersion = String(rv);
+      table.set(key, stored);
+      emit('MODIFIED', resource, stored);
+      return structuredClone(stored);
     },
     remove(resource, namespace, name) {
       const table = tableOf(resource);
@@ -91,10 +104,11 @@ export function createObjectStore(clock: SimClock): ObjectStore {
       const old = table.get(key);
       if (!old) return undefined;
       table.delete(key);
+      comparable.delete(`${resource}|${key}`);
       rv += 1;
-      old.metadata.resourceVersion = String(rv);
-      emit('DELETED', resource, old);
-      return structuredClone(old);
+      const gone = { ...old, metadata: { ...old.metadata, resourceVersion: String(rv) } };
+      emit('DELETED', resource, gone);
+      return structuredClone(gone);
     },
     currentVersion: () => String(rv),
     subscribe(listener) {

@@ -35,7 +35,7 @@ export function syncDeployment(ctx: ClusterContext, d: KubeObject): boolean {
   const { store, clock, events } = ctx;
   const ns = d.metadata.namespace ?? 'default';
   let changed = false;
-  const owned = store.list('replicasets', ns).filter((rs) => isControlledBy(rs, d));
+  const owned = store.scan('replicasets', ns).filter((rs) => isControlledBy(rs, d)).map((rs): KubeObject => ({ ...rs, metadata: { ...rs.metadata }, spec: { ...rs.spec } }));
   const key = templateKey(d.spec.template);
   let newRS = owned.find((rs) => templateKey(rs.spec.template) === key);
   const maxRevision = Math.max(0, ...owned.map(revisionOf));
@@ -97,7 +97,7 @@ export function syncDeployment(ctx: ClusterContext, d: KubeObject): boolean {
     newRS = rollingUpdate(current, oldRSs, replicas, surge, unavailable, scaleRS);
   }
 
-  const all = store.list('replicasets', ns).filter((rs) => isControlledBy(rs, d));
+  const all = store.scan('replicasets', ns).filter((rs) => isControlledBy(rs, d));
   const currentNew = newRS ? all.find((rs) => rs.metadata.uid === newRS?.metadata.uid) : undefined;
   if (currentNew) {
     d.metadata.annotations = { ...d.metadata.annotations, [revisionAnnotation]: String(revisionOf(currentNew)) };

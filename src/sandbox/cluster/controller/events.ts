@@ -30,16 +30,18 @@ function microTime(ms: number): string {
 
 /** Writes core/v1 Events like kubelet and controllers do: one object per (object, reason, message), counted. */
 export function createEventRecorder(store: ObjectStore, clock: SimClock): EventRecorder {
-  const names = new Map<string, string>();
+  // Per key: the event's name and what was last written, so unchanged counts cost nothing.
+  const names = new Map<string, { name: string; count: number; message: string }>();
   return {
     record(input) {
       const o = input.involved;
       const ns = o.metadata.namespace ?? 'default';
       const key = `${o.metadata.uid}/${input.reason}/${input.key ?? input.message}`;
-      const existingName = names.get(key);
-      const existing = existingName ? store.get('events', ns, existingName) : undefined;
+      const known = names.get(key);
+      if (known && input.count !== undefined && known.count === input.count && known.message === input.message) return;
+      const existing = known ? store.get('events', ns, known.name) : undefined;
       const now = clock.now();
-      if (existing) {
+      if (existing && known) {
         const count = input.count ?? (existing.count ?? existing.series?.count ?? 1) + 1;
         const previous = existing.series ? existing.series.count : existing.count;
         if (count === previous && existing.message === input.message) return;
@@ -49,13 +51,14 @@ export function createEventRecorder(store: ObjectStore, clock: SimClock): EventR
           existing.lastTimestamp = clock.iso(now);
         }
         existing.message = input.message;
+        names.set(key, { name: known.name, count, message: input.message });
         store.update('events', existing);
         return;
       }
       if (input.count === 0) return;
       const name = `${o.metadata.name}.${randomHex(16)}`;
-      names.set(key, name);
       const count = input.count ?? 1;
+      names.set(key, { name, count, message: input.message });
       const involvedObject = {
         kind: o.kind,
         namespace: ns,

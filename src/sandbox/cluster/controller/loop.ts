@@ -15,13 +15,13 @@ export interface Controller {
 /** Owners whose objects were deleted: their dependents are collected (background propagation). */
 function collectGarbage(ctx: ClusterContext): boolean {
   let changed = false;
-  const exists = (resource: string, ns: string | undefined, uid: string): boolean => ctx.store.list(resource, ns).some((o) => o.metadata.uid === uid);
+  const uids = new Set(['deployments', 'replicasets', 'statefulsets', 'daemonsets'].flatMap((r) => ctx.store.scan(r).map((o) => o.metadata.uid)));
   const tableOfKind: Record<string, string> = { Deployment: 'deployments', ReplicaSet: 'replicasets', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets' };
   for (const resource of ['replicasets', 'pods']) {
-    for (const o of ctx.store.list(resource)) {
+    for (const o of ctx.store.scan(resource)) {
       const ref = o.metadata.ownerReferences?.find((r) => r.controller);
       const table = ref ? tableOfKind[ref.kind] : undefined;
-      if (!ref || !table || exists(table, o.metadata.namespace, ref.uid)) continue;
+      if (!ref || !table || uids.has(ref.uid)) continue;
       if (resource === 'pods') {
         if (!o.metadata.deletionTimestamp) deletePodGracefully(ctx, o);
       } else ctx.store.remove(resource, o.metadata.namespace, o.metadata.name);
@@ -36,15 +36,16 @@ export function createController(ctx: ClusterContext, intervalMs = 20): Controll
   let quietTicks = 0;
   const tick = (): boolean => {
     let changed = syncNodes(ctx);
-    for (const d of ctx.store.list('deployments')) changed = syncDeployment(ctx, d) || changed;
-    for (const rs of ctx.store.list('replicasets')) {
+    // Shallow copies: the syncs replace top-level fields (status, annotations), never nested ones.
+    for (const d of ctx.store.scan('deployments')) changed = syncDeployment(ctx, { ...d, metadata: { ...d.metadata } }) || changed;
+    for (const rs of ctx.store.scan('replicasets')) {
       const owner = rs.metadata.ownerReferences?.find((r) => r.controller);
-      const d = owner ? ctx.store.get('deployments', rs.metadata.namespace, owner.name) : undefined;
+      const d = owner ? ctx.store.scan('deployments', rs.metadata.namespace).find((x) => x.metadata.uid === owner.uid) : undefined;
       if (owner && (!d || !isControlledBy(rs, d))) continue;
-      changed = syncReplicaSet(ctx, rs) || changed;
+      changed = syncReplicaSet(ctx, { ...rs }) || changed;
     }
-    for (const sts of ctx.store.list('statefulsets')) changed = syncStatefulSet(ctx, sts) || changed;
-    for (const ds of ctx.store.list('daemonsets')) changed = syncDaemonSet(ctx, ds) || changed;
+    for (const sts of ctx.store.scan('statefulsets')) changed = syncStatefulSet(ctx, { ...sts }) || changed;
+    for (const ds of ctx.store.scan('daemonsets')) changed = syncDaemonSet(ctx, { ...ds }) || changed;
     changed = collectGarbage(ctx) || changed;
     const pods = syncPods(ctx);
     const quiet = !changed && !pods.changed && !pods.transient;

@@ -12,7 +12,7 @@ function requestOf(pod: KubeObject, resource: 'cpu' | 'memory'): number {
 }
 
 /** The scheduler's verdict: a node, or the FailedScheduling message. */
-export function schedule(pod: KubeObject, nodes: KubeObject[], podsOnNode: (node: string) => number): { node?: string; message?: string } {
+export function schedule(pod: KubeObject, nodes: readonly KubeObject[], podsOnNode: (node: string) => number): { node?: string; message?: string } {
   const reasons = new Map<string, number>();
   const preemption = new Map<string, number>();
   const count = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
@@ -81,12 +81,14 @@ export function syncPods(ctx: ClusterContext): { changed: boolean; transient: bo
   const now = clock.now();
   let changed = false;
   let transient = false;
-  const nodes = store.list('nodes');
-  const pods = store.list('pods');
+  const nodes = store.scan('nodes');
+  const pods = store.scan('pods');
   const perNode = new Map<string, number>();
   for (const p of pods) if (p.spec.nodeName) perNode.set(p.spec.nodeName, (perNode.get(p.spec.nodeName) ?? 0) + 1);
 
-  for (const pod of pods) {
+  for (const stored of [...pods]) {
+    // A shallow copy: this pass replaces spec and status, never edits them in place.
+    const pod: KubeObject = { ...stored };
     const rt: PodRuntime = ctx.pods.get(pod.metadata.uid) ?? { fault: undefined, healthyLogs: [] };
     if (!ctx.pods.has(pod.metadata.uid)) ctx.pods.set(pod.metadata.uid, rt);
     if (pod.metadata.deletionTimestamp) {
@@ -101,7 +103,7 @@ export function syncPods(ctx: ClusterContext): { changed: boolean; transient: bo
     if (!pod.spec.nodeName) {
       const verdict = schedule(pod, nodes, (n) => perNode.get(n) ?? 0);
       if (verdict.node) {
-        pod.spec.nodeName = verdict.node;
+        pod.spec = { ...pod.spec, nodeName: verdict.node };
         rt.scheduledAt = now;
         perNode.set(verdict.node, (perNode.get(verdict.node) ?? 0) + 1);
         ctx.events.record({ involved: pod, reason: 'Scheduled', message: `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${verdict.node}`, type: 'Normal', component: 'default-scheduler', seriesStyle: true });

@@ -10,9 +10,8 @@ export function isPodReady(pod: KubeObject): boolean {
 /** Marks a pod for graceful deletion, as a DELETE with the pod's grace period would. */
 export function deletePodGracefully(ctx: ClusterContext, pod: KubeObject, graceSeconds?: number): KubeObject {
   const grace = graceSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
-  pod.metadata.deletionTimestamp = ctx.clock.iso(ctx.clock.now() + grace * 1000);
-  pod.metadata.deletionGracePeriodSeconds = grace;
-  return ctx.store.update('pods', pod);
+  const metadata = { ...pod.metadata, deletionTimestamp: ctx.clock.iso(ctx.clock.now() + grace * 1000), deletionGracePeriodSeconds: grace };
+  return ctx.store.update('pods', { ...pod, metadata });
 }
 
 /** Lower sorts first: the pods a controller gives up first (unscheduled, pending, not ready, newest). */
@@ -25,8 +24,9 @@ function compareRank(a: number[], b: number[]): number {
   return 0;
 }
 
+/** The owner's pods, straight from the store: read them, never mutate them. */
 function podsOf(ctx: ClusterContext, owner: KubeObject): { active: KubeObject[]; terminating: KubeObject[] } {
-  const pods = ctx.store.list('pods', owner.metadata.namespace).filter((p) => isControlledBy(p, owner));
+  const pods = ctx.store.scan('pods', owner.metadata.namespace).filter((p) => isControlledBy(p, owner));
   return { active: pods.filter((p) => !isTerminating(p)), terminating: pods.filter(isTerminating) };
 }
 
@@ -112,7 +112,7 @@ export function syncStatefulSet(ctx: ClusterContext, sts: KubeObject): boolean {
 export function syncDaemonSet(ctx: ClusterContext, ds: KubeObject): boolean {
   let changed = false;
   const hash = hashOfTemplate(ds.spec.template);
-  const nodes = ctx.store.list('nodes').filter((n) => (n.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True'));
+  const nodes = ctx.store.scan('nodes').filter((n) => (n.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True'));
   const { active, terminating } = podsOf(ctx, ds);
   for (const node of nodes) {
     if ([...active, ...terminating].some((p) => p.spec.nodeName === node.metadata.name)) continue;

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-explicit-any -- templates are wire JSON */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-explicit-any -- templates are wire JSON */
 import { templateHash } from '../names.js';
 
 /**
@@ -21,8 +21,18 @@ export function canonical(value: unknown): unknown {
   return value === null ? undefined : value;
 }
 
-/** The template without the pod-template-hash label, canonical, as a string. */
+const keys = new WeakMap<object, string>();
+
+/** The template without the pod-template-hash label, canonical, as a string (cached per template object). */
 export function templateKey(template: any): string {
+  const cached = template && typeof template === 'object' ? keys.get(template) : undefined;
+  if (cached !== undefined) return cached;
+  const key = computeTemplateKey(template);
+  if (template && typeof template === 'object') keys.set(template, key);
+  return key;
+}
+
+function computeTemplateKey(template: any): string {
   const t = structuredClone(template ?? {});
   if (t.metadata?.labels) delete t.metadata.labels['pod-template-hash'];
   return JSON.stringify(canonical(t) ?? {});
