@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import * as z from 'zod';
+import { Env } from '../../src/config/env.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const read = (name: string) => readFileSync(`${root}/${name}`, 'utf8');
+const envNames = Object.keys(Env.shape).sort();
+
+describe('docker-compose.yml', () => {
+  const text = read('docker-compose.yml');
+  const compose = z
+    .object({
+      services: z.object({
+        redis: z.object({ command: z.array(z.string()) }),
+        deckhand: z.object({ environment: z.record(z.string(), z.string()) }),
+      }),
+    })
+    .parse(parse(text));
+
+  it('runs Redis with AOF persistence', () => {
+    expect(compose.services.redis.command.join(' ')).toContain('--appendonly yes');
+  });
+
+  it('sets and documents exactly the env variables of src/config/env.ts', () => {
+    expect(Object.keys(compose.services.deckhand.environment).sort()).toEqual(envNames);
+    for (const name of envNames) expect(text).toMatch(new RegExp(`#[^\\n]*\\n\\s+(\\w+:[^\\n]*\\n\\s+)?${name}:`));
+  });
+});
+
+describe('manifest.yml', () => {
+  const manifest = z
+    .object({
+      features: z.object({ slash_commands: z.array(z.object({ command: z.string(), url: z.string() })) }),
+      oauth_config: z.object({ scopes: z.object({ bot: z.array(z.string()) }) }),
+      settings: z.object({
+        event_subscriptions: z.object({ request_url: z.string(), bot_events: z.array(z.string()) }),
+        interactivity: z.object({ is_enabled: z.literal(true), request_url: z.string() }),
+      }),
+    })
+    .parse(parse(read('manifest.yml')));
+
+  it('asks for the bot scopes Deckhand uses', () => {
+    expect(manifest.oauth_config.scopes.bot).toEqual(
+      expect.arrayContaining(['chat:write', 'commands', 'app_mentions:read', 'channels:history', 'groups:history', 'users:read', 'usergroups:read', 'reactions:write', 'files:write']),
+    );
+  });
+
+  it('sends the /k8s command, interactivity and events to /slack/events', () => {
+    expect(manifest.features.slash_commands.map((c) => c.command)).toEqual(['/k8s']);
+    for (const url of [manifest.features.slash_commands[0]!.url, manifest.settings.event_subscriptions.request_url, manifest.settings.interactivity.request_url]) {
+      expect(url).toMatch(/^https:\/\/.+\/slack\/events$/);
+    }
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(expect.arrayContaining(['app_mention', 'message.channels']));
+  });
+});
+
+describe('Dockerfile', () => {
+  const text = read('Dockerfile');
+  it('builds in stages on Node 24 and runs as a non-root user with production dependencies only', () => {
+    expect(text.match(/^FROM node:24/gm)?.length).toBeGreaterThanOrEqual(2);
+    expect(text).toContain('npm ci');
+    expect(text).toContain('--omit=dev');
+    expect(text).toMatch(/^USER node$/m);
+    expect(text).toMatch(/CMD \["node", "dist\/main\.js"\]/);
+  });
+});
