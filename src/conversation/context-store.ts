@@ -38,6 +38,7 @@ const Meta = z.object({
   incidentId: z.string().optional(),
   cluster: z.string().optional(),
   namespace: z.string().optional(),
+  origin: z.enum(['ask']).optional(),
   folded: z.coerce.number().int().default(0),
 });
 
@@ -46,6 +47,8 @@ export interface ThreadContext {
   incidentId: string | undefined;
   cluster: string | undefined;
   namespace: string | undefined;
+  /** 'ask' for threads opened by `/k8s ask` (follow-ups there are answered like in incidents). */
+  origin: 'ask' | undefined;
   events: ContextEvent[];
   /** Most recent turns, oldest first, verbatim (up to the per-turn cap). */
   turns: Turn[];
@@ -84,7 +87,9 @@ export interface ContextStoreDeps {
 export interface ContextStore {
   get(thread: ThreadRef): Promise<ThreadContext>;
   /** Ties a thread to its incident (and the cluster/namespace questions default to). */
-  linkIncident(thread: ThreadRef, link: { incidentId?: string; cluster?: string; namespace?: string }): Promise<void>;
+  linkIncident(thread: ThreadRef, link: { incidentId?: string; cluster?: string; namespace?: string; origin?: 'ask' }): Promise<void>;
+  /** Whether plain replies in this thread are questions for Deckhand (incident or `/k8s ask` thread). */
+  isConversationThread(thread: ThreadRef): Promise<boolean>;
   appendEvent(thread: ThreadRef, event: ContextEventInput): Promise<void>;
   /**
    * Records one question and its answer. `exchangeId` (the question's message ts) makes a
@@ -155,12 +160,13 @@ export function createContextStore(deps: ContextStoreDeps): ContextStore {
         deps.redis.lrange(k.events, 0, -1),
       ]);
       const m = Meta.safeParse(meta);
-      const md = m.success ? m.data : { folded: 0, incidentId: undefined, cluster: undefined, namespace: undefined };
+      const md = m.success ? m.data : { folded: 0, incidentId: undefined, cluster: undefined, namespace: undefined, origin: undefined };
       return {
         thread,
         incidentId: md.incidentId,
         cluster: md.cluster,
         namespace: md.namespace,
+        origin: md.origin,
         events: parseList(ContextEvent, events),
         turns: parseList(Turn, turns),
         foldedCount: md.folded,
@@ -174,8 +180,14 @@ export function createContextStore(deps: ContextStoreDeps): ContextStore {
       if (link.incidentId) fields.incidentId = link.incidentId;
       if (link.cluster) fields.cluster = link.cluster;
       if (link.namespace) fields.namespace = link.namespace;
+      if (link.origin) fields.origin = link.origin;
       if (Object.keys(fields).length === 0) return;
       await deps.redis.multi().hset(k.meta, fields).expire(k.meta, limits.ttlSeconds).exec();
+    },
+
+    async isConversationThread(thread) {
+      const [incidentId, origin] = await deps.redis.hmget(keysOf(deps.keyPrefix, thread).meta, 'incidentId', 'origin');
+      return Boolean(incidentId) || origin === 'ask';
     },
 
     async appendEvent(thread, input) {

@@ -1,0 +1,105 @@
+import type { CircuitBreaker } from '../actions/breaker.js';
+import { renderKubectl } from '../actions/kubectl.js';
+import type { AppContext } from '../app.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { channelConfigOf } from '../config/load.js';
+import type { ModeStore } from '../control/mode-store.js';
+import type { PauseSwitch } from '../control/pause.js';
+import type { ApproverResolver } from '../decisions/approvers.js';
+import type { ProposalStore } from '../decisions/proposal-store.js';
+import { AppError } from '../shared/errors.js';
+import type { AuditLine } from '../slack/blocks/audit.js';
+import type { AskRequest, CommandPorts } from './ports.js';
+
+/** The decision-side stores `/k8s` reads and drives (src/control, src/decisions, src/audit). */
+export interface CommandStores {
+  modes: Pick<ModeStore, 'effectiveMode' | 'getOverride' | 'setChannelMode'>;
+  pause: Pick<PauseSwitch, 'state' | 'pause' | 'resume'>;
+  audit: Pick<AuditLog, 'recent'>;
+  breaker: Pick<CircuitBreaker, 'state'>;
+  approvers: ApproverResolver;
+  proposals?: Pick<ProposalStore, 'listByIncident'>;
+}
+
+/**
+ * Adapts the app's context and the decision stores to CommandPorts. Pure wiring: every
+ * rule lives in the stores (who may set a mode, auditing) or in src/commands/run.ts.
+ */
+export function createCommandPorts(ctx: Pick<AppContext, 'config' | 'incidents' | 'clusters'>, stores: CommandStores, enqueueAsk: (ask: AskRequest) => Promise<void>): CommandPorts {
+  const channelConfig = (channel: string) => channelConfigOf(ctx.config, channel);
+  const listOpen = () => ctx.incidents.listOpen();
+  const ports: CommandPorts = {
+    async getChannelMode(channel) {
+      const [mode, override] = await Promise.all([stores.modes.effectiveMode(channel), stores.modes.getOverride(channel)]);
+      return { mode, source: override !== undefined && override === mode ? 'runtime' : 'config' };
+    },
+    async setChannelMode(input) {
+      const result = await stores.modes.setChannelMode(input);
+      // A refusal by the store (not an approver, channel not configured) is shown as is.
+      if (!result.ok) throw new AppError('forbidden', result.message);
+    },
+    isAuthorized: ({ user, channel }) => stores.approvers.isApprover(channelConfig(channel), user),
+    async pauseState() {
+      const state = await stores.pause.state();
+      return { global: state.paused, clusters: [] };
+    },
+    async pause({ user }) {
+      await stores.pause.pause({ user, reason: 'via /k8s pause' });
+    },
+    async resume({ user }) {
+      await stores.pause.resume({ user });
+    },
+    async listOpenIncidents() {
+      const open = await listOpen();
+      return open
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+        .map((i) => ({
+          id: i.id,
+          title: i.title,
+          severity: i.severity,
+          status: i.status,
+          ...(i.channel ? { channel: i.channel } : {}),
+          ...(i.threadTs ? { threadTs: i.threadTs } : {}),
+        }));
+    },
+    async breakerStates(clusters) {
+      return Promise.all(
+        clusters.map(async (cluster) => {
+          const state = await stores.breaker.state(cluster);
+          return state.open
+            ? { cluster, state: 'open', detail: `${state.failures} failures; closes ${new Date(state.closesAt).toISOString()}` }
+            : { cluster, state: 'closed', ...(state.failures > 0 ? { detail: `${state.failures} recent failures` } : {}) };
+        }),
+      );
+    },
+    async auditRecent(query) {
+      const entries = await stores.audit.recent(query);
+      return entries.map(
+        (e): AuditLine => ({
+          at: e.at,
+          actor: e.actor ?? 'deckhand',
+          type: e.type,
+          ...(e.incidentId ? { incidentId: e.incidentId } : {}),
+          detail: e.summary,
+        }),
+      );
+    },
+    clusterNames: () => ctx.clusters.names(),
+    async checkCluster(name) {
+      const result = await ctx.clusters.check(name);
+      return { ok: result.ok, ...(result.ok || !result.message ? {} : { detail: result.message }) };
+    },
+    enqueueAsk,
+  };
+  const proposals = stores.proposals;
+  if (proposals) {
+    ports.listPendingProposals = async () => {
+      const open = await listOpen();
+      const records = (await Promise.all(open.map((i) => proposals.listByIncident(i.id)))).flat();
+      return records
+        .filter((r) => r.status === 'pending')
+        .map((r) => ({ id: r.proposal.id, summary: renderKubectl(r.proposal.action), risk: r.proposal.risk, incidentId: r.proposal.incidentId }));
+    };
+  }
+  return ports;
+}

@@ -1,0 +1,95 @@
+import type { GatherTarget } from '../analysis/gather.js';
+import type { ProposedAction } from '../analysis/types.js';
+import type { Incident } from '../incidents/model.js';
+import type { ClusterReader } from '../kube/reader.js';
+import { redactText } from '../shared/redact.js';
+import { answerBuiltin } from './builtin-answer.js';
+import type { ThreadContext } from './context-store.js';
+import { renderContext } from './render-context.js';
+
+/**
+ * What the conversation needs from the Claude investigator (src/analysis): one question,
+ * answered with the read-only tools and `propose_action`, given the thread's context.
+ */
+export interface ClaudeAnswerer {
+  answer(input: ClaudeQuestion): Promise<{ text: string; proposals: ProposedAction[] }>;
+}
+
+export interface ClaudeQuestion {
+  /** The thread's context (incident, findings, proposals, decisions, earlier turns), bounded. */
+  contextText: string;
+  question: string;
+  /** Slack user asking; becomes proposal.requestedBy. */
+  user: string;
+  cluster: string;
+  namespace?: string;
+  reader: ClusterReader | undefined;
+}
+
+export interface AnswerDeps {
+  /** Present only when ANTHROPIC_API_KEY is set. */
+  claude?: ClaudeAnswerer;
+  now: () => number;
+  redact?: (text: string) => string;
+}
+
+export interface AnswerInput {
+  question: string;
+  user: string;
+  context: ThreadContext;
+  incident: Incident | undefined;
+  cluster: string;
+  target: GatherTarget;
+  reader: ClusterReader | undefined;
+}
+
+export interface Answer {
+  /** mrkdwn, redacted. */
+  text: string;
+  footer: string;
+  proposals: ProposedAction[];
+  via: 'claude' | 'builtin';
+}
+
+export const needsClaudeNote =
+  'Built-in answers cover status, logs, events and known failure patterns of the workload. Open questions and proposing a fix from a question need Claude (set ANTHROPIC_API_KEY).';
+
+/**
+ * Answers one question in a thread: with Claude when configured (the model gets the
+ * incident's context and may read the cluster and propose catalog actions), otherwise with
+ * the built-in path. Everything returned has passed redactText.
+ */
+export async function answerQuestion(deps: AnswerDeps, input: AnswerInput): Promise<Answer> {
+  const redact = deps.redact ?? redactText;
+  if (deps.claude) {
+    const result = await deps.claude.answer({
+      contextText: renderContext(input.context, input.incident),
+      question: input.question,
+      user: input.user,
+      cluster: input.cluster,
+      ...(input.target.namespace ? { namespace: input.target.namespace } : {}),
+      reader: input.reader,
+    });
+    return {
+      text: redact(result.text),
+      footer: redact(`Claude · cluster \`${input.cluster}\`${input.target.namespace ? ` · namespace \`${input.target.namespace}\`` : ''}`),
+      proposals: result.proposals,
+      via: 'claude',
+    };
+  }
+  if (!input.reader) {
+    return {
+      text: redact(`I cannot read cluster \`${input.cluster}\` from here, and without Claude I can only answer from the cluster.`),
+      footer: needsClaudeNote,
+      proposals: [],
+      via: 'builtin',
+    };
+  }
+  const builtin = await answerBuiltin({ question: input.question, reader: input.reader, target: input.target, now: deps.now() });
+  return {
+    text: redact(builtin.text),
+    footer: redact(`Built-in analyzers · cluster \`${input.cluster}\` · ${needsClaudeNote}`),
+    proposals: [],
+    via: 'builtin',
+  };
+}

@@ -1,0 +1,147 @@
+import { createCircuitBreaker } from '../actions/breaker.js';
+import type { AppContext, Feature } from '../app.js';
+import { createAuditLog, type AuditLog } from '../audit/audit-log.js';
+import type { AskRequest } from '../commands/ports.js';
+import { createCommandPorts, type CommandStores } from '../commands/wiring.js';
+import { channelConfigOf } from '../config/load.js';
+import { createModeStore } from '../control/mode-store.js';
+import { createPauseSwitch, pauseKeyOf } from '../control/pause.js';
+import { createApproverResolver, slackGroupMembers } from '../decisions/approvers.js';
+import { createProposalStore } from '../decisions/proposal-store.js';
+import { safeJobId } from '../jobs/job-data.js';
+import { queueNames } from '../jobs/queues.js';
+import type { ClusterReader } from '../kube/reader.js';
+import { registerCommandListener } from '../slack/listeners/commands.js';
+import { registerMessageListeners } from '../slack/listeners/messages.js';
+import type { ClaudeAnswerer } from './answer.js';
+import { createContextStore, type ContextStore } from './context-store.js';
+import { claimMessage, conversationJobId } from './dedup.js';
+import { ConversationJobData, processConversationJob, type SubmitProposalsInput } from './job.js';
+
+export interface ConversationFeatureOptions {
+  /** Read access per cluster; default: `ctx.clusters.get(name).reader` when the registry has it. */
+  readerFor?: (cluster: string) => ClusterReader | undefined;
+  /** Claude, when ANTHROPIC_API_KEY is set; built by the caller from the analysis investigator. */
+  claude?: (ctx: AppContext) => ClaudeAnswerer | undefined;
+  /** Hands Claude's proposals to the decision loop (risk, store, Block Kit, approval rules). */
+  submitProposals?: (ctx: AppContext) => ((input: SubmitProposalsInput) => Promise<void>) | undefined;
+  /** Decision stores shared with other features; missing ones are built over the same Redis keys. */
+  stores?: (ctx: AppContext) => Partial<Omit<CommandStores, 'audit'>> & { audit?: AuditLog };
+  /** The slash command's name; default `/k8s`. */
+  command?: string;
+  /** Parallel answers per process. */
+  concurrency?: number;
+}
+
+/**
+ * Conversation and `/k8s`: Bolt listeners for thread replies, mentions and the slash command,
+ * and the `conversation` worker that answers. Plug into createDeckhand's `features`.
+ */
+export function createConversationFeature(options: ConversationFeatureOptions = {}): Feature & { contextStore(): ContextStore } {
+  let wired: ReturnType<typeof wire> | undefined;
+  const wire = (ctx: AppContext) => {
+    const keyPrefix = ctx.prefix;
+    const store = createContextStore({ redis: ctx.redis, keyPrefix, clock: ctx.clock });
+    const given = options.stores?.(ctx) ?? {};
+    const audit =
+      given.audit ??
+      createAuditLog({
+        redis: ctx.redis,
+        key: `${ctx.prefix}:audit`,
+        clock: ctx.clock,
+        log: ctx.log,
+        maxEntries: ctx.config.file.audit.maxEntries,
+        retentionDays: ctx.config.file.audit.retentionDays,
+      });
+    const approvers = given.approvers ?? createApproverResolver({ groupMembers: slackGroupMembers(ctx.slack.web), clock: ctx.clock });
+    const stores: CommandStores = {
+      audit,
+      approvers,
+      modes:
+        given.modes ??
+        createModeStore({
+          redis: ctx.redis,
+          prefix: ctx.prefix,
+          audit,
+          approvers,
+          channelConfig: (channel) => channelConfigOf(ctx.config, channel),
+        }),
+      pause:
+        given.pause ??
+        createPauseSwitch({ redis: ctx.redis, prefix: ctx.prefix, clock: ctx.clock, audit }),
+      breaker: given.breaker ?? createCircuitBreaker({ redis: ctx.redis, prefix: ctx.prefix, clock: ctx.clock }),
+      proposals: given.proposals ?? createProposalStore({ redis: ctx.redis, prefix: ctx.prefix, clock: ctx.clock, pauseKey: pauseKeyOf(ctx.prefix) }),
+    };
+    const queue = ctx.queues.get(queueNames.conversation);
+    const enqueue = async (data: ConversationJobData, jobId: string) => {
+      await queue.add('question', ConversationJobData.parse(data), { jobId });
+    };
+    const enqueueAsk = (ask: AskRequest) =>
+      enqueue(
+        {
+          kind: 'ask',
+          channel: ask.channel,
+          user: ask.user,
+          text: ask.question,
+          triggerId: ask.triggerId,
+          ...(ask.cluster ? { cluster: ask.cluster } : {}),
+          ...(ask.namespace ? { namespace: ask.namespace } : {}),
+        },
+        safeJobId('conv', 'ask', ask.triggerId),
+      );
+    return { store, stores, enqueue, enqueueAsk };
+  };
+  const get = (ctx: AppContext) => (wired ??= wire(ctx));
+
+  return {
+    name: 'conversation',
+    contextStore() {
+      if (!wired) throw new Error('conversation feature is not wired yet');
+      return wired.store;
+    },
+    registerSlack(app, ctx) {
+      const { store, stores, enqueue, enqueueAsk } = get(ctx);
+      const log = ctx.log.child({ component: 'conversation' });
+      registerMessageListeners(app, {
+        isConversationThread: async (thread) =>
+          (await store.isConversationThread(thread)) || (await ctx.incidents.getByThread(thread.channel, thread.threadTs)) !== undefined,
+        claim: (message) => claimMessage(ctx.redis, ctx.prefix, message),
+        enqueue: (data) => enqueue(data, conversationJobId({ channel: data.channel, ts: data.ts ?? '' })),
+        log,
+      });
+      registerCommandListener(app, { ports: createCommandPorts(ctx, stores, enqueueAsk), log, ...(options.command ? { command: options.command } : {}) });
+    },
+    start(ctx) {
+      const { store } = get(ctx);
+      const log = ctx.log.child({ component: 'conversation' });
+      const claude = options.claude?.(ctx);
+      const submitProposals = options.submitProposals?.(ctx);
+      const readerFor = options.readerFor ?? defaultReaderFor(ctx);
+      const deps = {
+        config: ctx.config,
+        store,
+        incidents: ctx.incidents,
+        messenger: ctx.slack,
+        readerFor,
+        answer: { now: ctx.clock, ...(claude ? { claude } : {}) },
+        ...(submitProposals ? { submitProposals } : {}),
+        log,
+        clock: ctx.clock,
+      };
+      ctx.workers.start(queueNames.conversation, (job) => processConversationJob(deps, job.data), { concurrency: options.concurrency ?? 4 });
+    },
+  };
+}
+
+/** B's registry exposes `get(name).reader`; the app context types it narrowly, so look for it. */
+function defaultReaderFor(ctx: AppContext): (cluster: string) => ClusterReader | undefined {
+  const registry = ctx.clusters as Partial<{ get: (name: string) => { reader: ClusterReader } }>;
+  return (cluster) => {
+    if (typeof registry.get !== 'function') return undefined;
+    try {
+      return registry.get(cluster).reader;
+    } catch {
+      return undefined;
+    }
+  };
+}

@@ -1,0 +1,159 @@
+import * as z from 'zod';
+import type { GatherTarget } from '../analysis/gather.js';
+import type { ProposedAction } from '../analysis/types.js';
+import { channelConfigOf, type Config } from '../config/load.js';
+import type { Incident } from '../incidents/model.js';
+import type { IncidentStore } from '../incidents/store.js';
+import type { ClusterReader } from '../kube/reader.js';
+import type { Logger } from '../shared/logger.js';
+import { buildAnswerErrorMessage, buildAnswerMessages, buildAskRootMessage } from '../slack/blocks/answer.js';
+import type { SlackMessenger } from '../slack/messenger.js';
+import { describeFailure } from '../commands/run.js';
+import { answerQuestion, type AnswerDeps } from './answer.js';
+import type { ContextStore, ThreadRef } from './context-store.js';
+import { extractScope } from './scope.js';
+
+/** Data of a job on the `conversation` queue: one question to answer in one thread. */
+export const ConversationJobData = z.object({
+  kind: z.enum(['thread_reply', 'mention', 'ask']),
+  channel: z.string().min(1),
+  user: z.string().min(1),
+  text: z.string(),
+  /** The question's message ts (thread replies and mentions). */
+  ts: z.string().optional(),
+  /** Where to answer; absent for `/k8s ask`, whose job opens the thread first. */
+  threadTs: z.string().optional(),
+  /** `/k8s ask`: Slack's trigger_id, the idempotency key of the root and the answer. */
+  triggerId: z.string().optional(),
+  cluster: z.string().optional(),
+  namespace: z.string().optional(),
+});
+export type ConversationJobData = z.infer<typeof ConversationJobData>;
+
+/** Proposals Claude made while answering, handed to the decision pipeline. */
+export interface SubmitProposalsInput {
+  proposals: ProposedAction[];
+  incident: Incident | undefined;
+  thread: ThreadRef;
+  cluster: string;
+  /** The asking user: recorded as proposal.requestedBy. */
+  requestedBy: string;
+}
+
+export interface ConversationWorkerDeps {
+  config: Pick<Config, 'file'>;
+  store: ContextStore;
+  incidents: Pick<IncidentStore, 'get' | 'getByThread'>;
+  messenger: SlackMessenger;
+  readerFor: (cluster: string) => ClusterReader | undefined;
+  answer: AnswerDeps;
+  /** Absent: proposals are mentioned in the answer but not posted (see the report). */
+  submitProposals?: (input: SubmitProposalsInput) => Promise<void>;
+  log: Logger;
+  clock: () => number;
+}
+
+/**
+ * Answers one question: opens the thread for `/k8s ask`, loads the thread's context and
+ * incident, works out cluster and namespace, answers (Claude or built-in), posts the answer
+ * (idempotently: a retried job never posts twice), hands proposals on, and records the
+ * exchange. A failure to answer becomes a visible message in the thread, never silence;
+ * a failure to post throws so BullMQ retries.
+ */
+export async function processConversationJob(deps: ConversationWorkerDeps, raw: unknown): Promise<{ threadTs: string; via: string }> {
+  const job = ConversationJobData.parse(raw);
+  const log = deps.log.child({ channel: job.channel, ts: job.ts, kind: job.kind });
+  const exchangeId = job.ts ?? `ask-${job.triggerId ?? 'unknown'}`;
+
+  let threadTs = job.threadTs;
+  if (!threadTs) {
+    const root = await deps.messenger.post({
+      channel: job.channel,
+      message: buildAskRootMessage({ user: job.user, question: deps.answer.redact ? deps.answer.redact(job.text) : job.text }),
+      idempotencyKey: `conv-ask-root:${exchangeId}`,
+    });
+    threadTs = root.ts;
+  }
+  const thread = { channel: job.channel, threadTs };
+
+  const context = await deps.store.get(thread);
+  const incident = context.incidentId ? await deps.incidents.get(context.incidentId) : await deps.incidents.getByThread(job.channel, threadTs);
+  if (incident && !context.incidentId) {
+    await deps.store.linkIncident(thread, { incidentId: incident.id });
+    context.incidentId = incident.id;
+  }
+  if (job.kind === 'ask') await deps.store.linkIncident(thread, { origin: 'ask', ...scopeFields(job) });
+
+  const scope = extractScope(job.text);
+  const channelConfig = channelConfigOf(deps.config, job.channel);
+  const cluster = scope.cluster ?? job.cluster ?? context.cluster ?? incident?.target.cluster ?? channelConfig.cluster;
+  const defaultNamespace = channelConfig.namespaces.length === 1 && channelConfig.namespaces[0] !== '*' ? channelConfig.namespaces[0] : undefined;
+  const target: GatherTarget = {
+    ...(incident ? incidentTarget(incident) : {}),
+    namespace: scope.namespace ?? job.namespace ?? context.namespace ?? incident?.target.namespace ?? defaultNamespace,
+    ...(scope.workload ? workloadTarget(scope.workload) : {}),
+    ...(scope.pod ? { pod: scope.pod } : {}),
+    ...(scope.node ? { node: scope.node } : {}),
+  };
+
+  let answer: Awaited<ReturnType<typeof answerQuestion>>;
+  try {
+    answer = await answerQuestion(deps.answer, {
+      question: job.text,
+      user: job.user,
+      context,
+      incident,
+      cluster,
+      target,
+      reader: deps.readerFor(cluster),
+    });
+  } catch (err) {
+    log.warn({ err: err instanceof Error ? err.message : String(err) }, 'conversation answer failed');
+    const message = buildAnswerErrorMessage(describeFailure(err));
+    await deps.messenger.post({ channel: job.channel, threadTs, message, idempotencyKey: `conv-answer:${job.channel}:${exchangeId}:0` });
+    return { threadTs, via: 'error' };
+  }
+
+  const { text: answerText, footer, proposals, via } = answer;
+  const messages = buildAnswerMessages({ text: answerText, footer });
+  for (const [i, message] of messages.entries()) {
+    await deps.messenger.post({ channel: job.channel, threadTs, message, idempotencyKey: `conv-answer:${job.channel}:${exchangeId}:${i}` });
+  }
+  if (proposals.length > 0) {
+    if (deps.submitProposals) {
+      await deps.submitProposals({ proposals, incident, thread, cluster, requestedBy: job.user });
+    } else {
+      log.warn({ count: proposals.length }, 'conversation proposals dropped: no proposal pipeline wired');
+    }
+  }
+  const at = new Date(deps.clock()).toISOString();
+  await deps.store.appendExchange(thread, {
+    exchangeId,
+    question: { role: 'user', text: job.text, user: job.user, at },
+    answer: { role: 'assistant', text: answerText, at },
+  });
+  log.info({ via, threadTs, proposals: proposals.length }, 'conversation answered');
+  return { threadTs, via };
+}
+
+function scopeFields(job: ConversationJobData): { cluster?: string; namespace?: string } {
+  return { ...(job.cluster ? { cluster: job.cluster } : {}), ...(job.namespace ? { namespace: job.namespace } : {}) };
+}
+
+function incidentTarget(incident: Incident): GatherTarget {
+  const t = incident.target;
+  const out: GatherTarget = {};
+  for (const key of ['namespace', 'pod', 'deployment', 'statefulset', 'daemonset', 'node'] as const) {
+    const value = t[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+function workloadTarget(workload: { kind: 'Deployment' | 'StatefulSet' | 'DaemonSet'; name: string }): GatherTarget {
+  // A workload named in the question replaces the incident's: ask about one thing at a time.
+  const cleared: GatherTarget = { deployment: undefined, statefulset: undefined, daemonset: undefined, pod: undefined };
+  if (workload.kind === 'Deployment') return { ...cleared, deployment: workload.name };
+  if (workload.kind === 'StatefulSet') return { ...cleared, statefulset: workload.name };
+  return { ...cleared, daemonset: workload.name };
+}
