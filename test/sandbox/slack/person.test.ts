@@ -42,6 +42,11 @@ beforeAll(async () => {
     await respond({ replace_original: true, text: `Approved by <@${body.user.id}>` });
     await respond({ response_type: 'ephemeral', text: 'Running the rollback' });
   });
+  app.action('dismiss', async ({ ack, body, respond }) => {
+    await ack();
+    seen.push({ kind: 'action', body: body as unknown as Record<string, unknown> });
+    await respond({ delete_original: true });
+  });
   app.event('app_mention', async ({ event, say, context }) => {
     seen.push({ kind: 'app_mention', body: event as unknown as Record<string, unknown>, retryNum: context.retryNum });
     await say({ text: 'Looking into it', thread_ts: event.thread_ts ?? event.ts });
@@ -104,6 +109,19 @@ describe('slack sandbox as a person', () => {
     expect(replaced?.blocks).toBeUndefined();
     expect(sandbox.ephemerals()[0]).toMatchObject({ user: 'UALICE', text: 'Running the rollback', thread_ts: root });
     expect(sandbox.calls.filter((c) => c.method === 'response_url')).toHaveLength(2);
+  });
+
+  it('clicks a button in an ephemeral message, and delete_original removes that ephemeral', async () => {
+    const dismissBlocks = [
+      { type: 'section', text: { type: 'mrkdwn', text: 'Only approvers can approve.' } },
+      { type: 'actions', elements: [{ type: 'button', action_id: 'dismiss', text: { type: 'plain_text', text: 'Dismiss' } }] },
+    ];
+    const { message_ts: ts } = await app.client.chat.postEphemeral({ channel: 'CINCIDENTS', user: 'UBOB', text: 'no', blocks: dismissBlocks });
+    const answer = await sandbox.clickButton({ user: 'UBOB', channel: 'CINCIDENTS', messageTs: ts!, actionId: 'dismiss' });
+    expect(answer.status).toBe(200);
+    expect(answer.payload).toMatchObject({ container: { is_ephemeral: true, message_ts: ts } });
+    expect(answer.payload).not.toHaveProperty('message');
+    expect(sandbox.ephemerals()).toEqual([]);
   });
 
   it('refuses to click a button the message does not have', async () => {
