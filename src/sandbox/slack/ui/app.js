@@ -1,4 +1,4 @@
-/* global document, window, fetch, EventSource, localStorage, setTimeout, clearTimeout, URLSearchParams */
+/* global document, window, fetch, EventSource, localStorage, setTimeout, clearTimeout, URL, URLSearchParams */
 // The sandbox page: channels, messages, threads and Block Kit, acting as the chosen user.
 import { renderAttachments, renderBlocks } from './blocks.js';
 import { escapeHtml, renderMrkdwn } from './mrkdwn.js';
@@ -269,6 +269,9 @@ function start() {
   $('user-switch').addEventListener('change', (event) => {
     view.user = event.target.value;
     localStorage.setItem('sandbox-user', view.user);
+    const url = new URL(window.location.href);
+    url.searchParams.set('user', view.user);
+    window.history.replaceState(null, '', url);
     void refresh();
   });
   bindComposer('composer', 'composer-input', () => undefined);
