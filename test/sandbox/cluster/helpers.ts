@@ -32,3 +32,39 @@ export async function statusOf(promise: Promise<unknown>): Promise<{ code: numbe
 
 export const merge = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
 export const strategic = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch);
+
+/** What `kubectl rollout undo --to-revision` sends: a JSON patch of the template and annotations. */
+export async function rollbackTo(c: Clients, namespace: string, name: string, revision: number): Promise<void> {
+  const d = await c.apps.readNamespacedDeployment({ name, namespace });
+  const sets = await c.apps.listNamespacedReplicaSet({ namespace, labelSelector: `app=${name}` });
+  const rs = sets.items.find(
+    (r) => r.metadata?.ownerReferences?.some((o) => o.uid === d.metadata?.uid) && r.metadata?.annotations?.['deployment.kubernetes.io/revision'] === String(revision),
+  );
+  if (!rs?.spec?.template) throw new Error(`no revision ${revision} for ${name}`);
+  const template = structuredClone(rs.spec.template);
+  delete template.metadata!.labels!['pod-template-hash'];
+  await c.apps.patchNamespacedDeployment({
+    name,
+    namespace,
+    body: [
+      { op: 'replace', path: '/spec/template', value: template },
+      { op: 'replace', path: '/metadata/annotations', value: { 'deployment.kubernetes.io/revision': d.metadata?.annotations?.['deployment.kubernetes.io/revision'] } },
+    ],
+  });
+}
+
+/** What `kubectl rollout restart` sends. */
+export async function restart(c: Clients, namespace: string, name: string): Promise<void> {
+  await c.apps.patchNamespacedDeployment(
+    { name, namespace, body: { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': new Date().toISOString() } } } } }, fieldManager: 'kubectl-rollout' },
+    strategic,
+  );
+}
+
+/** What `kubectl set resources` sends. */
+export async function setResources(c: Clients, namespace: string, name: string, resources: Record<string, Record<string, string>>): Promise<void> {
+  await c.apps.patchNamespacedDeployment(
+    { name, namespace, body: { spec: { template: { spec: { "$setElementOrder/containers": [{ name }], containers: [{ name, resources }] } } } }, fieldManager: 'kubectl-set' },
+    strategic,
+  );
+}

@@ -182,11 +182,13 @@ function deploymentStatus(ctx: ClusterContext, d: KubeObject, all: KubeObject[],
   const rsName = newRS?.metadata.name ?? d.metadata.name;
   const progressing = conditions.find((c) => c.type === 'Progressing');
   const complete = status.updatedReplicas === replicas && status.replicas === replicas && available === replicas;
+  // The first status a deployment gets (seeded ones) is an observation, not progress.
   const progressed =
-    status.updatedReplicas > (old.updatedReplicas ?? 0) ||
+    old.replicas !== undefined &&
+    (status.updatedReplicas > (old.updatedReplicas ?? 0) ||
     status.replicas - status.updatedReplicas < (old.replicas ?? 0) - (old.updatedReplicas ?? 0) ||
     status.readyReplicas > (old.readyReplicas ?? 0) ||
-    available > (old.availableReplicas ?? 0);
+    available > (old.availableReplicas ?? 0));
   const deadlineMs = (d.spec.progressDeadlineSeconds ?? 600) * 1000;
   if (d.spec.paused) {
     conditions = setCondition(conditions, { type: 'Progressing', status: 'Unknown', reason: 'DeploymentPaused', message: 'Deployment is paused' }, now, false);

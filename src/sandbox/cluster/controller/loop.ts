@@ -1,5 +1,4 @@
 import type { ClusterContext } from './context.js';
-import { isControlledBy } from './context.js';
 import { syncDeployment } from './deployments.js';
 import { syncNodes, syncPods } from './pods.js';
 import { deletePodGracefully, syncDaemonSet, syncReplicaSet, syncStatefulSet } from './replicas.js';
@@ -35,19 +34,20 @@ export function createController(ctx: ClusterContext, intervalMs = 20): Controll
   let timer: NodeJS.Timeout | undefined;
   let quietTicks = 0;
   const tick = (): boolean => {
+    // Kubelet and scheduler first, so each pass's workload statuses see fresh pods.
     let changed = syncNodes(ctx);
-    // Shallow copies: the syncs replace top-level fields (status, annotations), never nested ones.
-    for (const d of ctx.store.scan('deployments')) changed = syncDeployment(ctx, { ...d, metadata: { ...d.metadata } }) || changed;
+    const pods = syncPods(ctx);
     for (const rs of ctx.store.scan('replicasets')) {
       const owner = rs.metadata.ownerReferences?.find((r) => r.controller);
       const d = owner ? ctx.store.scan('deployments', rs.metadata.namespace).find((x) => x.metadata.uid === owner.uid) : undefined;
-      if (owner && (!d || !isControlledBy(rs, d))) continue;
+      if (owner && !d) continue;
       changed = syncReplicaSet(ctx, { ...rs }) || changed;
     }
     for (const sts of ctx.store.scan('statefulsets')) changed = syncStatefulSet(ctx, { ...sts }) || changed;
     for (const ds of ctx.store.scan('daemonsets')) changed = syncDaemonSet(ctx, { ...ds }) || changed;
+    // Shallow copies: the syncs replace top-level fields (status, annotations), never nested ones.
+    for (const d of ctx.store.scan('deployments')) changed = syncDeployment(ctx, { ...d, metadata: { ...d.metadata } }) || changed;
     changed = collectGarbage(ctx) || changed;
-    const pods = syncPods(ctx);
     const quiet = !changed && !pods.changed && !pods.transient;
     quietTicks = quiet ? quietTicks + 1 : 0;
     return quiet;
