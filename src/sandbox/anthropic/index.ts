@@ -1,0 +1,3 @@
+export { startFakeAnthropic, countTokens, endTurn } from './server.js';
+export type { FakeAnthropic, FakeReply, FakeScript, FakeToolUse, FailureSpec, RecordedRequest } from './server.js';
+export { scriptedInvestigator, type ScriptedInvestigatorOptions } from './scripted-investigator.js';
