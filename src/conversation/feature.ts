@@ -13,7 +13,9 @@ import { queueNames } from '../jobs/queues.js';
 import type { ClusterReader } from '../kube/reader.js';
 import { registerCommandListener } from '../slack/listeners/commands.js';
 import { registerMessageListeners } from '../slack/listeners/messages.js';
+import { createAnthropicMessages } from '../analysis/agent/client.js';
 import type { ClaudeAnswerer } from './answer.js';
+import { createClaudeAnswerer } from './claude-answer.js';
 import { createContextStore, type ContextStore } from './context-store.js';
 import { claimMessage, conversationJobId } from './dedup.js';
 import { ConversationJobData, processConversationJob, type SubmitProposalsInput } from './job.js';
@@ -21,7 +23,7 @@ import { ConversationJobData, processConversationJob, type SubmitProposalsInput 
 export interface ConversationFeatureOptions {
   /** Read access per cluster; default: `ctx.clusters.get(name).reader` when the registry has it. */
   readerFor?: (cluster: string) => ClusterReader | undefined;
-  /** Claude, when ANTHROPIC_API_KEY is set; built by the caller from the analysis investigator. */
+  /** Claude; default: built from ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL / ANTHROPIC_MODEL when the key is set. */
   claude?: (ctx: AppContext) => ClaudeAnswerer | undefined;
   /** Hands Claude's proposals to the decision loop (risk, store, Block Kit, approval rules). */
   submitProposals?: (ctx: AppContext) => ((input: SubmitProposalsInput) => Promise<void>) | undefined;
@@ -114,7 +116,7 @@ export function createConversationFeature(options: ConversationFeatureOptions = 
     start(ctx) {
       const { store } = get(ctx);
       const log = ctx.log.child({ component: 'conversation' });
-      const claude = options.claude?.(ctx);
+      const claude = options.claude ? options.claude(ctx) : defaultClaude(ctx);
       const submitProposals = options.submitProposals?.(ctx);
       const readerFor = options.readerFor ?? defaultReaderFor(ctx);
       const deps = {
@@ -131,6 +133,18 @@ export function createConversationFeature(options: ConversationFeatureOptions = 
       ctx.workers.start(queueNames.conversation, (job) => processConversationJob(deps, job.data), { concurrency: options.concurrency ?? 4 });
     },
   };
+}
+
+function defaultClaude(ctx: AppContext): ClaudeAnswerer | undefined {
+  const env = ctx.config.env;
+  if (!env.ANTHROPIC_API_KEY) return undefined;
+  const analysis = ctx.config.file.analysis;
+  return createClaudeAnswerer({
+    messages: createAnthropicMessages({ apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL }),
+    model: ctx.config.anthropicModel,
+    limits: { maxSteps: Math.min(analysis.maxSteps, 6), maxToolBytes: analysis.maxToolBytes },
+    log: ctx.log.child({ component: 'conversation-claude' }),
+  });
 }
 
 /** B's registry exposes `get(name).reader`; the app context types it narrowly, so look for it. */

@@ -1,0 +1,90 @@
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { appendContextEvent } from '../../src/conversation/context-store.js';
+import { startFakeAnthropic, type FakeAnthropic, type RecordedRequest } from '../../src/sandbox/anthropic/server.js';
+import { startSlackSandbox, type SlackSandbox } from '../../src/sandbox/slack/index.js';
+import { waitFor } from '../../src/shared/wait.js';
+import type { TestApp } from '../helpers/app.js';
+import { uniquePrefix } from '../helpers/redis.js';
+import { botReplies, closeSandboxCluster, openIncident, startConversationApp } from './conversation-helpers.js';
+
+const apps: TestApp[] = [];
+let fake: FakeAnthropic | undefined;
+let slack: SlackSandbox | undefined;
+afterEach(async () => {
+  for (const app of apps.splice(0)) await app.stop();
+  await fake?.close();
+  await slack?.close();
+  fake = undefined;
+  slack = undefined;
+});
+afterAll(closeSandboxCluster);
+
+const claudeEnv = (url: string) => ({ ANTHROPIC_API_KEY: 'sk-ant-test-key', ANTHROPIC_BASE_URL: url });
+/** The first user message of a model request, as text. */
+const seedOf = (request: RecordedRequest) => JSON.stringify(request.body.messages?.[0]?.content);
+
+async function startApp(env: Record<string, string>, options: { slack?: SlackSandbox; redisPrefix?: string } = {}): Promise<TestApp> {
+  const app = await startConversationApp({ env, ...options });
+  if (options.slack) options.slack.setBotUrl(`${app.url}/slack/events`);
+  apps.push(app);
+  return app;
+}
+
+describe('conversation with Claude (fake Anthropic server)', () => {
+  it("answers a thread follow-up with a model request that carries the incident's context, using the read tools", async () => {
+    fake = await startFakeAnthropic({
+      script: (_req, turn) =>
+        turn === 0
+          ? { toolUses: [{ name: 'list_pods', input: { namespace: 'shop' } }] }
+          : { text: 'The checkout pods crash because PAYMENT_URL is "htp://payments". Undo the rollout.' },
+    });
+    const app = await startApp(claudeEnv(fake.url));
+    const incident = await openIncident(app);
+    await appendContextEvent(
+      { redis: app.ctx.redis, keyPrefix: app.prefix },
+      { channel: incident.channel!, threadTs: incident.threadTs!, incidentId: incident.id, event: { kind: 'finding', summary: 'crash-loop: exit code 1, FATAL config PAYMENT_URL' } },
+    );
+    await app.slack.postUserMessage({ user: 'UALICE', channel: 'CINCIDENTS', threadTs: incident.threadTs!, text: 'what should we do about it?' });
+    const [answer] = await waitFor(() => (botReplies(app, incident.threadTs!).length > 0 ? botReplies(app, incident.threadTs!) : undefined));
+    expect(JSON.stringify(answer)).toContain('Undo the rollout');
+
+    expect(fake.requests.length).toBe(2);
+    const seed = seedOf(fake.requests[0]!);
+    expect(seed).toContain('<thread_context>');
+    expect(seed).toContain('KubePodCrashLooping: shop/checkout');
+    expect(seed).toContain(`Incident ${incident.id}`);
+    expect(seed).toContain('deployment=checkout');
+    expect(seed).toContain('crash-loop: exit code 1, FATAL config PAYMENT_URL');
+    expect(seed).toContain('what should we do about it?');
+    expect(fake.requests[0]!.headers.authorization).toBe('Bearer sk-ant-test-key');
+    const toolNames = (fake.requests[0]!.body.tools as { name: string }[]).map((t) => t.name);
+    expect(toolNames).toEqual(expect.arrayContaining(['list_pods', 'get_pod_logs', 'propose_action']));
+    // The tool ran against the cluster and its result went back to the model.
+    expect(JSON.stringify(fake.requests[1]!.body.messages)).toContain('checkout-');
+  });
+
+  it('keeps the context across a restart of the bot between two turns', async () => {
+    fake = await startFakeAnthropic({
+      script: (req) => (seedOf(req).includes('how do we fix it') ? { text: 'Run rollout undo on checkout.' } : { text: 'Revision 2 changed PAYMENT_URL to htp://payments.' }),
+    });
+    slack = await startSlackSandbox();
+    const redisPrefix = uniquePrefix('conv-restart');
+    const first = await startApp(claudeEnv(fake.url), { slack, redisPrefix });
+    const incident = await openIncident(first);
+    const threadTs = incident.threadTs!;
+    await slack.postUserMessage({ user: 'UALICE', channel: 'CINCIDENTS', threadTs, text: 'what changed recently?' });
+    await waitFor(() => botReplies(first, threadTs).length >= 1);
+    await first.stop();
+    apps.splice(apps.indexOf(first), 1);
+
+    const second = await startApp(claudeEnv(fake.url), { slack, redisPrefix });
+    await slack.postUserMessage({ user: 'UBOB', channel: 'CINCIDENTS', threadTs, text: 'and how do we fix it?' });
+    await waitFor(() => botReplies(second, threadTs).length >= 2);
+    const seed = seedOf(fake.requests.at(-1)!);
+    expect(seed).toContain('and how do we fix it?');
+    expect(seed).toContain('what changed recently?');
+    expect(seed).toContain('Revision 2 changed PAYMENT_URL to htp://payments.');
+    expect(seed).toContain('KubePodCrashLooping: shop/checkout');
+    expect(JSON.stringify(botReplies(second, threadTs)[1])).toContain('Run rollout undo on checkout.');
+  });
+});
