@@ -1,0 +1,147 @@
+import { readFileSync } from 'node:fs';
+import { KubeConfig } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import type { Action } from '../../src/actions/catalog.js';
+import { FileConfig } from '../../src/config/file.js';
+import { executeAction } from '../../src/kube/executor.js';
+import { createClusterReader } from '../../src/kube/read/cluster-reader.js';
+import { snapshotTarget } from '../../src/kube/snapshot.js';
+import { verifyAction } from '../../src/kube/verifier.js';
+import { startSandboxCluster, type SandboxCluster } from '../../src/sandbox/cluster/index.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- manifests are loosely typed YAML */
+
+interface Rule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+}
+
+const load = (file: string): any[] => parseAllDocuments(readFileSync(new URL(`../../deploy/${file}`, import.meta.url), 'utf8')).map((d) => d.toJSON());
+const role = load('rbac.yaml').find((d) => d.kind === 'ClusterRole');
+const rules = role.rules as Rule[];
+
+function allowed(group: string, resource: string, verb: string): boolean {
+  return rules.some((r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb));
+}
+
+/** The RBAC attributes of a REST request, as the API server's authorizer sees them. */
+function attributesOf(method: string, path: string): { group: string; resource: string; verb: string } | undefined {
+  const parts = path.split('/').filter(Boolean);
+  let rest: string[];
+  let group: string;
+  if (parts[0] === 'api') {
+    group = '';
+    rest = parts.slice(2);
+  } else if (parts[0] === 'apis') {
+    group = parts[1]!;
+    rest = parts.slice(3);
+  } else {
+    return undefined; // /version and discovery are non-resource URLs every authenticated user may GET
+  }
+  if (rest[0] === 'namespaces' && rest.length >= 3) rest = rest.slice(2);
+  const [resource, name, sub] = rest;
+  const verbs: Record<string, string> = { GET: name ? 'get' : 'list', DELETE: 'delete', PATCH: 'patch', PUT: 'update', POST: 'create' };
+  return { group, resource: sub ? `${resource}/${sub}` : resource!, verb: verbs[method]! };
+}
+
+describe('deploy/ ClusterRole', () => {
+  it('never grants Secrets, wildcards, create, escalate or impersonate', () => {
+    for (const rule of rules) {
+      expect(rule.resources.filter((r) => r.startsWith('secrets') || r === '*')).toEqual([]);
+      expect(rule.apiGroups).not.toContain('*');
+      expect(rule.verbs.filter((v) => ['*', 'create', 'update', 'escalate', 'bind', 'impersonate', 'deletecollection'].includes(v))).toEqual([]);
+    }
+  });
+
+  it('grants writes only for the action catalog', () => {
+    const writes = rules.flatMap((r) => r.verbs.filter((v) => v !== 'get' && v !== 'list').flatMap((v) => r.resources.map((res) => `${v} ${r.apiGroups.join(',')}/${res}`)));
+    expect(writes.sort()).toEqual([
+      'delete /pods',
+      'patch /nodes',
+      'patch apps/daemonsets',
+      'patch apps/deployments',
+      'patch apps/deployments/scale',
+      'patch apps/statefulsets',
+      'patch apps/statefulsets/scale',
+    ]);
+  });
+
+  describe('covers every request Deckhand makes', () => {
+    let sandbox: SandboxCluster;
+    beforeAll(async () => {
+      sandbox = await startSandboxCluster({ timeScale: 120 });
+    });
+    afterAll(async () => {
+      await sandbox.close();
+    });
+
+    it('for reads, snapshots, every action and verification', async () => {
+      const kc = new KubeConfig();
+      kc.loadFromString(sandbox.kubeconfigYaml());
+      const reader = createClusterReader(kc, 'sandbox');
+      const [pod] = await reader.listWorkloadPods({ kind: 'Deployment', namespace: 'shop', name: 'web' });
+      await reader.listNamespaces();
+      await reader.listNodes();
+      await reader.getNode('node-1');
+      await reader.listHpas('shop');
+      await reader.findWorkloads('web');
+      await reader.findWorkloads('web', 'shop');
+      await reader.listNamespaceEvents('shop');
+      await reader.listObjectEvents('shop', 'Pod', pod!.metadata!.name!);
+      await reader.readLogs('shop', pod!.metadata!.name!);
+      await reader.getStatefulSet('shop', 'redis');
+      await reader.getDaemonSet('monitoring', 'node-exporter');
+      const actions: Action[] = [
+        { type: 'restart_pod', namespace: 'shop', pod: pod!.metadata!.name! },
+        { type: 'rollout_restart', namespace: 'shop', kind: 'Deployment', name: 'api' },
+        { type: 'rollout_restart', namespace: 'shop', kind: 'StatefulSet', name: 'redis' },
+        { type: 'rollout_restart', namespace: 'monitoring', kind: 'DaemonSet', name: 'node-exporter' },
+        { type: 'scale', namespace: 'shop', kind: 'Deployment', name: 'web', replicas: 4 },
+        { type: 'scale', namespace: 'shop', kind: 'StatefulSet', name: 'redis', replicas: 1 },
+        { type: 'rollout_undo', namespace: 'shop', name: 'frontend' },
+        { type: 'set_resources', namespace: 'shop', kind: 'Deployment', name: 'cart', container: 'cart', limits: { memory: '512Mi' } },
+        { type: 'cordon_node', node: 'node-2' },
+        { type: 'uncordon_node', node: 'node-2' },
+      ];
+      for (const action of actions) {
+        await snapshotTarget(reader, action);
+        expect(await executeAction(kc, action, { dryRun: true }), action.type).toMatchObject({ ok: true });
+        expect(await executeAction(kc, action, { dryRun: false }), action.type).toMatchObject({ ok: true });
+        await verifyAction(reader, action, { timeoutMs: 300, settleMs: 0, pollMs: 50 });
+      }
+      const denied = sandbox.requests
+        .map((r) => ({ request: `${r.method} ${r.path}`, attrs: attributesOf(r.method, r.path) }))
+        .filter(({ attrs }) => attrs && !allowed(attrs.group, attrs.resource, attrs.verb))
+        .map(({ request }) => request);
+      expect(denied).toEqual([]);
+      expect(sandbox.requests.length).toBeGreaterThan(50);
+    });
+  });
+});
+
+describe('deploy/ Deployment and config', () => {
+  const deployment = load('deployment.yaml')[0];
+  const pod = deployment.spec.template.spec;
+  const container = pod.containers[0];
+
+  it('runs non-root, read-only, without privilege escalation', () => {
+    expect(pod.securityContext.runAsNonRoot).toBe(true);
+    expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(pod.serviceAccountName).toBe('deckhand');
+  });
+
+  it('probes /healthz and /readyz on port 3000 and takes tokens from the Secret', () => {
+    expect(container.ports).toContainEqual({ name: 'http', containerPort: 3000 });
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
+    expect(container.envFrom).toEqual([{ secretRef: { name: 'deckhand-env' } }]);
+  });
+
+  it('ships a deckhand.yaml that the config schema accepts', () => {
+    const configMap = load('configmap.yaml')[0];
+    const parsed = FileConfig.safeParse(parseAllDocuments(configMap.data['deckhand.yaml'] as string)[0]!.toJSON());
+    expect(parsed.success).toBe(true);
+  });
+});
