@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import type { Config } from './config/load.js';
 import { checkReadiness, createHealthRoutes, type CheckResult, type ReadinessCheck, type ReadinessReport } from './http/health.js';
 import { closeServer, createHttpServer, listen, type Route } from './http/server.js';
+import type { ClusterConnection } from './kube/connection.js';
 import { createIntakeFeature } from './incidents/intake-feature.js';
 import { createLocks, type Locks } from './incidents/lock.js';
 import { createIncidentStore, type IncidentStore } from './incidents/store.js';
@@ -17,10 +18,14 @@ import { createSlackClient, type RetryPolicy, type SlackClient } from './slack/c
 import { systemClock, type Clock } from './shared/clock.js';
 import type { Logger } from './shared/logger.js';
 
-/** Cluster access as the app core needs it; src/kube's registry satisfies it. */
+/**
+ * Cluster access as the app core needs it; src/kube's `createClusterRegistry` satisfies it
+ * (with `get`). Test doubles may leave `get` out; features that need it check for it.
+ */
 export interface ClusterRegistryLike {
   names(): string[];
   check(name: string): Promise<CheckResult>;
+  get?(name: string): ClusterConnection;
 }
 
 /**

@@ -1,20 +1,15 @@
 import { createDeckhand } from './app.js';
-import { loadConfig } from './config/load.js';
+import { type Config, loadConfig } from './config/load.js';
+import { createClusterRegistry, type ClusterRegistry } from './kube/connection.js';
 import { isAppError } from './shared/errors.js';
 import { createLogger } from './shared/logger.js';
 
-/** Start-up: loadConfig → createDeckhand → start; SIGTERM / SIGINT stop it gracefully. */
+/** Start-up: loadConfig → cluster registry → createDeckhand → start; SIGTERM / SIGINT stop it gracefully. */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (err) {
-    // The one message that lists every problem, for the operator; no stack trace.
-    process.stderr.write(`${isAppError(err) ? err.message : String(err)}\n`);
-    process.exit(1);
-  }
+  const config = orExit(() => loadConfig(process.env));
   const log = createLogger({ level: config.env.LOG_LEVEL });
-  const deckhand = createDeckhand({ config, log });
+  const clusters = orExit((): ClusterRegistry => createClusterRegistry({ clusters: config.file.clusters, env: process.env, log }));
+  const deckhand = createDeckhand({ config, log, clusters });
   const shutdown = (signal: string) => {
     log.info({ signal }, 'shutdown requested');
     deckhand.stop().then(
@@ -28,6 +23,16 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
   await deckhand.start();
+}
+
+/** A configuration problem prints its one message (every problem listed, no stack) and exits 1. */
+function orExit<T extends Config | ClusterRegistry>(build: () => T): T {
+  try {
+    return build();
+  } catch (err) {
+    process.stderr.write(`${isAppError(err) ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
 }
 
 main().catch((err: unknown) => {

@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSlackSandbox, type SlackSandbox } from '../../src/sandbox/slack/index.js';
@@ -39,7 +42,15 @@ afterEach(async () => {
 describe('start-up from the environment (npm start)', () => {
   it('serves webhooks and health, opens a thread, and stops gracefully on SIGTERM', async () => {
     slack = await startSlackSandbox();
+    // A kubeconfig whose API server does not answer: start-up needs one, readiness would fail.
+    const kubeconfig = join(mkdtempSync(join(tmpdir(), 'deckhand-start-')), 'kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      'apiVersion: v1\nkind: Config\nclusters: [{ name: c, cluster: { server: "http://127.0.0.1:1", insecure-skip-tls-verify: true } }]\n' +
+        'users: [{ name: u, user: { token: t } }]\ncontexts: [{ name: ctx, context: { cluster: c, user: u } }]\ncurrent-context: ctx\n',
+    );
     const main = startMain({
+      KUBECONFIG: kubeconfig,
       PORT: '0',
       HOST: '127.0.0.1',
       REDIS_URL: testRedisUrl(),
@@ -53,6 +64,10 @@ describe('start-up from the environment (npm start)', () => {
     const port = await waitFor(() => /"port":(\d+)/.exec(main.output())?.[1], { timeoutMs: 20_000, message: 'no listening line' });
     const url = `http://127.0.0.1:${port}`;
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    // The real cluster registry is wired: its unreachable API server makes readiness fail.
+    const ready = await fetch(`${url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ checks: { redis: { ok: true }, slack: { ok: true }, clusters: { default: { ok: false } } } });
 
     const raw = JSON.stringify(fixture('pagerduty/incident-triggered.json'));
     const res = await fetch(`${url}/webhooks/pagerduty`, {
