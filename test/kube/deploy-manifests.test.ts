@@ -10,7 +10,7 @@ import { snapshotTarget } from '../../src/kube/snapshot.js';
 import { verifyAction } from '../../src/kube/verifier.js';
 import { startSandboxCluster, type SandboxCluster } from '../../src/sandbox/cluster/index.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- manifests are loosely typed YAML */
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return -- manifests are loosely typed YAML */
 
 interface Rule {
   apiGroups: string[];
