@@ -1,4 +1,5 @@
 import { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterRegistryLike } from '../../src/app.js';
 import { createConversationFeature, type ConversationFeatureOptions } from '../../src/conversation/feature.js';
 import type { Incident } from '../../src/incidents/model.js';
 import { createClusterReader } from '../../src/kube/read/cluster-reader.js';
@@ -39,10 +40,15 @@ export async function startConversationApp(options: {
   env?: Record<string, string | undefined>;
   slack?: SlackSandbox;
   redisPrefix?: string;
+  yaml?: string;
+  clusters?: ClusterRegistryLike;
+  processBeforeResponse?: boolean;
 } = {}): Promise<TestApp> {
   const reader = await sandboxReader();
   return startTestApp({
-    yaml: conversationYaml,
+    yaml: options.yaml ?? conversationYaml,
+    ...(options.clusters ? { clusters: options.clusters } : {}),
+    ...(options.processBeforeResponse === undefined ? {} : { processBeforeResponse: options.processBeforeResponse }),
     features: [createConversationFeature({ readerFor: (name) => (name === 'lab' ? reader : undefined), ...options.feature })],
     ...(options.env ? { env: options.env } : {}),
     ...(options.slack ? { slack: options.slack } : {}),
