@@ -45,6 +45,8 @@ export function serveWatch(ctx: ClusterContext, t: Target, query: URLSearchParam
     return tableObject;
   };
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  // Clients wait for the headers before they read events, and may close before the first one.
+  res.flushHeaders();
   const send = (type: string, o: unknown): void => {
     if (!res.writableEnded) res.write(`${JSON.stringify({ type, object: o })}\n`);
   };

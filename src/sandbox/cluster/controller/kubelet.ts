@@ -107,7 +107,7 @@ export function viewPod(pod: KubeObject, runtime: PodRuntime, now: number, podIP
         started = true;
         restartCount = i;
         if (i > 0) lastState = terminated(i - 1, s - runMs - (i === 1 ? 0 : backOffMs(i - 2)));
-        logs = { current: fault.logs.slice(0, -1), previous: i > 0 ? fault.logs : undefined, currentRunning: true };
+        logs = { current: fault.logs.slice(0, Math.max(1, fault.logs.length - 2)), previous: i > 0 ? fault.logs : undefined, currentRunning: true };
         transient = i === 0;
         break;
       }
