@@ -91,9 +91,8 @@ export function formatDeployment(deployment: V1Deployment, replicaSets: readonly
     const [newest, previous] = history;
     if (newest && previous) {
       const changes = diffTemplates(previous, newest);
-      lines.push(
-        `  revision ${revisionOf(newest.metadata)} vs ${revisionOf(previous.metadata)}: ${changes.length ? '' : 'no container image/env/resource change'}`,
-      );
+      const versus = `  revision ${revisionOf(newest.metadata)} vs ${revisionOf(previous.metadata)}`;
+      lines.push(changes.length ? `${versus} changed:` : `${versus}: no container image/env/resource change`);
       for (const change of changes.slice(0, 20)) lines.push(`    ${clip(change, 300)}`);
     }
   }

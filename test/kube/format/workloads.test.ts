@@ -22,7 +22,7 @@ describe('formatDeployment', () => {
     expect(rev1).toBeGreaterThan(rev2);
     expect(lines[rev1]).toContain('checkout=registry.example.com/shop/checkout:1.4.2');
     expect(lines[rev1]).toContain('change-cause deploy registry.example.com/shop/checkout:1.4.2');
-    expect(text).toContain('revision 2 vs 1:');
+    expect(text).toContain('revision 2 vs 1 changed:');
     expect(text).toContain('container checkout env PAYMENT_URL=http://payments.shop.svc:8080 → PAYMENT_URL=htp://payments');
   });
 
