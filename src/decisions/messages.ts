@@ -1,6 +1,7 @@
 import { renderKubectl } from '../actions/kubectl.js';
 import type { Proposal } from '../actions/proposal.js';
 import { actionIds } from '../slack/action-ids.js';
+import { buildProposalMessage } from '../slack/blocks/proposal.js';
 import { buildProposalSummaryBlocks } from '../slack/blocks/decision.js';
 import type { KnownBlock, SlackMessage } from '../slack/messenger.js';
 import type { ExecutionResult, Verdict } from './ports.js';
@@ -11,29 +12,27 @@ import type { ExecutionResult, Verdict } from './ports.js';
  */
 
 export interface RenderProposalOptions {
-  /** Approve / Reject buttons (approval mode, not forbidden). */
+  /** Approve / Reject buttons (approval, or yolo waiting for a human). */
   buttons: boolean;
   /** One extra line, e.g. why yolo did not run it by itself. */
   note?: string;
+  /** Shown without buttons because the channel is in plan mode (D's builder says so). */
+  planMode?: boolean;
 }
 
 export type RenderProposal = (proposal: Proposal, options: RenderProposalOptions) => SlackMessage;
 
-/** Fallback proposal message; the app may inject D's buildProposalBlocks-based renderer instead. */
+/** A proposal message for the decision loop's own proposals (Undo, inverse), over D's builder. */
 export const renderProposalMessage: RenderProposal = (proposal, options) => {
-  const blocks: KnownBlock[] = buildProposalSummaryBlocks(proposal);
-  if (options.note) blocks.push(context(options.note));
-  if (options.buttons) {
-    blocks.push({
-      type: 'actions',
-      block_id: `proposal-${proposal.id}`.slice(0, 255),
-      elements: [
-        { type: 'button', action_id: actionIds.approve, style: 'primary', text: { type: 'plain_text', text: 'Approve' }, value: proposal.id },
-        { type: 'button', action_id: actionIds.reject, style: 'danger', text: { type: 'plain_text', text: 'Reject' }, value: proposal.id },
-      ],
-    });
+  const kubectl = renderKubectl(proposal.action);
+  const base = buildProposalMessage(proposal, { mode: options.planMode ? 'plan' : 'approval', kubectl });
+  let blocks: KnownBlock[] = options.buttons || options.planMode || proposal.risk === 'forbidden' ? (base.blocks ?? []) : buildProposalSummaryBlocks(proposal);
+  if (options.note) {
+    const at = blocks.findIndex((b) => b.type === 'actions');
+    const note = context(options.note);
+    blocks = at < 0 ? [...blocks, note] : [...blocks.slice(0, at), note, ...blocks.slice(at)];
   }
-  return { text: `Proposed: ${renderKubectl(proposal.action)} (${proposal.risk} risk)`, blocks };
+  return { text: base.text, blocks };
 };
 
 export function buildDryRunMessage(proposal: Proposal, result: ExecutionResult): SlackMessage {

@@ -78,8 +78,8 @@ export async function submitProposal(deps: SubmitDeps, proposal: Proposal, optio
   }
   const buttons = auto.run || auto.fallback === 'approval';
   // In yolo mode, say why this one waits for a human (breaker open, paused, thresholds).
-  const note = mode === 'yolo' && !auto.run ? `:raised_hand: Not running by itself: ${auto.explanation}.` : !auto.run && auto.reason === 'plan_mode' ? ':memo: Plan mode: shown for information only.' : undefined;
-  await post(deps, proposal, render(proposal, note === undefined ? { buttons } : { buttons, note }));
+  const note = mode === 'yolo' && !auto.run ? `:raised_hand: Not running by itself: ${auto.explanation}.` : undefined;
+  await post(deps, proposal, render(proposal, { buttons, planMode: mode === 'plan', ...(note ? { note } : {}) }));
   return buttons ? 'awaiting_approval' : 'shown';
 }
 

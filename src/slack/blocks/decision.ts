@@ -1,6 +1,7 @@
 import type { Proposal } from '../../actions/proposal.js';
 import { renderKubectl } from '../../actions/kubectl.js';
 import { actionIds } from '../action-ids.js';
+import { buildProposalBlocks } from './proposal.js';
 import type { KnownBlock, SlackMessage } from '../messenger.js';
 
 /** What was decided about a proposal, as shown in place of its buttons. */
@@ -10,30 +11,14 @@ export type Decision =
   | { kind: 'expired'; at: string; why: 'ttl' | 'incident_resolved' }
   | { kind: 'refused'; at: string; explanation: string; offerReanalysis: boolean };
 
-const riskTag: Record<Proposal['risk'], string> = {
-  low: ':large_green_circle: low risk',
-  medium: ':large_yellow_circle: medium risk',
-  high: ':red_circle: high risk',
-  forbidden: ':no_entry: forbidden',
-};
 
 /**
- * The head of a proposal message: action, kubectl command, risk, confidence, rationale.
- * D's buildProposalBlocks (src/slack/blocks/proposal.ts) renders the live proposal; this is
- * the same information for messages that no longer carry Approve / Reject buttons.
+ * The head of a proposal message: D's buildProposalBlocks (action, kubectl command, risk,
+ * confidence, rationale) without its Approve / Reject buttons and their expiry line.
  */
 export function buildProposalSummaryBlocks(proposal: Proposal): KnownBlock[] {
-  const reasons = proposal.riskReasons.length > 0 ? ` (${proposal.riskReasons.join('; ')})` : '';
-  return [
-    { type: 'section', text: { type: 'mrkdwn', text: clip(`*Proposed:* \`${renderKubectl(proposal.action)}\``, 3000) } },
-    {
-      type: 'context',
-      elements: [
-        { type: 'mrkdwn', text: clip(`${riskTag[proposal.risk]}${reasons} · confidence ${Math.round(proposal.confidence * 100)}% · cluster \`${proposal.cluster}\``, 3000) },
-      ],
-    },
-    { type: 'section', text: { type: 'mrkdwn', text: clip(proposal.rationale || '_no rationale given_', 3000) } },
-  ];
+  const blocks = buildProposalBlocks(proposal, { mode: 'approval', kubectl: renderKubectl(proposal.action) });
+  return blocks.filter((b) => b.type !== 'actions' && !(b.type === 'context' && JSON.stringify(b.elements).includes('if nobody decides')));
 }
 
 /** A Slack date token: shown in the reader's time zone, falls back to the ISO time. */

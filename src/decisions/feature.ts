@@ -1,0 +1,95 @@
+import type { AppContext, Feature } from '../app.js';
+import { queueNames } from '../jobs/queues.js';
+import { AppError } from '../shared/errors.js';
+import { createExecutionProcessor } from './execution-worker.js';
+import { registerDecisionListeners } from './listeners.js';
+import type { RenderProposal } from './messages.js';
+import type { ActionConnections } from './ports.js';
+import { createDecisionServices, enqueueVerification, type DecisionServices } from './services.js';
+import { createVerificationProcessor } from './verification-worker.js';
+
+export interface DecisionsFeatureOptions {
+  /** Cluster access (src/kube createClusterRegistry); default: ctx.clusters when it has `get`. */
+  connections?: ActionConnections;
+  renderProposal?: RenderProposal;
+  /** How often undecided proposals past their TTL lose their buttons (default 60 s; 0 = never). */
+  sweepIntervalMs?: number;
+  verification?: { timeoutMs?: number; settleMs?: number; pollMs?: number };
+  lockTtlMs?: number;
+}
+
+export interface DecisionsFeature extends Feature {
+  /** The decision services of the running app (after registerSlack / start). */
+  services(ctx: AppContext): DecisionServices;
+}
+
+/**
+ * The decision loop as a Feature: button listeners, the `execution` and `verification`
+ * workers, and the expiry sweep. Other features reach its services through `services(ctx)`:
+ * analysis calls `submit(proposal)`, incident resolution `clicks.expireForIncident(id)`,
+ * /k8s uses `modes`, `pause`, `breaker` and `audit`.
+ */
+export function createDecisionsFeature(options: DecisionsFeatureOptions = {}): DecisionsFeature {
+  let built: DecisionServices | undefined;
+  let sweep: NodeJS.Timeout | undefined;
+
+  const services = (ctx: AppContext): DecisionServices => {
+    if (built) return built;
+    const connections = options.connections ?? (hasGet(ctx.clusters) ? ctx.clusters : undefined);
+    if (!connections) throw new AppError('config_invalid', 'decisions feature: no cluster registry with get(cluster) was given', { retryable: false });
+    built = createDecisionServices({
+      config: ctx.config,
+      log: ctx.log,
+      clock: ctx.clock,
+      redis: ctx.redis,
+      prefix: ctx.prefix,
+      queues: ctx.queues,
+      messenger: ctx.slack,
+      connections,
+      groupMembers: async (usergroup) => {
+        const res = (await ctx.slack.call('usergroups.users.list', { usergroup })) as { users?: string[] };
+        return res.users ?? [];
+      },
+      ...(options.renderProposal ? { renderProposal: options.renderProposal } : {}),
+    });
+    return built;
+  };
+
+  return {
+    name: 'decisions',
+    services,
+    registerSlack(app, ctx) {
+      const s = services(ctx);
+      registerDecisionListeners(app, { clicks: s.clicks, messenger: ctx.slack, log: ctx.log.child({ feature: 'decisions' }) });
+    },
+    start(ctx) {
+      const s = services(ctx);
+      const log = ctx.log.child({ feature: 'decisions' });
+      const execute = createExecutionProcessor({
+        ...s.deps,
+        breaker: s.breaker,
+        log,
+        enqueueVerification: (id) => enqueueVerification(ctx.queues, id),
+        ...(options.lockTtlMs === undefined ? {} : { lockTtlMs: options.lockTtlMs }),
+      });
+      const verify = createVerificationProcessor({ ...s.deps, breaker: s.breaker, log, ...options.verification });
+      ctx.workers.start(queueNames.execution, (job) => execute(job), { concurrency: 4 });
+      ctx.workers.start(queueNames.verification, (job) => verify(job), { concurrency: 4 });
+      const every = options.sweepIntervalMs ?? 60_000;
+      if (every > 0) {
+        sweep = setInterval(() => {
+          s.clicks.sweepExpired().catch((err: unknown) => log.warn({ err: String(err) }, 'proposal expiry sweep failed'));
+        }, every);
+        sweep.unref();
+      }
+    },
+    stop() {
+      if (sweep) clearInterval(sweep);
+      return Promise.resolve();
+    },
+  };
+}
+
+function hasGet(clusters: object): clusters is ActionConnections {
+  return 'get' in clusters && typeof clusters.get === 'function';
+}

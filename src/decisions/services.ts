@@ -1,0 +1,129 @@
+import type { Redis } from 'ioredis';
+import { createCircuitBreaker, type CircuitBreaker } from '../actions/breaker.js';
+import type { Proposal } from '../actions/proposal.js';
+import { classifyRisk } from '../actions/risk.js';
+import { createAuditLog, type AuditLog } from '../audit/audit-log.js';
+import { channelConfigOf, type Config } from '../config/load.js';
+import { createModeStore, type ModeStore } from '../control/mode-store.js';
+import { createPauseSwitch, pauseKeyOf, type PauseSwitch } from '../control/pause.js';
+import { type AnalysisJobData, safeJobId } from '../jobs/job-data.js';
+import { queueNames } from '../jobs/queues.js';
+import type { Queues } from '../jobs/registry.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import type { SlackMessenger } from '../slack/messenger.js';
+import { createApproverResolver, type ApproverResolver, type GroupMembers } from './approvers.js';
+import { createClickHandlers, type ClickDeps, type ClickHandlers } from './clicks.js';
+import type { ExecutionJobData } from './execution-worker.js';
+import type { RenderProposal } from './messages.js';
+import type { ActionConnections } from './ports.js';
+import { createProposalSink } from './proposal-sink.js';
+import { createProposalStore, type ProposalStore } from './proposal-store.js';
+import { type ClassifyRisk, type SubmitOutcome, submitProposal } from './submit.js';
+import type { VerificationJobData } from './verification-worker.js';
+
+export interface DecisionServicesInput {
+  config: Config;
+  log: Logger;
+  clock: Clock;
+  redis: Redis;
+  prefix: string;
+  queues: Queues;
+  messenger: SlackMessenger;
+  connections: ActionConnections;
+  /** usergroups.users.list, e.g. via the Slack client's `call`. */
+  groupMembers: GroupMembers;
+  renderProposal?: RenderProposal;
+}
+
+export interface DecisionServices {
+  store: ProposalStore;
+  audit: AuditLog;
+  pause: PauseSwitch;
+  modes: ModeStore;
+  breaker: CircuitBreaker;
+  approvers: ApproverResolver;
+  clicks: ClickHandlers;
+  classify: ClassifyRisk;
+  /** Everything the click core and the workers share. */
+  deps: ClickDeps;
+  /** Store, then yolo / buttons / show by the channel's mode, posting the message itself. */
+  submit(proposal: Proposal): Promise<SubmitOutcome>;
+  /** The analysis worker's `proposals` port: it posts, this stores and applies yolo. */
+  proposalSink: ReturnType<typeof createProposalSink>;
+}
+
+/** Builds the decision loop's stores and core over the app's Redis, queues and Slack client. */
+export function createDecisionServices(input: DecisionServicesInput): DecisionServices {
+  const { config, log, clock, redis, prefix } = input;
+  const channelConfig = (channel: string) => channelConfigOf(config, channel);
+  const audit = createAuditLog({
+    redis,
+    key: `${prefix}:audit`,
+    clock,
+    log,
+    maxEntries: config.file.audit.maxEntries,
+    retentionDays: config.file.audit.retentionDays,
+  });
+  const store = createProposalStore({ redis, prefix: `${prefix}:decisions`, clock, pauseKey: pauseKeyOf(prefix) });
+  const pause = createPauseSwitch({ redis, prefix, clock, audit });
+  const approvers = createApproverResolver({ groupMembers: input.groupMembers, clock });
+  const modes = createModeStore({ redis, prefix, audit, approvers, channelConfig });
+  const breaker = createCircuitBreaker({ redis, prefix, clock });
+  const classify: ClassifyRisk = (action, { cluster, channel, target }) =>
+    classifyRisk(action, {
+      cluster,
+      channel: channelConfig(channel),
+      protectedNamespaces: [...config.file.policy.protectedNamespaces, ...(config.file.clusters[cluster]?.protectedNamespaces ?? [])],
+      deny: config.file.policy.deny,
+      target,
+    });
+  const deps: ClickDeps = {
+    store,
+    audit,
+    messenger: input.messenger,
+    approvers,
+    modes,
+    pause,
+    breaker,
+    connections: input.connections,
+    channelConfig,
+    classify,
+    clock,
+    log: log.child({ feature: 'decisions' }),
+    proposalTtlMs: config.file.policy.proposalTtlMinutes * 60_000,
+    ...(input.renderProposal ? { renderProposal: input.renderProposal } : {}),
+    async enqueueExecution(proposalId) {
+      const data: ExecutionJobData = { proposalId };
+      // A retry after a lock conflict must outlast the lock's TTL (30 s): 2+4+8+16+32 s…
+      await input.queues.get(queueNames.execution).add('execute', data, {
+        jobId: safeJobId('exec', proposalId),
+        attempts: 10,
+        backoff: { type: 'exponential', delay: 2000 },
+      });
+    },
+    async enqueueAnalysis({ incidentId, reason }) {
+      const data: AnalysisJobData = { incidentId };
+      await input.queues.get(queueNames.analysis).add('analyze', data, { jobId: safeJobId('analysis', incidentId, reason) });
+    },
+  };
+  return {
+    store,
+    audit,
+    pause,
+    modes,
+    breaker,
+    approvers,
+    classify,
+    deps,
+    clicks: createClickHandlers(deps),
+    submit: (proposal) => submitProposal(deps, proposal, { allowAuto: true }),
+    proposalSink: createProposalSink(deps),
+  };
+}
+
+/** Queues a verification job for a proposal (idempotent per proposal). */
+export async function enqueueVerification(queues: Queues, proposalId: string): Promise<void> {
+  const data: VerificationJobData = { proposalId };
+  await queues.get(queueNames.verification).add('verify', data, { jobId: safeJobId('verify', proposalId), attempts: 3 });
+}
