@@ -27,7 +27,12 @@ export interface AnalysisJob {
 export interface AnalysisProcessorDeps {
   incidents: { get(id: string): Promise<Incident | undefined> };
   messenger: SlackMessenger;
-  proposals: { save(proposal: Proposal): Promise<void> };
+  /**
+   * Where proposals go. `submit` (E's decision loop: store, audit, yolo / buttons / show by
+   * the channel's effective mode, post) is the normal path; `save` makes this worker post the
+   * proposal itself with Approve / Reject by the channel's configured mode (standalone use).
+   */
+  proposals: { submit(proposal: Proposal): Promise<unknown> } | { save(proposal: Proposal): Promise<void> };
   /** Everything analyzeIncident needs for this incident (channel config, readers, investigator…). */
   analysisDeps(incident: Incident): Omit<AnalyzeDeps, 'idFactory'> | Promise<Omit<AnalyzeDeps, 'idFactory'>>;
   /** Kube context shown in kubectl commands (deckhand.yaml clusters.<name>.context). */
@@ -72,6 +77,10 @@ export function createAnalysisProcessor(deps: AnalysisProcessorDeps): (job: Anal
       }
       const context = deps.kubectlContext?.(outcome.cluster);
       for (const proposal of outcome.proposals) {
+        if ('submit' in deps.proposals) {
+          await deps.proposals.submit(proposal);
+          continue;
+        }
         await deps.proposals.save(proposal);
         const kubectl = renderKubectl(proposal.action, context === undefined ? {} : { context });
         const posted = await deps.messenger.post({

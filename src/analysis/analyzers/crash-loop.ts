@@ -32,7 +32,7 @@ export const analyzeCrashLoop: Analyzer = (evidence, now) => {
     severity: 'critical',
     summary:
       `Container ${container} exits with code ${first.lastExitCode ?? '?'} (${first.lastReason ?? 'unknown'}) and is restarted with back-off.` +
-      (fatal ? ` Last error: ${fatal.trim()}` : '') +
+      (fatal ? ` Last error: ${fatal.trim().replace(/[.!]?$/, '.')}` : '') +
       (undo.proposal ? ' The crashes started with the latest rollout.' : ' No recent template change explains it; restarting would not help.'),
     evidence: lines,
   };

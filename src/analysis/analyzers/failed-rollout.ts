@@ -21,7 +21,7 @@ export const analyzeFailedRollout: Analyzer = (evidence, now) => {
     proposals.push({
       action: { type: 'rollout_undo', namespace: ref.namespace, name: ref.name, toRevision: change.previousRevision },
       confidence: 0.85,
-      rationale: `The rollout of revision ${change.currentRevision} (${change.changes.join('; ') || 'template change'}) never became ready and exceeded its progress deadline; revision ${change.previousRevision} still serves. Rolling back finishes the failed rollout safely.`,
+      rationale: `The rollout of revision ${change.currentRevision} (${change.changes.join('; ') || 'template change'}) never became ready and exceeded its progress deadline; revision ${change.previousRevision} is the last known-good template. Rolling back ends the failed rollout.`,
       origin: `analyzer:${name}`,
     });
   } else {
@@ -31,7 +31,7 @@ export const analyzeFailedRollout: Analyzer = (evidence, now) => {
     analyzer: name,
     title: `Rollout of ${workloadLabel(evidence)} failed`,
     severity: 'critical',
-    summary: `The new revision did not become available within the progress deadline${change ? `; revision ${change.previousRevision} is still serving` : ''}.`,
+    summary: `The new revision did not become available within the progress deadline${change && (dep.status?.availableReplicas ?? 0) > 0 ? `; revision ${change.previousRevision} is still serving` : ''}.`,
     evidence: lines,
   };
   return { findings: [finding], proposals };

@@ -1,0 +1,72 @@
+import type { Action } from '../actions/catalog.js';
+import type { Proposal } from '../actions/proposal.js';
+import type { AppContext, Feature } from '../app.js';
+import { channelConfigOf } from '../config/load.js';
+import { queueNames } from '../jobs/queues.js';
+import { AppError } from '../shared/errors.js';
+import { createAnthropicMessages } from './agent/client.js';
+import { createClaudeInvestigator } from './agent/investigator.js';
+import type { Investigator } from './investigator.js';
+import { createAnalysisProcessor } from './worker.js';
+
+export interface AnalysisFeatureOptions {
+  /** The decision loop's entry point (decisions feature: `services(ctx).submit`). Default: this worker posts proposals itself. */
+  submit?: (ctx: AppContext) => ((proposal: Proposal) => Promise<unknown>) | undefined;
+  /** Claude; default: built from ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL / ANTHROPIC_MODEL when the key is set. */
+  investigator?: (ctx: AppContext) => Investigator | undefined;
+  concurrency?: number;
+}
+
+/**
+ * The `analysis` worker as a Feature: for each `{ incidentId }` job (enqueued by intake), the
+ * built-in analyzers and, with an API key, Claude; findings and proposals go to the thread.
+ */
+export function createAnalysisFeature(options: AnalysisFeatureOptions = {}): Feature {
+  return {
+    name: 'analysis',
+    start(ctx) {
+      const get = ctx.clusters.get?.bind(ctx.clusters);
+      if (!get) throw new AppError('config_invalid', 'analysis feature: no cluster registry with get(cluster) was given', { retryable: false });
+      const file = ctx.config.file;
+      const submit = options.submit?.(ctx);
+      const investigator = options.investigator ? options.investigator(ctx) : defaultInvestigator(ctx);
+      const processor = createAnalysisProcessor({
+        incidents: ctx.incidents,
+        messenger: ctx.slack,
+        proposals: submit ? { submit } : { save: () => Promise.resolve() },
+        analysisDeps: (incident) => {
+          const channel = channelConfigOf(ctx.config, incident.channel ?? '');
+          return {
+            reader: (cluster) => get(cluster).reader,
+            snapshot: (cluster: string, action: Action) => get(cluster).snapshot(action),
+            channel,
+            policy: {
+              protectedNamespaces: [...file.policy.protectedNamespaces, ...(file.clusters[channel.cluster]?.protectedNamespaces ?? [])],
+              deny: file.policy.deny,
+              proposalTtlMinutes: file.policy.proposalTtlMinutes,
+            },
+            services: file.pagerduty.services,
+            investigator,
+            clock: ctx.clock,
+            log: ctx.log.child({ feature: 'analysis' }),
+          };
+        },
+        kubectlContext: (cluster) => file.clusters[cluster]?.context,
+        log: ctx.log.child({ feature: 'analysis' }),
+      });
+      ctx.workers.start(queueNames.analysis, (job) => processor(job), { concurrency: options.concurrency ?? 2 });
+    },
+  };
+}
+
+function defaultInvestigator(ctx: AppContext): Investigator | undefined {
+  const env = ctx.config.env;
+  if (env.ANTHROPIC_API_KEY === undefined) return undefined;
+  const limits = ctx.config.file.analysis;
+  return createClaudeInvestigator({
+    messages: createAnthropicMessages({ apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL }),
+    model: ctx.config.anthropicModel,
+    limits: { maxSteps: limits.maxSteps, maxToolBytes: limits.maxToolBytes, maxIncidentToolBytes: limits.maxIncidentToolBytes, maxIncidentTokens: limits.maxIncidentTokens },
+    log: ctx.log.child({ feature: 'analysis', component: 'claude' }),
+  });
+}

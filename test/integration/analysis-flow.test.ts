@@ -1,0 +1,100 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ClusterRegistryLike } from '../../src/app.js';
+import { createAnalysisFeature } from '../../src/analysis/feature.js';
+import { createDecisionsFeature } from '../../src/decisions/feature.js';
+import { createClusterConnection, type ClusterConnection } from '../../src/kube/connection.js';
+import { scriptedInvestigator, startFakeAnthropic, type FakeAnthropic } from '../../src/sandbox/anthropic/index.js';
+import { startSandboxCluster, type SandboxCluster } from '../../src/sandbox/cluster/index.js';
+import { createSilentLogger } from '../../src/shared/logger.js';
+import { waitFor } from '../../src/shared/wait.js';
+import { fixture, startTestApp, type TestApp } from '../helpers/app.js';
+
+/**
+ * Alert → intake → `analysis` queue → findings and a proposal in the incident thread, over
+ * real Redis, the Slack sandbox, the sandbox cluster and E's decision loop (submit).
+ */
+const yaml = `
+clusters:
+  prod: {}
+channels:
+  CINCIDENTS:
+    cluster: prod
+    namespaces: [shop]
+    mode: approval
+    approvers: { users: [UALICE] }
+`;
+
+let sandbox: SandboxCluster;
+let connection: ClusterConnection;
+let app: TestApp | undefined;
+let fake: FakeAnthropic;
+
+beforeAll(async () => {
+  sandbox = await startSandboxCluster({ scenarios: ['checkout-crashloop'], timeScale: 1 });
+  connection = createClusterConnection('prod', sandbox.kubeconfigYaml(), createSilentLogger());
+  fake = await startFakeAnthropic();
+});
+afterAll(async () => {
+  await fake.close();
+  await sandbox.close();
+});
+afterEach(async () => {
+  await app?.stop();
+  app = undefined;
+});
+
+async function start(env: Record<string, string> = {}): Promise<TestApp> {
+  const clusters: ClusterRegistryLike = { names: () => ['prod'], check: () => Promise.resolve({ ok: true }), get: () => connection };
+  const decisions = createDecisionsFeature({ sweepIntervalMs: 0 });
+  return startTestApp({
+    yaml,
+    env,
+    clusters,
+    features: [decisions, createAnalysisFeature({ submit: (ctx) => (proposal) => decisions.services(ctx).submit(proposal) })],
+  });
+}
+
+function firingCheckout(): unknown {
+  const payload = fixture('alertmanager/firing.json');
+  payload.groupKey = `analysis-flow-${Math.random()}`;
+  for (const alert of payload.alerts) delete alert.labels.pod;
+  return payload;
+}
+
+async function threadReplies(a: TestApp, count: number) {
+  const root = await waitFor(() => a.slack.messages('CINCIDENTS')[0], { message: 'no thread root' });
+  return waitFor(
+    () => {
+      const replies = a.slack.thread('CINCIDENTS', root.ts).slice(1);
+      return replies.length >= count ? replies : undefined;
+    },
+    { timeoutMs: 15_000, message: 'analysis replies did not arrive' },
+  );
+}
+
+describe('analysis flow through the app', () => {
+  it('posts findings and an approvable rollout_undo proposal in the incident thread (no API key)', async () => {
+    app = await start();
+    expect((await app.postAlertmanager(firingCheckout())).status).toBe(202);
+    const [findings, proposal] = await threadReplies(app, 2);
+    expect(JSON.stringify(findings!.blocks)).toContain('crash-looping');
+    expect(JSON.stringify(findings!.blocks)).toContain('Built-in analyzers only');
+    const blocks = JSON.stringify(proposal!.blocks);
+    expect(blocks).toContain('kubectl rollout undo deployment/checkout --to-revision=1 -n shop');
+    expect(blocks).toContain('high risk');
+    expect(blocks).toContain('proposal_approve');
+    expect(app.logs()).not.toContain('analysis failed');
+  });
+
+  it('with ANTHROPIC_API_KEY, Claude investigates through the fake API and usage is shown', async () => {
+    fake.setScript(scriptedInvestigator({ namespace: 'shop', deployment: 'checkout', proposals: [] }));
+    app = await start({ ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: fake.url });
+    await app.postAlertmanager(firingCheckout());
+    const [findings] = await threadReplies(app, 2);
+    const text = JSON.stringify(findings!.blocks);
+    expect(text).toContain('Claude usage');
+    expect(text).toContain("Claude's analysis");
+    expect(fake.requests.length).toBeGreaterThanOrEqual(3);
+    expect(app.logs()).not.toContain('test-key');
+  });
+});
