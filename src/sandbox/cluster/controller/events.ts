@@ -16,6 +16,8 @@ export interface EventInput {
   count?: number;
   /** Distinguishes events with the same reason whose message changes (default: the message). */
   key?: string;
+  /** When the first occurrence happened (seeded pods have a past); default now. */
+  firstAt?: number;
   /** Written through events.k8s.io/v1 (the scheduler): eventTime and series instead of timestamps. */
   seriesStyle?: boolean;
 }
@@ -84,7 +86,7 @@ export function createEventRecorder(store: ObjectStore, clock: SimClock): EventR
         : {
             ...base,
             source: { component: input.component, ...(input.host ? { host: input.host } : {}) },
-            firstTimestamp: clock.iso(now),
+            firstTimestamp: clock.iso(Math.min(now, input.firstAt ?? now)),
             lastTimestamp: clock.iso(now),
             count,
             eventTime: null,

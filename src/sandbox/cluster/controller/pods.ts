@@ -49,7 +49,7 @@ function recordKubeletEvents(ctx: ClusterContext, pod: KubeObject, rt: PodRuntim
   const container = pod.spec.containers[0];
   const image: string = container.image;
   const name: string = container.name;
-  const common = { involved: pod, component: 'kubelet', host: pod.spec.nodeName as string, fieldPath: `spec.containers{${name}}` };
+  const common = { involved: pod, component: 'kubelet', host: pod.spec.nodeName as string, fieldPath: `spec.containers{${name}}`, ...(rt.scheduledAt !== undefined ? { firstAt: rt.scheduledAt } : {}) };
   const podRef = `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
   if (rt.fault?.type === 'image-pull') {
     const failures = c.pullFailures;
