@@ -1,4 +1,6 @@
 import { createCircuitBreaker } from '../actions/breaker.js';
+import type { Action } from '../actions/catalog.js';
+import type { TargetSnapshot } from '../actions/proposal.js';
 import type { AppContext, Feature } from '../app.js';
 import { createAuditLog, type AuditLog } from '../audit/audit-log.js';
 import type { AskRequest } from '../commands/ports.js';
@@ -18,17 +20,27 @@ import type { ClaudeAnswerer } from './answer.js';
 import { createClaudeAnswerer } from './claude-answer.js';
 import { createContextStore, type ContextStore } from './context-store.js';
 import { claimMessage, conversationJobId } from './dedup.js';
-import { ConversationJobData, processConversationJob, type SubmitProposalsInput } from './job.js';
+import { ConversationJobData, processConversationJob } from './job.js';
+import { createConversationProposalSubmitter, type ProposalPipeline } from './proposals.js';
+
+/** The decision services this feature uses; src/decisions' DecisionServices satisfies it. */
+export type DecisionsLike = Partial<Omit<CommandStores, 'audit' | 'proposals'>> & {
+  audit?: AuditLog;
+  store?: NonNullable<CommandStores['proposals']>;
+} & Partial<ProposalPipeline>;
 
 export interface ConversationFeatureOptions {
   /** Read access per cluster; default: `ctx.clusters.get(name).reader` when the registry has it. */
   readerFor?: (cluster: string) => ClusterReader | undefined;
   /** Claude; default: built from ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL / ANTHROPIC_MODEL when the key is set. */
   claude?: (ctx: AppContext) => ClaudeAnswerer | undefined;
-  /** Hands Claude's proposals to the decision loop (risk, store, Block Kit, approval rules). */
-  submitProposals?: (ctx: AppContext) => ((input: SubmitProposalsInput) => Promise<void>) | undefined;
-  /** Decision stores shared with other features; missing ones are built over the same Redis keys. */
-  stores?: (ctx: AppContext) => Partial<Omit<CommandStores, 'audit'>> & { audit?: AuditLog };
+  /**
+   * The decision loop's services (src/decisions `createDecisionsFeature().services(ctx)` fits):
+   * mode store, pause, breaker, audit, approvers and proposal store for `/k8s`, and
+   * classify + submit for proposals Claude makes while answering. Missing stores are built
+   * over the same Redis keys; without `submit`, such proposals are only named in the answer.
+   */
+  decisions?: (ctx: AppContext) => DecisionsLike;
   /** The slash command's name; default `/k8s`. */
   command?: string;
   /** Parallel answers per process. */
@@ -44,7 +56,7 @@ export function createConversationFeature(options: ConversationFeatureOptions = 
   const wire = (ctx: AppContext) => {
     const keyPrefix = ctx.prefix;
     const store = createContextStore({ redis: ctx.redis, keyPrefix, clock: ctx.clock });
-    const given = options.stores?.(ctx) ?? {};
+    const given = options.decisions?.(ctx) ?? {};
     const audit =
       given.audit ??
       createAuditLog({
@@ -72,7 +84,8 @@ export function createConversationFeature(options: ConversationFeatureOptions = 
         given.pause ??
         createPauseSwitch({ redis: ctx.redis, prefix: ctx.prefix, clock: ctx.clock, audit }),
       breaker: given.breaker ?? createCircuitBreaker({ redis: ctx.redis, prefix: ctx.prefix, clock: ctx.clock }),
-      proposals: given.proposals ?? createProposalStore({ redis: ctx.redis, prefix: ctx.prefix, clock: ctx.clock, pauseKey: pauseKeyOf(ctx.prefix) }),
+      // Same key layout as src/decisions/services.ts.
+      proposals: given.store ?? createProposalStore({ redis: ctx.redis, prefix: `${ctx.prefix}:decisions`, clock: ctx.clock, pauseKey: pauseKeyOf(ctx.prefix) }),
     };
     const queue = ctx.queues.get(queueNames.conversation);
     const enqueue = async (data: ConversationJobData, jobId: string) => {
@@ -91,7 +104,8 @@ export function createConversationFeature(options: ConversationFeatureOptions = 
         },
         safeJobId('conv', 'ask', ask.triggerId),
       );
-    return { store, stores, enqueue, enqueueAsk };
+    const pipeline = given.classify && given.submit ? { classify: given.classify, submit: given.submit } : undefined;
+    return { store, stores, enqueue, enqueueAsk, pipeline };
   };
   const get = (ctx: AppContext) => (wired ??= wire(ctx));
 
@@ -114,10 +128,18 @@ export function createConversationFeature(options: ConversationFeatureOptions = 
       registerCommandListener(app, { ports: createCommandPorts(ctx, stores, enqueueAsk), log, ...(options.command ? { command: options.command } : {}) });
     },
     start(ctx) {
-      const { store } = get(ctx);
+      const { store, pipeline } = get(ctx);
       const log = ctx.log.child({ component: 'conversation' });
       const claude = options.claude ? options.claude(ctx) : defaultClaude(ctx);
-      const submitProposals = options.submitProposals?.(ctx);
+      const submitProposals = pipeline
+        ? createConversationProposalSubmitter({
+            pipeline,
+            snapshot: defaultSnapshot(ctx),
+            clock: ctx.clock,
+            ttlMs: ctx.config.file.policy.proposalTtlMinutes * 60_000,
+            log,
+          })
+        : undefined;
       const readerFor = options.readerFor ?? defaultReaderFor(ctx);
       const deps = {
         config: ctx.config,
@@ -145,6 +167,15 @@ function defaultClaude(ctx: AppContext): ClaudeAnswerer | undefined {
     limits: { maxSteps: Math.min(analysis.maxSteps, 6), maxToolBytes: analysis.maxToolBytes },
     log: ctx.log.child({ component: 'conversation-claude' }),
   });
+}
+
+function defaultSnapshot(ctx: AppContext): (cluster: string, action: Action) => Promise<TargetSnapshot | undefined> {
+  const registry = ctx.clusters as Partial<{ get: (name: string) => { snapshot?: (action: Action) => Promise<TargetSnapshot | undefined> } }>;
+  return async (cluster, action) => {
+    if (typeof registry.get !== 'function') return undefined;
+    const connection = registry.get(cluster);
+    return connection.snapshot ? connection.snapshot(action) : undefined;
+  };
 }
 
 /** B's registry exposes `get(name).reader`; the app context types it narrowly, so look for it. */

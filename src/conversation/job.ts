@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { renderKubectl } from '../actions/kubectl.js';
 import type { GatherTarget } from '../analysis/gather.js';
 import type { ProposedAction } from '../analysis/types.js';
 import { channelConfigOf, type Config } from '../config/load.js';
@@ -38,6 +39,8 @@ export interface SubmitProposalsInput {
   cluster: string;
   /** The asking user: recorded as proposal.requestedBy. */
   requestedBy: string;
+  /** The question's id (message ts or ask trigger): proposal ids derive from it. */
+  exchangeId: string;
 }
 
 export interface ConversationWorkerDeps {
@@ -114,16 +117,21 @@ export async function processConversationJob(deps: ConversationWorkerDeps, raw: 
     return { threadTs, via: 'error' };
   }
 
-  const { text: answerText, footer, proposals, via } = answer;
+  const { footer, proposals, via } = answer;
+  let answerText = answer.text;
+  if (proposals.length > 0 && !deps.submitProposals) {
+    // No decision loop in this process: name the suggestions rather than drop them silently.
+    answerText += `\n\n_Suggested (not posted for approval: the decision loop is not running here):_\n${proposals.map((p) => `• \`${renderKubectl(p.action)}\``).join('\n')}`;
+  }
   const messages = buildAnswerMessages({ text: answerText, footer });
   for (const [i, message] of messages.entries()) {
     await deps.messenger.post({ channel: job.channel, threadTs, message, idempotencyKey: `conv-answer:${job.channel}:${exchangeId}:${i}` });
   }
   if (proposals.length > 0) {
     if (deps.submitProposals) {
-      await deps.submitProposals({ proposals, incident, thread, cluster, requestedBy: job.user });
+      await deps.submitProposals({ proposals, incident, thread, cluster, requestedBy: job.user, exchangeId });
     } else {
-      log.warn({ count: proposals.length }, 'conversation proposals dropped: no proposal pipeline wired');
+      log.warn({ count: proposals.length }, 'conversation proposals not submitted: no decision loop wired');
     }
   }
   const at = new Date(deps.clock()).toISOString();

@@ -69,7 +69,7 @@ describe('/k8s', () => {
   it('status shows open incidents, pending proposals, the mode, breakers per cluster and the pause state', async () => {
     app = await startConversationApp({ yaml, clusters });
     const incident = await openIncident(app);
-    const store = createProposalStore({ redis: app.ctx.redis, prefix: app.prefix, clock: Date.now, pauseKey: pauseKeyOf(app.prefix) });
+    const store = createProposalStore({ redis: app.ctx.redis, prefix: `${app.prefix}:decisions`, clock: Date.now, pauseKey: pauseKeyOf(app.prefix) });
     const now = Date.now();
     await store.save({
       id: 'p-status-1', incidentId: incident.id, channel: 'CINCIDENTS', threadTs: incident.threadTs!, cluster: 'lab',
@@ -150,7 +150,7 @@ describe('/k8s', () => {
     app = await startConversationApp({
       yaml,
       clusters,
-      feature: { stores: () => ({ modes: { effectiveMode: () => Promise.reject(new Error('boom')), getOverride: () => Promise.resolve(undefined), setChannelMode: () => Promise.reject(new Error('boom')) } }) },
+      feature: { decisions: () => ({ modes: { effectiveMode: () => Promise.reject(new Error('boom')), getOverride: () => Promise.resolve(undefined), setChannelMode: () => Promise.reject(new Error('boom')) } }) },
     });
     const answer = await k8s(app, 'mode');
     expect(answer.type).toBe('ephemeral');

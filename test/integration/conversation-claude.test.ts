@@ -1,11 +1,12 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { appendContextEvent } from '../../src/conversation/context-store.js';
+import { createDecisionsFeature } from '../../src/decisions/feature.js';
 import { startFakeAnthropic, type FakeAnthropic, type RecordedRequest } from '../../src/sandbox/anthropic/server.js';
 import { startSlackSandbox, type SlackSandbox } from '../../src/sandbox/slack/index.js';
 import { waitFor } from '../../src/shared/wait.js';
 import type { TestApp } from '../helpers/app.js';
 import { uniquePrefix } from '../helpers/redis.js';
-import { botReplies, closeSandboxCluster, openIncident, startConversationApp } from './conversation-helpers.js';
+import { botReplies, closeSandboxCluster, conversationYaml, openIncident, sandboxRegistry, startConversationApp } from './conversation-helpers.js';
 
 const apps: TestApp[] = [];
 let fake: FakeAnthropic | undefined;
@@ -86,5 +87,47 @@ describe('conversation with Claude (fake Anthropic server)', () => {
     expect(seed).toContain('Revision 2 changed PAYMENT_URL to htp://payments.');
     expect(seed).toContain('KubePodCrashLooping: shop/checkout');
     expect(JSON.stringify(botReplies(second, threadTs)[1])).toContain('Run rollout undo on checkout.');
+  });
+});
+
+describe('proposals made while answering', () => {
+  it('go through risk by code and the approval rules, with the asking user as requester', async () => {
+    fake = await startFakeAnthropic({
+      script: (_req, turn) =>
+        turn === 0
+          ? {
+              toolUses: [
+                {
+                  name: 'propose_action',
+                  input: { action: { type: 'rollout_undo', namespace: 'shop', name: 'checkout' }, rationale: 'revision 2 broke PAYMENT_URL', confidence: 0.9 },
+                },
+              ],
+            }
+          : { text: 'I proposed undoing the rollout of checkout.' },
+    });
+    const decisions = createDecisionsFeature({ sweepIntervalMs: 0 });
+    const app = await startConversationApp({
+      env: claudeEnv(fake.url),
+      clusters: await sandboxRegistry(),
+      extraFeatures: [decisions],
+      yaml: conversationYaml.replace('users: [UALICE]', 'users: [UALICE, UBOB]'),
+      feature: { decisions: (ctx) => decisions.services(ctx) },
+    });
+    apps.push(app);
+    const incident = await openIncident(app);
+    await app.slack.postUserMessage({ user: 'UBOB', channel: 'CINCIDENTS', threadTs: incident.threadTs!, text: 'can you fix it?' });
+    const proposalMessage = await waitFor(() =>
+      botReplies(app, incident.threadTs!).find((m) => JSON.stringify(m.blocks ?? []).includes('kubectl rollout undo deployment/checkout -n shop')),
+    );
+    expect(JSON.stringify(proposalMessage.blocks)).toContain('proposal_approve');
+    const [record] = await decisions.services(app.ctx).store.listByIncident(incident.id);
+    expect(record?.status).toBe('pending');
+    expect(record?.proposal).toMatchObject({ requestedBy: 'UBOB', origin: 'claude', channel: 'CINCIDENTS', threadTs: incident.threadTs, cluster: 'lab' });
+    expect(record?.proposal.risk).toBe(decisions.services(app.ctx).classify(record!.proposal.action, { cluster: 'lab', channel: 'CINCIDENTS', target: record!.proposal.target }).risk);
+    // Bob is an approver, but he asked for this one: someone else must approve it.
+    await app.slack.clickButton({ user: 'UBOB', channel: 'CINCIDENTS', messageTs: proposalMessage.ts, actionId: 'proposal_approve' });
+    const refusal = await waitFor(() => app.slack.ephemerals('CINCIDENTS').find((e) => e.user === 'UBOB'));
+    expect(refusal.text).toContain('someone else must approve');
+    expect((await decisions.services(app.ctx).store.get(record!.proposal.id))?.status).toBe('pending');
   });
 });

@@ -1,8 +1,10 @@
 import { KubeConfig } from '@kubernetes/client-node';
-import type { ClusterRegistryLike } from '../../src/app.js';
+import type { ClusterRegistryLike, Feature } from '../../src/app.js';
 import { createConversationFeature, type ConversationFeatureOptions } from '../../src/conversation/feature.js';
 import type { Incident } from '../../src/incidents/model.js';
+import { createClusterConnection, type ClusterConnection } from '../../src/kube/connection.js';
 import { createClusterReader } from '../../src/kube/read/cluster-reader.js';
+import { createSilentLogger } from '../../src/shared/logger.js';
 import type { ClusterReader } from '../../src/kube/reader.js';
 import { startSandboxCluster, type SandboxCluster } from '../../src/sandbox/cluster/index.js';
 import type { SlackSandbox } from '../../src/sandbox/slack/index.js';
@@ -30,6 +32,20 @@ export async function sandboxReader(): Promise<ClusterReader> {
   return createClusterReader(kc, 'lab');
 }
 
+/** A cluster registry over the sandbox cluster (B's connection: reader, snapshot, execute, check). */
+export async function sandboxRegistry(): Promise<ClusterRegistryLike & { get: (name: string) => ClusterConnection }> {
+  await sandboxReader();
+  const connection = createClusterConnection('lab', cluster!.kubeconfigYaml(), createSilentLogger());
+  return {
+    names: () => ['lab'],
+    check: () => Promise.resolve({ ok: true }),
+    get: (name) => {
+      if (name !== 'lab') throw new Error(`unknown cluster ${name}`);
+      return connection;
+    },
+  };
+}
+
 export async function closeSandboxCluster(): Promise<void> {
   await cluster?.close();
   cluster = undefined;
@@ -37,6 +53,8 @@ export async function closeSandboxCluster(): Promise<void> {
 
 export async function startConversationApp(options: {
   feature?: ConversationFeatureOptions;
+  /** More features (e.g. decisions), started after conversation. */
+  extraFeatures?: Feature[];
   env?: Record<string, string | undefined>;
   slack?: SlackSandbox;
   redisPrefix?: string;
@@ -49,7 +67,7 @@ export async function startConversationApp(options: {
     yaml: options.yaml ?? conversationYaml,
     ...(options.clusters ? { clusters: options.clusters } : {}),
     ...(options.processBeforeResponse === undefined ? {} : { processBeforeResponse: options.processBeforeResponse }),
-    features: [createConversationFeature({ readerFor: (name) => (name === 'lab' ? reader : undefined), ...options.feature })],
+    features: [createConversationFeature({ readerFor: (name) => (name === 'lab' ? reader : undefined), ...options.feature }), ...(options.extraFeatures ?? [])],
     ...(options.env ? { env: options.env } : {}),
     ...(options.slack ? { slack: options.slack } : {}),
     ...(options.redisPrefix ? { redisPrefix: options.redisPrefix } : {}),
