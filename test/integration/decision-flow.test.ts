@@ -1,0 +1,134 @@
+import type { V1Deployment } from '@kubernetes/client-node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ClusterRegistryLike } from '../../src/app.js';
+import { createAnalysisFeature } from '../../src/analysis/feature.js';
+import { createDecisionsFeature, type DecisionsFeature } from '../../src/decisions/feature.js';
+import { createClusterConnection, type ClusterConnection } from '../../src/kube/connection.js';
+import { startSandboxCluster, type SandboxCluster } from '../../src/sandbox/cluster/index.js';
+import { defaultUsers, startSlackSandbox, type SandboxMessage, type SlackSandbox } from '../../src/sandbox/slack/index.js';
+import { createSilentLogger } from '../../src/shared/logger.js';
+import { waitFor } from '../../src/shared/wait.js';
+import { actionIds } from '../../src/slack/action-ids.js';
+import { fixture, startTestApp, type TestApp } from '../helpers/app.js';
+
+/**
+ * The judged flow of issue 5, end to end: an Alertmanager alert → intake → analysis → a
+ * proposal in the thread → Approve clicks through the Slack sandbox (signed block_actions
+ * into real Bolt) → dry run, execution and verification posted → the sandbox workload healed.
+ * Approvers: UALICE by id, UCAROL through the user group SONCALL (usergroups.users.list).
+ */
+const yaml = `
+clusters:
+  prod: {}
+channels:
+  CINCIDENTS:
+    cluster: prod
+    namespaces: [shop]
+    mode: approval
+    approvers: { users: [UALICE], groups: [SONCALL] }
+`;
+
+let cluster: SandboxCluster;
+let connection: ClusterConnection;
+let slack: SlackSandbox;
+let app: TestApp | undefined;
+
+beforeAll(async () => {
+  cluster = await startSandboxCluster({ scenarios: ['checkout-crashloop'], timeScale: 50 });
+  connection = createClusterConnection('prod', cluster.kubeconfigYaml(), createSilentLogger());
+  await cluster.settle();
+});
+afterAll(async () => {
+  await cluster.close();
+});
+afterEach(async () => {
+  await app?.stop();
+  await slack.close();
+  app = undefined;
+});
+
+async function start(): Promise<{ app: TestApp; decisions: DecisionsFeature }> {
+  slack = await startSlackSandbox({
+    users: [...defaultUsers, { id: 'UCAROL', name: 'carol', realName: 'Carol On-call', title: 'on-call (via @oncall)' }],
+    usergroups: [{ id: 'SONCALL', handle: 'oncall', users: ['UCAROL'] }],
+  });
+  const clusters: ClusterRegistryLike = { names: () => ['prod'], check: () => Promise.resolve({ ok: true }), get: () => connection };
+  const decisions = createDecisionsFeature({ sweepIntervalMs: 0, verification: { timeoutMs: 30_000, settleMs: 500, pollMs: 100 } });
+  const started = await startTestApp({
+    yaml,
+    clusters,
+    slack,
+    features: [decisions, createAnalysisFeature({ submit: (ctx) => (proposal) => decisions.services(ctx).submit(proposal) })],
+  });
+  slack.setBotUrl(`${started.url}/slack/events`);
+  return { app: started, decisions };
+}
+
+const textOf = (m: SandboxMessage) => `${m.text} ${JSON.stringify(m.blocks ?? [])}`;
+
+async function proposalMessage(a: TestApp): Promise<{ root: SandboxMessage; proposal: SandboxMessage }> {
+  const root = await waitFor(() => a.slack.messages('CINCIDENTS')[0], { message: 'no thread root' });
+  const proposal = await waitFor(() => a.slack.thread('CINCIDENTS', root.ts).find((m) => textOf(m).includes(actionIds.approve)), {
+    timeoutMs: 20_000,
+    message: 'no proposal with buttons',
+  });
+  return { root, proposal };
+}
+
+describe('decision loop end to end', () => {
+  it('alert → proposal → two allowed approvers → dry run, execution, verification posted, workload healed', async () => {
+    const started = await start();
+    app = started.app;
+    const alert = fixture('alertmanager/firing.json');
+    alert.groupKey = `decision-flow-${Math.random()}`;
+    for (const a of alert.alerts) delete a.labels.pod;
+    expect((await app.postAlertmanager(alert)).status).toBe(202);
+    const { root, proposal } = await proposalMessage(app);
+    expect(textOf(proposal)).toContain('rollout undo deployment/checkout');
+    expect(textOf(proposal)).toContain('high risk');
+    const broken = cluster.getObject('Deployment', 'shop', 'checkout') as V1Deployment;
+    expect(broken.status?.availableReplicas ?? 0).toBeLessThan(broken.spec?.replicas ?? 1);
+    const click = (user: string) => slack.clickButton({ user, channel: 'CINCIDENTS', messageTs: proposal.ts, actionId: actionIds.approve });
+
+    // Bob is no approver: refused privately, nothing changes.
+    expect((await click('UBOB')).status).toBe(200);
+    expect(slack.ephemerals('CINCIDENTS').at(-1)).toMatchObject({ user: 'UBOB', text: expect.stringContaining('not one of them') });
+
+    // High risk: Alice's approval is the first of two; her second click does not count.
+    const first = await click('UALICE');
+    expect(slack.ephemerals('CINCIDENTS').at(-1)).toMatchObject({ user: 'UALICE', text: expect.stringContaining('second') });
+    await click('UALICE');
+    expect(slack.ephemerals('CINCIDENTS').at(-1)?.text).toContain('already approved');
+
+    // Carol is an approver through the @oncall user group.
+    await click('UCAROL');
+    const updated = await waitFor(() => {
+      const m = slack.thread('CINCIDENTS', root.ts).find((x) => x.ts === proposal.ts);
+      return m && !textOf(m).includes(actionIds.approve) ? m : undefined;
+    });
+    expect(textOf(updated)).toMatch(/Approved by <@UALICE>.*<@UCAROL>/);
+
+    const replies = await waitFor(
+      () => {
+        const thread = slack.thread('CINCIDENTS', root.ts).map(textOf);
+        return thread.some((t) => t.includes('Verified') || t.includes('Verification failed')) ? thread : undefined;
+      },
+      { timeoutMs: 40_000, message: 'no verification verdict in the thread' },
+    );
+    const dry = replies.findIndex((t) => t.includes('Dry run'));
+    const executed = replies.findIndex((t) => t.includes('Executed'));
+    const verified = replies.findIndex((t) => t.includes('Verified'));
+    expect(dry).toBeGreaterThan(0);
+    expect(executed).toBeGreaterThan(dry);
+    expect(verified).toBeGreaterThan(executed);
+
+    const deployment = cluster.getObject('Deployment', 'shop', 'checkout') as V1Deployment;
+    expect(deployment.status?.availableReplicas).toBe(deployment.spec?.replicas);
+
+    // A late click from a client still showing the old buttons changes nothing and says why.
+    expect((await app.postSlack({ form: { payload: JSON.stringify(first.payload) } })).status).toBe(200);
+    expect(slack.ephemerals('CINCIDENTS').at(-1)?.text).toContain('already decided');
+    const audit = await started.decisions.services(app.ctx).audit.recent({ limit: 20 });
+    expect(audit.map((e) => e.type)).toEqual(expect.arrayContaining(['proposal', 'refusal', 'approval', 'dry_run', 'execution', 'verification']));
+  });
+});
