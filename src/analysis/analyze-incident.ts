@@ -6,6 +6,7 @@ import type { Incident } from '../incidents/model.js';
 import type { ClusterReader } from '../kube/reader.js';
 import type { Clock } from '../shared/clock.js';
 import { isAppError } from '../shared/errors.js';
+import { redactText } from '../shared/redact.js';
 import type { Logger } from '../shared/logger.js';
 import { defaultGatherLimits, gatherEvidence, type GatherLimits } from './gather.js';
 import type { Investigator } from './investigator.js';
@@ -89,7 +90,7 @@ export async function analyzeIncident(incident: Incident, deps: AnalyzeDeps): Pr
         allowedNamespaces: deps.channel.namespaces,
       });
       usage = result.usage;
-      aiText = result.text;
+      aiText = redactText(result.text);
       rejected = result.rejected;
       aiStatus = result.stopped === undefined ? { state: 'ok' } : { state: 'stopped', reason: result.stopped };
       proposed = dedupeProposals([...seed.proposals, ...result.proposals]);

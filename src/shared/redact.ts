@@ -62,7 +62,8 @@ const rules: Rule[] = [
   },
   // key=value, KEY: value, --flag=value (unquoted; ends at whitespace or a separator).
   {
-    re: new RegExp(`(\\b${secretKey}\\s*(?:=|:(?!//))[ \\t]*)([^\\s"',;&}{)\\]]+)`, 'gi'),
+    // A value starting with '<' is a reference such as <from secret db key password>, not a secret.
+    re: new RegExp(`(\\b${secretKey}\\s*(?:=|:(?!//))[ \\t]*)(?!<)([^\\s"',;&}{)\\]]+)`, 'gi'),
     replace: (m, head, value) => (harmlessValue.test(value) ? m : `${head}${mask}`),
   },
 ];

@@ -23,6 +23,15 @@ describe('built-in analyzers on the sandbox scenarios', () => {
     expect(r.proposals[0]!.confidence).toBeGreaterThanOrEqual(0.8);
   });
 
+  it('masks credentials in the evidence it quotes', async () => {
+    const w = checkoutWorld();
+    for (const k of Object.keys(w.logs)) w.logs[k] = 'connecting to postgres://checkout:Sup3rS3cret@pg:5432/db\nFATAL: auth failed\n';
+    const r = await analyze(w, { namespace: 'shop', deployment: 'checkout' });
+    const text = JSON.stringify(r.findings);
+    expect(text).not.toContain('Sup3rS3cret');
+    expect(text).toContain('postgres://checkout:****@pg:5432/db');
+  });
+
   it('checkout: found from a pod name through its ReplicaSet owner', async () => {
     const r = await analyze(checkoutWorld(), { namespace: 'shop', pod: 'checkout-b2-x1' });
     expect(r.proposals.map((p) => p.action.type)).toEqual(['rollout_undo']);

@@ -105,6 +105,7 @@ describe('redactText leaves ordinary text alone', () => {
     'Basic authentication required',
     'auth: enabled',
     'mounting secret volume "tls" from secret shop/frontend-tls',
+    'DB_PASSWORD=<from secret checkout-db key password>',
   ])('%s', (text) => {
     expect(redactText(text)).toBe(text);
   });
