@@ -1,6 +1,8 @@
 import { createCircuitBreaker } from '../actions/breaker.js';
 import type { Action } from '../actions/catalog.js';
+import { renderKubectl } from '../actions/kubectl.js';
 import type { TargetSnapshot } from '../actions/proposal.js';
+import type { DecisionRecord } from '../decisions/proposal-store.js';
 import type { AppContext, Feature } from '../app.js';
 import { createAuditLog, type AuditLog } from '../audit/audit-log.js';
 import type { AskRequest } from '../commands/ports.js';
@@ -18,7 +20,7 @@ import { registerMessageListeners } from '../slack/listeners/messages.js';
 import { createAnthropicMessages } from '../analysis/agent/client.js';
 import type { ClaudeAnswerer } from './answer.js';
 import { createClaudeAnswerer } from './claude-answer.js';
-import { createContextStore, type ContextStore } from './context-store.js';
+import { createContextStore, type ContextEventInput, type ContextStore } from './context-store.js';
 import { claimMessage, conversationJobId } from './dedup.js';
 import { ConversationJobData, processConversationJob } from './job.js';
 import { createConversationProposalSubmitter, type ProposalPipeline } from './proposals.js';
@@ -105,7 +107,11 @@ export function createConversationFeature(options: ConversationFeatureOptions = 
         safeJobId('conv', 'ask', ask.triggerId),
       );
     const pipeline = given.classify && given.submit ? { classify: given.classify, submit: given.submit } : undefined;
-    return { store, stores, enqueue, enqueueAsk, pipeline };
+    const proposalStore = stores.proposals;
+    const proposalsOf = proposalStore
+      ? async (incidentId: string) => (await proposalStore.listByIncident(incidentId)).map(describeProposalRecord)
+      : undefined;
+    return { store, stores, enqueue, enqueueAsk, pipeline, proposalsOf };
   };
   const get = (ctx: AppContext) => (wired ??= wire(ctx));
 
@@ -128,7 +134,7 @@ export function createConversationFeature(options: ConversationFeatureOptions = 
       registerCommandListener(app, { ports: createCommandPorts(ctx, stores, enqueueAsk), log, ...(options.command ? { command: options.command } : {}) });
     },
     start(ctx) {
-      const { store, pipeline } = get(ctx);
+      const { store, pipeline, proposalsOf } = get(ctx);
       const log = ctx.log.child({ component: 'conversation' });
       const claude = options.claude ? options.claude(ctx) : defaultClaude(ctx);
       const submitProposals = pipeline
@@ -149,11 +155,25 @@ export function createConversationFeature(options: ConversationFeatureOptions = 
         readerFor,
         answer: { now: ctx.clock, ...(claude ? { claude } : {}) },
         ...(submitProposals ? { submitProposals } : {}),
+        ...(proposalsOf ? { proposalsOf } : {}),
         log,
         clock: ctx.clock,
       };
       ctx.workers.start(queueNames.conversation, (job) => processConversationJob(deps, job.data), { concurrency: options.concurrency ?? 4 });
     },
+  };
+}
+
+/** One proposal and its outcome as a context line for the model. */
+export function describeProposalRecord(record: DecisionRecord): ContextEventInput {
+  const p = record.proposal;
+  const decided = record.decidedBy ? ` by ${record.decidedBy}` : record.approvals.length > 0 ? ` by ${record.approvals.map((a) => a.user).join(', ')}` : '';
+  const outcome = record.summary ? `; result: ${record.summary}` : '';
+  const verified = record.verification ? `; verification: ${record.verification.ok ? 'ok' : 'failed'} (${record.verification.summary})` : '';
+  return {
+    kind: 'proposal',
+    summary: `${renderKubectl(p.action)} — ${p.risk} risk, confidence ${p.confidence.toFixed(2)}, from ${p.origin}${p.requestedBy ? ` (asked by ${p.requestedBy})` : ''}: ${record.status}${decided}${outcome}${verified}`,
+    refs: { proposalId: p.id },
   };
 }
 

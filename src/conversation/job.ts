@@ -11,7 +11,7 @@ import { buildAnswerErrorMessage, buildAnswerMessages, buildAskRootMessage } fro
 import type { SlackMessenger } from '../slack/messenger.js';
 import { describeFailure } from '../commands/run.js';
 import { answerQuestion, type AnswerDeps } from './answer.js';
-import type { ContextStore, ThreadRef } from './context-store.js';
+import type { ContextEventInput, ContextStore, ThreadRef } from './context-store.js';
 import { extractScope } from './scope.js';
 
 /** Data of a job on the `conversation` queue: one question to answer in one thread. */
@@ -50,7 +50,12 @@ export interface ConversationWorkerDeps {
   messenger: SlackMessenger;
   readerFor: (cluster: string) => ClusterReader | undefined;
   answer: AnswerDeps;
-  /** Absent: proposals are mentioned in the answer but not posted (see the report). */
+  /**
+   * The incident's proposals and their outcomes as context lines, read fresh from the
+   * decision store at answer time (so nothing depends on other features having appended them).
+   */
+  proposalsOf?: (incidentId: string) => Promise<ContextEventInput[]>;
+  /** Absent: proposals are named in the answer but not posted for approval. */
   submitProposals?: (input: SubmitProposalsInput) => Promise<void>;
   log: Logger;
   clock: () => number;
@@ -84,6 +89,14 @@ export async function processConversationJob(deps: ConversationWorkerDeps, raw: 
   if (incident && !context.incidentId) {
     await deps.store.linkIncident(thread, { incidentId: incident.id });
     context.incidentId = incident.id;
+  }
+  if (incident && deps.proposalsOf) {
+    try {
+      const at = new Date(deps.clock()).toISOString();
+      context.events.push(...(await deps.proposalsOf(incident.id)).map((e) => ({ refs: {}, at, ...e })));
+    } catch (err) {
+      log.warn({ err: err instanceof Error ? err.message : String(err) }, 'conversation could not read proposals');
+    }
   }
   if (job.kind === 'ask') await deps.store.linkIncident(thread, { origin: 'ask', ...scopeFields(job) });
 

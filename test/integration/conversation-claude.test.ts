@@ -93,8 +93,10 @@ describe('conversation with Claude (fake Anthropic server)', () => {
 describe('proposals made while answering', () => {
   it('go through risk by code and the approval rules, with the asking user as requester', async () => {
     fake = await startFakeAnthropic({
-      script: (_req, turn) =>
-        turn === 0
+      script: (req, turn) =>
+        seedOf(req).includes('what is pending?')
+          ? { text: 'The rollout undo is waiting for a second approver.' }
+          : turn === 0
           ? {
               toolUses: [
                 {
@@ -128,6 +130,15 @@ describe('proposals made while answering', () => {
     await app.slack.clickButton({ user: 'UBOB', channel: 'CINCIDENTS', messageTs: proposalMessage.ts, actionId: 'proposal_approve' });
     const refusal = await waitFor(() => app.slack.ephemerals('CINCIDENTS').find((e) => e.user === 'UBOB'));
     expect(refusal.text).toContain('someone else must approve');
+
+    // The next question's model request carries the proposal and its state, read from the decision store.
+    await app.slack.postUserMessage({ user: 'UALICE', channel: 'CINCIDENTS', threadTs: incident.threadTs!, text: 'what is pending?' });
+    await waitFor(() => botReplies(app, incident.threadTs!).some((m) => m.text.includes('waiting for a second approver')));
+    const seed = seedOf(fake.requests.at(-1)!);
+    expect(seed).toContain('kubectl rollout undo deployment/checkout -n shop');
+    expect(seed).toContain('asked by UBOB');
+    expect(seed).toContain(': pending');
+    expect(seed).toContain('can you fix it?');
     expect((await decisions.services(app.ctx).store.get(record!.proposal.id))?.status).toBe('pending');
   });
 });
