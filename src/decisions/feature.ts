@@ -20,7 +20,7 @@ export interface DecisionsFeatureOptions {
 
 export interface DecisionsFeature extends Feature {
   /** The decision services of the running app (after registerSlack / start). */
-  services(ctx: AppContext): DecisionServices;
+  services: (ctx: AppContext) => DecisionServices;
 }
 
 /**

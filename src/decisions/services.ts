@@ -48,7 +48,7 @@ export interface DecisionServices {
   /** Everything the click core and the workers share. */
   deps: ClickDeps;
   /** Store, then yolo / buttons / show by the channel's mode, posting the message itself. */
-  submit(proposal: Proposal): Promise<SubmitOutcome>;
+  submit: (proposal: Proposal) => Promise<SubmitOutcome>;
   /** The analysis worker's `proposals` port: it posts, this stores and applies yolo. */
   proposalSink: ReturnType<typeof createProposalSink>;
 }
