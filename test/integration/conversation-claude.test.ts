@@ -142,3 +142,20 @@ describe('proposals made while answering', () => {
     expect((await decisions.services(app.ctx).store.get(record!.proposal.id))?.status).toBe('pending');
   });
 });
+
+describe('long answers and Slack rate limits', () => {
+  it('splits a long answer over several thread messages and waits out a 429 without posting twice', async () => {
+    const long = Array.from({ length: 900 }, (_, i) => `line ${i}: ${'detail '.repeat(6)}`).join('\n');
+    fake = await startFakeAnthropic({ script: () => ({ text: long }) });
+    const app = await startApp(claudeEnv(fake.url));
+    const incident = await openIncident(app);
+    app.slack.failNext({ method: 'chat.postMessage', status: 429, retryAfter: 1 });
+    await app.slack.postUserMessage({ user: 'UALICE', channel: 'CINCIDENTS', threadTs: incident.threadTs!, text: 'tell me everything' });
+    await waitFor(() => botReplies(app, incident.threadTs!).some((m) => JSON.stringify(m.blocks).includes('line 899')));
+    const replies = botReplies(app, incident.threadTs!);
+    expect(replies.length).toBeGreaterThan(1);
+    const all = replies.map((m) => JSON.stringify(m.blocks)).join('');
+    for (const i of [0, 450, 899]) expect(all.split(`line ${i}:`).length - 1).toBe(1);
+    expect(app.slack.calls.some((c) => c.method === 'chat.postMessage' && c.status === 429)).toBe(true);
+  });
+});
