@@ -10,14 +10,29 @@ export interface RolloutState {
 
 const going = (message: string): RolloutState => ({ done: false, failed: false, message });
 
-/** kubectl's DeploymentStatusViewer, rule by rule (kubernetes-api.md §3). */
-export function deploymentRolloutState(d: V1Deployment): RolloutState {
+/** Identifies one ProgressDeadlineExceeded condition (undefined when the deployment has none). */
+export function progressDeadlineKey(d: V1Deployment): string | undefined {
+  const c = d.status?.conditions?.find((x) => x.type === 'Progressing' && x.reason === 'ProgressDeadlineExceeded');
+  if (!c) return undefined;
+  const updated = c.lastUpdateTime instanceof Date ? c.lastUpdateTime.toISOString() : String(c.lastUpdateTime ?? '');
+  return `${c.message ?? ''}@${updated}`;
+}
+
+/**
+ * kubectl's DeploymentStatusViewer, rule by rule (kubernetes-api.md §3). One difference:
+ * a ProgressDeadlineExceeded condition identified by `staleDeadline` (seen before the
+ * action took effect) is not a failure of this rollout. The deployment controller keeps
+ * that condition until the new rollout makes progress, so kubectl would report the old
+ * failure right after an undo of a timed-out rollout.
+ */
+export function deploymentRolloutState(d: V1Deployment, options: { staleDeadline?: string | undefined } = {}): RolloutState {
   const name = d.metadata?.name ?? '?';
   const generation = d.metadata?.generation ?? 0;
   const status = d.status ?? {};
   if (generation > (status.observedGeneration ?? 0)) return going('Waiting for deployment spec update to be observed...');
   const progressing = status.conditions?.find((c) => c.type === 'Progressing');
-  if (progressing?.reason === 'ProgressDeadlineExceeded') {
+  const stale = options.staleDeadline !== undefined && progressDeadlineKey(d) === options.staleDeadline;
+  if (progressing?.reason === 'ProgressDeadlineExceeded' && !stale) {
     return { done: false, failed: true, message: `deployment "${name}" exceeded its progress deadline` };
   }
   const desired = d.spec?.replicas ?? 1;

@@ -7,6 +7,7 @@ import {
   deploymentRolloutState,
   fatalReasonOf,
   isPodReady,
+  progressDeadlineKey,
   isTerminating,
   ownerNameOf,
   restartsOf,
@@ -22,8 +23,8 @@ export async function readWorkload(reader: ClusterReader, ref: WorkloadRef): Pro
   return reader.getDaemonSet(ref.namespace, ref.name);
 }
 
-export function rolloutStateOf(kind: WorkloadKind, workload: Workload): RolloutState {
-  if (kind === 'Deployment') return deploymentRolloutState(workload);
+export function rolloutStateOf(kind: WorkloadKind, workload: Workload, staleDeadline?: string): RolloutState {
+  if (kind === 'Deployment') return deploymentRolloutState(workload, { staleDeadline });
   if (kind === 'StatefulSet') return statefulSetRolloutState(workload as V1StatefulSet);
   return daemonSetRolloutState(workload as V1DaemonSet);
 }
@@ -59,12 +60,15 @@ export function createRolloutLook(reader: ClusterReader, ref: WorkloadRef) {
   let first = true;
   let pods: V1Pod[] = [];
   let culprit: string | undefined;
+  // A progress-deadline failure already there at the first look belongs to the rollout before the action.
+  let staleDeadline: string | undefined;
   const label = `${ref.kind} ${ref.namespace}/${ref.name}`;
 
   async function look(): Promise<Look> {
     const workload = await readWorkload(reader, ref);
     if (!workload) return fail(`${label} not found`);
-    const state = rolloutStateOf(ref.kind, workload);
+    if (first && ref.kind === 'Deployment') staleDeadline = progressDeadlineKey(workload);
+    const state = rolloutStateOf(ref.kind, workload, staleDeadline);
     pods = (await reader.listWorkloadPods(ref)).filter((p) => !isTerminating(p));
     for (const p of pods) {
       const uid = p.metadata?.uid ?? p.metadata?.name ?? '';
@@ -105,7 +109,7 @@ export function createRolloutLook(reader: ClusterReader, ref: WorkloadRef) {
       if (fatal) return fail(`pod ${p.metadata?.name ?? '?'}: ${fatal} during the settle window`);
       if (!isPodReady(p)) return fail(`pod ${p.metadata?.name ?? '?'} became not Ready during the settle window`);
     }
-    const state = rolloutStateOf(ref.kind, workload);
+    const state = rolloutStateOf(ref.kind, workload, staleDeadline);
     if (state.failed) return fail(state.message);
     return pass(state.message);
   }

@@ -1,7 +1,7 @@
 import type { V1Deployment } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { lookUntil, holdUntil, pass, wait, fail, type Timing } from '../../../src/kube/verify/poll.js';
-import { deploymentRolloutState } from '../../../src/kube/verify/rollout-status.js';
+import { deploymentRolloutState, progressDeadlineKey } from '../../../src/kube/verify/rollout-status.js';
 import { AppError } from '../../../src/shared/errors.js';
 
 function deployment(status: NonNullable<V1Deployment['status']>, generation = 3, replicas = 2): V1Deployment {
@@ -16,6 +16,20 @@ describe('deploymentRolloutState (kubectl rollout status rules)', () => {
   it('fails on ProgressDeadlineExceeded', () => {
     const state = deploymentRolloutState(deployment({ observedGeneration: 3, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }] }));
     expect(state).toEqual({ done: false, failed: true, message: 'deployment "web" exceeded its progress deadline' });
+  });
+
+  it('does not blame the new rollout for a deadline that was exceeded before it', () => {
+    const timedOut = deployment({
+      observedGeneration: 3,
+      updatedReplicas: 0,
+      replicas: 2,
+      conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "web-1" has timed out progressing.' }],
+    });
+    const stale = progressDeadlineKey(timedOut);
+    expect(stale).toBe('ReplicaSet "web-1" has timed out progressing.@');
+    expect(deploymentRolloutState(timedOut, { staleDeadline: stale })).toMatchObject({ done: false, failed: false });
+    const fresh = { ...timedOut, status: { ...timedOut.status, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "web-2" has timed out progressing.' }] } };
+    expect(deploymentRolloutState(fresh, { staleDeadline: stale })).toMatchObject({ failed: true });
   });
 
   it('waits for updated, then old replicas, then availability', () => {
