@@ -47,7 +47,7 @@ export async function runK8sCommand(ports: CommandPorts, parsed: ParsedCommand, 
         ...(parsed.cluster ? { cluster: parsed.cluster } : {}),
         ...(parsed.namespace ? { namespace: parsed.namespace } : {}),
       });
-      return ephemeral({ text: ':hourglass_flowing_sand: Looking into it — the answer will open a thread in this channel.' });
+      return ephemeral({ text: ':hourglass_flowing_sand: Looking into it — the answer follows in the thread I just opened.' });
     }
     case 'status':
       return ephemeral(buildStatusMessage(await collectStatus(ports, call.channel)));
@@ -132,6 +132,9 @@ export async function collectStatus(ports: CommandPorts, channel: string): Promi
 /** Turns anything thrown into words a Slack user can act on (never a stack, never a secret). */
 export function describeFailure(err: unknown): string {
   if (err instanceof AppError) {
+    if (/not_in_channel|channel_not_found|is_archived/.test(err.message)) {
+      return 'I cannot post in this channel. Invite me with `/invite @Deckhand` (or use a channel I am in) and try again.';
+    }
     switch (err.code) {
       case 'rate_limited':
         return 'Slack or the cluster asked me to slow down; try again in a minute.';

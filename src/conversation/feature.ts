@@ -15,6 +15,8 @@ import { createProposalStore } from '../decisions/proposal-store.js';
 import { safeJobId } from '../jobs/job-data.js';
 import { queueNames } from '../jobs/queues.js';
 import type { ClusterReader } from '../kube/reader.js';
+import { redactText } from '../shared/redact.js';
+import { buildAskRootMessage } from '../slack/blocks/answer.js';
 import { registerCommandListener } from '../slack/listeners/commands.js';
 import { registerMessageListeners } from '../slack/listeners/messages.js';
 import { createAnthropicMessages } from '../analysis/agent/client.js';
@@ -93,19 +95,21 @@ export function createConversationFeature(options: ConversationFeatureOptions = 
     const enqueue = async (data: ConversationJobData, jobId: string) => {
       await queue.add('question', ConversationJobData.parse(data), { jobId });
     };
-    const enqueueAsk = (ask: AskRequest) =>
-      enqueue(
-        {
-          kind: 'ask',
-          channel: ask.channel,
-          user: ask.user,
-          text: ask.question,
-          triggerId: ask.triggerId,
-          ...(ask.cluster ? { cluster: ask.cluster } : {}),
-          ...(ask.namespace ? { namespace: ask.namespace } : {}),
-        },
+    // The thread root is posted here, right after the ack, so a channel the bot cannot post
+    // in is reported to the asker at once (ephemeral) instead of failing later in a job.
+    const enqueueAsk = async (ask: AskRequest) => {
+      const root = await ctx.slack.post({
+        channel: ask.channel,
+        message: buildAskRootMessage({ user: ask.user, question: redactText(ask.question) }),
+        idempotencyKey: `conv-ask-root:ask-${ask.triggerId}`,
+      });
+      const scope = { ...(ask.cluster ? { cluster: ask.cluster } : {}), ...(ask.namespace ? { namespace: ask.namespace } : {}) };
+      await store.linkIncident({ channel: ask.channel, threadTs: root.ts }, { origin: 'ask', ...scope });
+      await enqueue(
+        { kind: 'ask', channel: ask.channel, user: ask.user, text: ask.question, triggerId: ask.triggerId, threadTs: root.ts, ...scope },
         safeJobId('conv', 'ask', ask.triggerId),
       );
+    };
     const pipeline = given.classify && given.submit ? { classify: given.classify, submit: given.submit } : undefined;
     const proposalStore = stores.proposals;
     const proposalsOf = proposalStore

@@ -146,6 +146,15 @@ describe('/k8s', () => {
     expect(JSON.stringify(call.args)).toContain('lab: reachable');
   });
 
+  it('tells the asker privately when it cannot open the ask thread', async () => {
+    app = await startConversationApp({ yaml, clusters });
+    app.slack.failNext({ method: 'chat.postMessage', error: 'not_in_channel' });
+    const answer = await k8s(app, 'ask why is checkout down', 'UBOB');
+    expect(answer.type).toBe('ephemeral');
+    expect(answer.all).toContain('/invite @Deckhand');
+    expect(await app.ctx.queues.get('conversation').getJobCounts('waiting', 'active', 'completed')).toEqual({ waiting: 0, active: 0, completed: 0 });
+  });
+
   it('tells the user privately when something fails, never silence', async () => {
     app = await startConversationApp({
       yaml,
