@@ -3,6 +3,7 @@ import type { ProposedAction } from '../analysis/types.js';
 import type { Incident } from '../incidents/model.js';
 import type { ClusterReader } from '../kube/reader.js';
 import { redactText } from '../shared/redact.js';
+import { escapeMrkdwn } from '../slack/blocks/text.js';
 import { answerBuiltin } from './builtin-answer.js';
 import type { ThreadContext } from './context-store.js';
 import { renderContext } from './render-context.js';
@@ -57,10 +58,12 @@ export const needsClaudeNote =
 /**
  * Answers one question in a thread: with Claude when configured (the model gets the
  * incident's context and may read the cluster and propose catalog actions), otherwise with
- * the built-in path. Everything returned has passed redactText.
+ * the built-in path. Everything returned has passed redactText and mrkdwn escaping.
  */
 export async function answerQuestion(deps: AnswerDeps, input: AnswerInput): Promise<Answer> {
-  const redact = deps.redact ?? redactText;
+  // Redact, then escape: text from a cluster or a model must not ping (<!channel>) or link.
+  const redactOnly = deps.redact ?? redactText;
+  const redact = (text: string) => escapeMrkdwn(redactOnly(text));
   if (deps.claude) {
     const result = await deps.claude.answer({
       contextText: renderContext(input.context, input.incident),
@@ -72,7 +75,7 @@ export async function answerQuestion(deps: AnswerDeps, input: AnswerInput): Prom
     });
     return {
       text: redact(result.text),
-      footer: redact(`Claude · cluster \`${input.cluster}\`${input.target.namespace ? ` · namespace \`${input.target.namespace}\`` : ''}`),
+      footer: redactOnly(`Claude · cluster \`${input.cluster}\`${input.target.namespace ? ` · namespace \`${input.target.namespace}\`` : ''}`),
       proposals: result.proposals,
       via: 'claude',
     };
@@ -88,7 +91,7 @@ export async function answerQuestion(deps: AnswerDeps, input: AnswerInput): Prom
   const builtin = await answerBuiltin({ question: input.question, reader: input.reader, target: input.target, now: deps.now() });
   return {
     text: redact(builtin.text),
-    footer: redact(`Built-in analyzers · cluster \`${input.cluster}\` · ${needsClaudeNote}`),
+    footer: redactOnly(`Built-in analyzers · cluster \`${input.cluster}\` · ${needsClaudeNote}`),
     proposals: [],
     via: 'builtin',
   };

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { renderKubectl } from '../actions/kubectl.js';
-import type { GatherTarget } from '../analysis/gather.js';
+import { gatherEvidence, type GatherTarget } from '../analysis/gather.js';
+import { runAnalyzers } from '../analysis/run-analyzers.js';
 import type { ProposedAction } from '../analysis/types.js';
 import { channelConfigOf, type Config } from '../config/load.js';
 import type { Incident } from '../incidents/model.js';
@@ -11,7 +12,7 @@ import { buildAnswerErrorMessage, buildAnswerMessages, buildAskRootMessage } fro
 import type { SlackMessenger } from '../slack/messenger.js';
 import { describeFailure } from '../commands/run.js';
 import { answerQuestion, type AnswerDeps } from './answer.js';
-import type { ContextEventInput, ContextStore, ThreadRef } from './context-store.js';
+import type { ContextEvent, ContextEventInput, ContextStore, ThreadRef } from './context-store.js';
 import { extractScope } from './scope.js';
 
 /** Data of a job on the `conversation` queue: one question to answer in one thread. */
@@ -112,6 +113,11 @@ export async function processConversationJob(deps: ConversationWorkerDeps, raw: 
     ...(scope.node ? { node: scope.node } : {}),
   };
 
+  const reader = deps.readerFor(cluster);
+  if (deps.answer.claude && incident && reader && !context.events.some((e) => e.kind === 'finding')) {
+    await recordSeedFindings(deps, thread, context, reader, incidentTarget(incident), log);
+  }
+
   let answer: Awaited<ReturnType<typeof answerQuestion>>;
   try {
     answer = await answerQuestion(deps.answer, {
@@ -121,7 +127,7 @@ export async function processConversationJob(deps: ConversationWorkerDeps, raw: 
       incident,
       cluster,
       target,
-      reader: deps.readerFor(cluster),
+      reader,
     });
   } catch (err) {
     log.warn({ err: err instanceof Error ? err.message : String(err) }, 'conversation answer failed');
@@ -155,6 +161,33 @@ export async function processConversationJob(deps: ConversationWorkerDeps, raw: 
   });
   log.info({ via, threadTs, proposals: proposals.length }, 'conversation answered');
   return { threadTs, via };
+}
+
+/**
+ * When nothing told this thread what the analysis found (no finding events), runs the
+ * built-in analyzers once and records their findings, so Claude starts from them. Best
+ * effort: a failure only means a thinner context.
+ */
+async function recordSeedFindings(
+  deps: ConversationWorkerDeps,
+  thread: ThreadRef,
+  context: { events: ContextEvent[] },
+  reader: ClusterReader,
+  target: GatherTarget,
+  log: Logger,
+): Promise<void> {
+  try {
+    const { findings } = runAnalyzers(await gatherEvidence(reader, target), deps.clock());
+    const events: ContextEventInput[] = findings.slice(0, 5).map((f) => ({ kind: 'finding', summary: `${f.title}: ${f.summary}`, refs: { analyzer: f.analyzer } }));
+    if (events.length === 0) events.push({ kind: 'finding', summary: 'built-in analyzers: no known failure pattern matched', refs: { analyzer: 'none' } });
+    const at = new Date(deps.clock()).toISOString();
+    for (const event of events) {
+      await deps.store.appendEvent(thread, event);
+      context.events.push({ refs: {}, at, ...event });
+    }
+  } catch (err) {
+    log.warn({ err: err instanceof Error ? err.message : String(err) }, 'conversation seed findings failed');
+  }
 }
 
 function scopeFields(job: ConversationJobData): { cluster?: string; namespace?: string } {

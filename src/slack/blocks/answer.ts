@@ -77,7 +77,7 @@ export function buildAskRootMessage(input: { user: string; question: string }): 
 
 /** A short error line in a thread when an answer could not be produced. */
 export function buildAnswerErrorMessage(reason: string): SlackMessage {
-  const text = `:warning: I could not answer that: ${reason.slice(0, 500)}`;
+  const text = `:warning: I could not answer that: ${reason.slice(0, 500).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }
 
