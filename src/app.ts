@@ -52,8 +52,28 @@ export interface AppContext {
   readonly clusters: ClusterRegistryLike;
   /** The instance's Prometheus registry (`metrics.registry`) and the core counters. */
   readonly metrics: Metrics;
+  /** Incident lifecycle hooks: features subscribe (e.g. decisions expire proposals on resolve). */
+  readonly incidentEvents: IncidentEvents;
   /** Adds a check to /readyz (reported as `checks.<name>`; a failure makes it 503). */
   addReadinessCheck(name: string, check: ReadinessCheck): void;
+}
+
+export interface IncidentEvents {
+  onResolved(listener: (incidentId: string) => Promise<void>): void;
+  /** Runs every listener; a failure fails the intake job, which is retried. */
+  emitResolved(incidentId: string): Promise<void>;
+}
+
+function createIncidentEvents(): IncidentEvents {
+  const resolved: ((incidentId: string) => Promise<void>)[] = [];
+  return {
+    onResolved: (listener) => {
+      resolved.push(listener);
+    },
+    emitResolved: async (incidentId) => {
+      for (const listener of resolved) await listener(incidentId);
+    },
+  };
 }
 
 /**
@@ -142,6 +162,7 @@ export function createDeckhand(options: CreateDeckhandOptions): Deckhand {
     locks: createLocks({ redis, prefix }),
     clusters,
     metrics,
+    incidentEvents: createIncidentEvents(),
     addReadinessCheck: (name, check) => {
       extraChecks.set(name, check);
     },

@@ -1,15 +1,15 @@
-import { createDeckhand } from './app.js';
+import { createProductDeckhand } from './compose.js';
 import { type Config, loadConfig } from './config/load.js';
 import { createClusterRegistry, type ClusterRegistry } from './kube/connection.js';
 import { isAppError } from './shared/errors.js';
 import { createLogger } from './shared/logger.js';
 
-/** Start-up: loadConfig → cluster registry → createDeckhand → start; SIGTERM / SIGINT stop it gracefully. */
+/** Start-up: loadConfig → cluster registry → every feature (src/compose.ts) → start; SIGTERM / SIGINT stop it gracefully. */
 async function main(): Promise<void> {
   const config = orExit(() => loadConfig(process.env));
   const log = createLogger({ level: config.env.LOG_LEVEL });
   const clusters = orExit((): ClusterRegistry => createClusterRegistry({ clusters: config.file.clusters, env: process.env, log }));
-  const deckhand = createDeckhand({ config, log, clusters });
+  const deckhand = createProductDeckhand({ config, log, clusters });
   const shutdown = (signal: string) => {
     log.info({ signal }, 'shutdown requested');
     deckhand.stop().then(

@@ -61,6 +61,10 @@ export function createDecisionsFeature(options: DecisionsFeatureOptions = {}): D
     registerSlack(app, ctx) {
       const s = services(ctx);
       registerDecisionListeners(app, { clicks: s.clicks, messenger: ctx.slack, log: ctx.log.child({ feature: 'decisions' }) });
+      // A resolved incident's pending proposals lose their buttons at once, not at their TTL.
+      ctx.incidentEvents.onResolved(async (incidentId) => {
+        await s.clicks.expireForIncident(incidentId);
+      });
     },
     start(ctx) {
       const s = services(ctx);

@@ -22,6 +22,7 @@ export function createIntakeFeature(options: { concurrency?: number } = {}): Fea
         log: ctx.log.child({ feature: 'intake' }),
         metrics: ctx.metrics,
         clock: ctx.clock,
+        onResolved: (incidentId) => ctx.incidentEvents.emitResolved(incidentId),
         enqueueAnalysis: async (incidentId, trigger) => {
           const data: AnalysisJobData = { incidentId };
           await ctx.queues.get(queueNames.analysis).add('analyze', data, { jobId: safeJobId('analysis', incidentId, String(trigger)) });

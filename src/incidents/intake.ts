@@ -21,6 +21,8 @@ export interface IntakeDeps {
   fallbackChannel: string | undefined;
   /** Enqueues analysis for one trigger of an incident; must be idempotent per (incident, trigger). */
   enqueueAnalysis: (incidentId: string, trigger: number) => Promise<void>;
+  /** Called when an incident becomes resolved (e.g. its pending proposals expire); must be idempotent. */
+  onResolved?: (incidentId: string) => Promise<void>;
   log: Logger;
   metrics: Metrics;
   clock: Clock;
@@ -109,6 +111,8 @@ export function createIntakeProcessor(deps: IntakeDeps): (alert: Alert) => Promi
     if (current.channel && current.threadTs) {
       await deps.slack.update({ channel: current.channel, ts: current.threadTs, message: buildIncidentRootMessage(next) });
     }
+    // Before the store update: if a hook fails, the retried job still sees the change to apply.
+    if (alert.status === 'resolved' && current.status !== 'resolved') await deps.onResolved?.(current.id);
     const stored = await deps.store.update(current.id, patch);
     if (retrigger) {
       await deps.enqueueAnalysis(stored.id, stored.triggerCount ?? 1);

@@ -1,0 +1,40 @@
+import { createAnalysisFeature } from './analysis/feature.js';
+import { createDeckhand, type CreateDeckhandOptions, type Deckhand, type Feature } from './app.js';
+import { createConversationFeature } from './conversation/feature.js';
+import { createDecisionsFeature, type DecisionsFeatureOptions } from './decisions/feature.js';
+import { createClusterRegistry, type ClusterEnv, type ClusterRegistry } from './kube/connection.js';
+
+export interface ProductOptions extends Omit<CreateDeckhandOptions, 'features' | 'clusters'> {
+  /** Cluster access; default: every cluster of deckhand.yaml through src/kube. */
+  clusters?: ClusterRegistry;
+  /** Env for kubeconfig lookup and `tokenEnv` (default process.env). */
+  clusterEnv?: ClusterEnv;
+  /** Decision-loop tuning (tests and the demo shorten the verifier's windows). */
+  decisions?: DecisionsFeatureOptions;
+}
+
+/**
+ * Every feature of the product, wired to share one decision loop: analysis hands its
+ * proposals to decisions (risk, store, yolo, buttons); conversation and /k8s use the same
+ * stores (modes, pause, breaker, audit, proposals), so a mode set by /k8s is the mode the
+ * buttons obey.
+ */
+export function createProductFeatures(options: { decisions?: DecisionsFeatureOptions } = {}): Feature[] {
+  const decisions = createDecisionsFeature(options.decisions ?? {});
+  const analysis = createAnalysisFeature({ submit: (ctx) => decisions.services(ctx).submit });
+  const conversation = createConversationFeature({ decisions: (ctx) => decisions.services(ctx) });
+  return [decisions, analysis, conversation];
+}
+
+/** The product as `npm start` and `npm run demo` run it. */
+export function createProductDeckhand(options: ProductOptions): Deckhand {
+  const { clusters: given, clusterEnv, decisions, ...rest } = options;
+  const clusters =
+    given ??
+    createClusterRegistry({
+      clusters: options.config.file.clusters,
+      env: clusterEnv ?? process.env,
+      log: options.log.child({ component: 'kube' }),
+    });
+  return createDeckhand({ ...rest, clusters, features: createProductFeatures(decisions ? { decisions } : {}) });
+}

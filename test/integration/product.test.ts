@@ -1,0 +1,146 @@
+import type { V1Deployment } from '@kubernetes/client-node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ClusterRegistryLike } from '../../src/app.js';
+import { createProductFeatures } from '../../src/compose.js';
+import { createClusterConnection, type ClusterConnection } from '../../src/kube/connection.js';
+import { startSandboxCluster, type SandboxCluster } from '../../src/sandbox/cluster/index.js';
+import { startSlackSandbox, type SandboxMessage, type SlackSandbox } from '../../src/sandbox/slack/index.js';
+import { createSilentLogger } from '../../src/shared/logger.js';
+import { waitFor } from '../../src/shared/wait.js';
+import { actionIds } from '../../src/slack/action-ids.js';
+import { fixture, startTestApp, type TestApp } from '../helpers/app.js';
+
+/**
+ * The product as src/compose.ts wires it (what `npm start` runs): analysis hands proposals
+ * to the decision loop, /k8s and the buttons share one mode store, and resolving an
+ * incident expires its pending proposals.
+ */
+const yaml = `
+clusters:
+  prod: {}
+channels:
+  CINCIDENTS:
+    cluster: prod
+    namespaces: [shop]
+    mode: approval
+    approvers: { users: [UALICE] }
+`;
+
+let cluster: SandboxCluster;
+let connection: ClusterConnection;
+let slack: SlackSandbox;
+let app: TestApp | undefined;
+
+beforeAll(async () => {
+  cluster = await startSandboxCluster({ scenarios: ['checkout-crashloop', 'cart-oomkilled'], timeScale: 50 });
+  connection = createClusterConnection('prod', cluster.kubeconfigYaml(), createSilentLogger());
+  await cluster.settle();
+});
+afterAll(async () => {
+  await cluster.close();
+});
+afterEach(async () => {
+  await app?.stop();
+  await slack.close();
+  app = undefined;
+});
+
+async function start(): Promise<TestApp> {
+  slack = await startSlackSandbox();
+  const clusters: ClusterRegistryLike = { names: () => ['prod'], check: () => Promise.resolve({ ok: true }), get: () => connection };
+  const started = await startTestApp({
+    yaml,
+    clusters,
+    slack,
+    features: createProductFeatures({ decisions: { sweepIntervalMs: 0, verification: { timeoutMs: 30_000, settleMs: 300, pollMs: 100 } } }),
+  });
+  slack.setBotUrl(`${started.url}/slack/events`);
+  return started;
+}
+
+const textOf = (m: SandboxMessage) => `${m.text} ${JSON.stringify(m.blocks ?? [])}`;
+
+function alertFor(deployment: string, alertname: string, status: 'firing' | 'resolved' = 'firing') {
+  const alert = fixture('alertmanager/firing.json');
+  alert.groupKey = `product-${deployment}-${alertname}`;
+  alert.status = status;
+  alert.groupLabels = { alertname };
+  alert.commonLabels = { ...alert.commonLabels, alertname, deployment };
+  for (const a of alert.alerts) {
+    delete a.labels.pod;
+    a.status = status;
+    a.labels = { ...a.labels, alertname, deployment, container: deployment };
+    if (status === 'resolved') a.endsAt = new Date().toISOString();
+  }
+  return alert;
+}
+
+async function proposalIn(a: TestApp, includes: string): Promise<{ root: SandboxMessage; proposal: SandboxMessage }> {
+  const root = await waitFor(() => a.slack.messages('CINCIDENTS').find((m) => m.text.includes('Kube')), { message: 'no thread root' });
+  const proposal = await waitFor(() => a.slack.thread('CINCIDENTS', root.ts).find((m) => textOf(m).includes(includes)), {
+    timeoutMs: 20_000,
+    message: `no proposal containing ${includes}`,
+  });
+  return { root, proposal };
+}
+
+describe('the composed product', () => {
+  it('heals an OOMKilled workload after one approval (medium risk)', async () => {
+    app = await start();
+    expect((await app.postAlertmanager(alertFor('cart', 'KubeContainerOOMKilled'))).status).toBe(202);
+    const { root, proposal } = await proposalIn(app, 'set resources deployment/cart');
+    expect(textOf(proposal)).toContain(actionIds.approve);
+    expect(textOf(proposal)).toContain('medium');
+    await slack.clickButton({ user: 'UALICE', channel: 'CINCIDENTS', messageTs: proposal.ts, actionId: actionIds.approve });
+    await waitFor(() => slack.thread('CINCIDENTS', root.ts).some((m) => textOf(m).includes('Verified')), {
+      timeoutMs: 40_000,
+      message: 'no verification verdict',
+    });
+    const cart = cluster.getObject('Deployment', 'shop', 'cart') as V1Deployment;
+    expect(cart.status?.availableReplicas).toBe(cart.spec?.replicas);
+  });
+
+  it('expires pending proposals when the incident resolves, so a late click changes nothing', async () => {
+    app = await start();
+    expect((await app.postAlertmanager(alertFor('checkout', 'KubePodCrashLooping'))).status).toBe(202);
+    const { root, proposal } = await proposalIn(app, 'rollout undo deployment/checkout');
+    expect(textOf(proposal)).toContain(actionIds.approve);
+
+    expect((await app.postAlertmanager(alertFor('checkout', 'KubePodCrashLooping', 'resolved'))).status).toBe(202);
+    await waitFor(
+      () => {
+        const m = slack.thread('CINCIDENTS', root.ts).find((x) => x.ts === proposal.ts);
+        return m && !textOf(m).includes(actionIds.approve);
+      },
+      { message: 'proposal kept its buttons after the incident resolved' },
+    );
+    // A client still showing the old buttons sends the click anyway.
+    const late = fixture('slack/interaction-block-actions.json');
+    late.container = { ...late.container, message_ts: proposal.ts, thread_ts: root.ts };
+    late.message = { ...late.message, ts: proposal.ts, thread_ts: root.ts };
+    late.response_url = `${slack.url}/response/late`;
+    late.actions[0].value = buttonValue(proposal, actionIds.approve);
+    expect((await app.postSlack({ form: { payload: JSON.stringify(late) } })).status).toBe(200);
+    await waitFor(() => slack.ephemerals('CINCIDENTS').find((e) => e.user === 'UALICE'), { message: 'the late click was not answered' });
+    expect(slack.calls.filter((c) => c.method === 'chat.postMessage' && String(c.args.text ?? '').includes('Dry run'))).toHaveLength(0);
+  });
+
+  it('obeys a mode set with /k8s: in plan mode a new proposal has no buttons', async () => {
+    app = await start();
+    const answer = await slack.slashCommand({ user: 'UALICE', channel: 'CINCIDENTS', text: 'mode plan' });
+    expect(answer.status).toBe(200);
+    await waitFor(() => slack.calls.some((c) => JSON.stringify(c.args).includes('plan')), { message: 'no answer to /k8s mode plan' });
+    expect((await app.postAlertmanager(alertFor('checkout', 'KubePodCrashLooping'))).status).toBe(202);
+    const { proposal } = await proposalIn(app, 'rollout undo deployment/checkout');
+    expect(textOf(proposal)).not.toContain(actionIds.approve);
+  });
+});
+
+/** The value of a message's button (the proposal id for Approve / Reject). */
+function buttonValue(message: SandboxMessage, actionId: string): string {
+  for (const block of (message.blocks ?? []) as { type: string; elements?: { action_id?: string; value?: string }[] }[]) {
+    const button = block.elements?.find((e) => e.action_id === actionId);
+    if (button?.value) return button.value;
+  }
+  throw new Error(`no ${actionId} button`);
+}
