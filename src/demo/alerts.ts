@@ -61,12 +61,13 @@ export async function sendDemoAlerts(options: SendDemoAlertsOptions): Promise<Se
   return sent;
 }
 
-interface DemoAlertRequest {
+export interface DemoAlertRequest {
   source: 'pagerduty' | 'alertmanager';
   payload: unknown;
 }
 
-async function buildDemoAlert(name: DemoAlertName, ctx: { clusterUrl: string; now: Date; fetch: typeof fetch }): Promise<DemoAlertRequest> {
+/** One sample alert's webhook payload; Alertmanager ones name the sandbox pods that are failing. */
+export async function buildDemoAlert(name: DemoAlertName, ctx: { clusterUrl: string; now: Date; fetch: typeof fetch }): Promise<DemoAlertRequest> {
   const pods = (app: string) => listPodNames(ctx.clusterUrl, 'shop', app, ctx.fetch);
   switch (name) {
     case 'checkout':

@@ -42,13 +42,18 @@ async function main(): Promise<void> {
   // Set once startDemo returns; the signal handler may run before that.
   const running: { demo?: Demo } = {};
   let signals = 0;
+  let firstSignalAt = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals += 1;
+    // The same Ctrl-C may arrive twice (from the terminal and relayed by a wrapper): only a
+    // signal well after the first one means "stop at once".
+    if (signals > 1 && Date.now() - firstSignalAt < 1000) return;
     if (signals > 1) {
       // A second Ctrl-C: leave now. The redis-server guard stops Redis when we are gone.
       process.stderr.write('Stopping at once.\n');
       process.exit(130);
     }
+    firstSignalAt = Date.now();
     process.stdout.write(`\n${signal}: stopping the bot, the sandboxes and Redis…\n`);
     // While starting, main() stops what was started once startDemo returns.
     if (!running.demo) return;

@@ -1,0 +1,89 @@
+import { existsSync } from 'node:fs';
+import type { V1Deployment } from '@kubernetes/client-node';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemo, type Demo } from '../../src/demo/start-demo.js';
+import { waitFor } from '../../src/shared/wait.js';
+import { testRedisUrl } from '../helpers/redis.js';
+
+const chromiumPath = '/usr/bin/chromium';
+const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/**
+ * The demo's main path in a real browser, against the real product booted by startDemo:
+ * a PagerDuty alert opens a thread, the proposal shows its risk tag, two approvers click
+ * Approve (a rollback is high risk), the verification lands in the thread, the sandbox
+ * workload is healed, and a follow-up question in the thread is answered.
+ */
+describe.skipIf(!existsSync(chromiumPath))('npm run demo in a browser (skipped: /usr/bin/chromium is not installed)', () => {
+  let demo: Demo;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    demo = await startDemo({ redisUrl: testRedisUrl(), timeScale: 20, logLevel: 'silent', verification: { settleMs: 1000, pollMs: 100 } });
+    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.stop();
+  });
+
+  const thread = () => page.locator('#thread-messages');
+
+  it('walks alert → proposal with risk tag → two approvals → verified → follow-up answered', { timeout: 90_000 }, async () => {
+    await page.goto(`${demo.url}/?user=UBOB#/CINCIDENTS`);
+    expect(await demo.fireAlerts(['checkout'])).toEqual([{ name: 'checkout', source: 'pagerduty', status: 202 }]);
+
+    // The alert's thread appears live, then the analysis replies in it.
+    await page.locator('#messages .block.header', { hasText: 'checkout' }).waitFor({ timeout: 15_000 });
+    await page.locator('#messages button.replies', { hasText: /\d+ repl/ }).first().click();
+    const proposal = thread().locator('.msg', { has: page.locator('button.btn-primary', { hasText: 'Approve' }) });
+    const approve = proposal.locator('button.btn-primary', { hasText: 'Approve' });
+    await approve.waitFor({ timeout: 20_000 });
+    expect(await proposal.textContent()).toContain('kubectl rollout undo deployment/checkout');
+    expect(await proposal.textContent()).toMatch(/high risk/);
+    expect(await thread().textContent()).toContain('crash-looping');
+
+    // bob is no approver: his click is refused privately.
+    await approve.click();
+    await thread().locator('.msg.ephemeral', { hasText: 'not one of them' }).waitFor();
+
+    // alice approves (the first of two for high risk), then carol through the @oncall group.
+    await page.selectOption('#user-switch', 'UALICE');
+    await page.locator('#user-role', { hasText: 'approver' }).waitFor();
+    await approve.click();
+    await thread().locator('.msg.ephemeral', { hasText: 'second' }).waitFor();
+    await page.selectOption('#user-switch', 'UCAROL');
+    await page.locator('#user-role', { hasText: 'approver' }).waitFor();
+    await approve.click();
+    await thread().locator('.msg', { hasText: /Approved by .*alice.*carol/i }).waitFor({ timeout: 10_000 });
+    expect(await thread().locator('button.btn-primary', { hasText: 'Approve' }).count()).toBe(0);
+
+    // Dry run, execution, then the verifier's verdict, all in the thread.
+    await thread().locator('.msg', { hasText: 'Verified' }).waitFor({ timeout: 45_000 });
+    const text = (await thread().textContent()) ?? '';
+    expect(text.indexOf('Dry run')).toBeGreaterThan(-1);
+    expect(text.indexOf('Executed')).toBeGreaterThan(text.indexOf('Dry run'));
+    expect(text.indexOf('Verified')).toBeGreaterThan(text.indexOf('Executed'));
+    const deployment = demo.cluster.getObject('Deployment', 'shop', 'checkout') as V1Deployment;
+    expect(deployment.status?.availableReplicas).toBe(deployment.spec?.replicas);
+
+    // A follow-up question in the thread gets an answer from the incident's context.
+    const before = await thread().locator('.msg').count();
+    await page.fill('#thread-input', 'is checkout healthy now?');
+    await page.press('#thread-input', 'Enter');
+    await thread().locator('.msg', { hasText: 'is checkout healthy now?' }).waitFor();
+    const answer = await waitFor(
+      async () => {
+        const messages = await thread().locator('.msg').allTextContents();
+        const asked = messages.findIndex((m) => m.includes('is checkout healthy now?'));
+        return messages.slice(asked + 1).find((m) => m.includes('APP') && m.includes('checkout'));
+      },
+      { timeoutMs: 20_000, message: 'no answer to the follow-up question' },
+    );
+    expect(before).toBeGreaterThan(0);
+    expect(answer).toMatch(/3\/3|3 ready|ready: 3/i);
+  });
+});
