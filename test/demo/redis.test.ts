@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort, isAlive, redisInstallHint, redisProcessId, startRedisServer } from '../../src/demo/redis.js';
+import { waitFor } from '../../src/shared/wait.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -21,6 +23,18 @@ describe('startRedisServer', () => {
     await redis.stop();
     expect(isAlive(redis.pid)).toBe(false);
     expect(await redisProcessId(port)).toBeUndefined();
+  });
+
+  it('does not outlive the process that started it, even one killed with SIGKILL', async () => {
+    const owner = spawn(process.execPath, ['--import', 'tsx', new URL('./redis-child.ts', import.meta.url).pathname, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    owner.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+    const line = await waitFor(() => /^(\d+) redis:\/\/127\.0\.0\.1:(\d+)$/m.exec(out), { timeoutMs: 20_000, message: 'the child started no redis-server' });
+    const pid = Number(line[1]);
+    expect(await redisProcessId(Number(line[2]))).toBe(pid);
+    owner.kill('SIGKILL');
+    await waitFor(() => !isAlive(pid), { timeoutMs: 10_000, message: 'redis-server outlived its owner' });
+    expect(await redisProcessId(Number(line[2]))).toBeUndefined();
   });
 
   it('says how to install redis-server when it is missing', async () => {
