@@ -1,23 +1,12 @@
-import type { Message, MessageParam, ToolResultBlockParam } from '@anthropic-ai/sdk/resources/messages';
-import * as z from 'zod';
 import type { MessagesApi } from '../analysis/agent/client.js';
-import { buildToolDefinitions } from '../analysis/agent/investigator.js';
-import { ProposeActionInput, proposeActionToolName } from '../analysis/agent/propose-action.js';
-import { defaultRetryOptions, withClaudeRetry, type RetryOptions } from '../analysis/agent/retry.js';
-import { readTools, runReadTool } from '../analysis/tools/index.js';
-import type { ProposedAction } from '../analysis/types.js';
+import { runToolLoop, totalTokens, type ToolLoopLimits } from '../analysis/agent/loop.js';
+import { defaultRetryOptions, type RetryOptions } from '../analysis/agent/retry.js';
+import { readTools } from '../analysis/tools/index.js';
 import type { Logger } from '../shared/logger.js';
 import { redactText } from '../shared/redact.js';
 import type { ClaudeAnswerer, ClaudeQuestion } from './answer.js';
 
-export interface ConversationLimits {
-  maxSteps: number;
-  maxToolBytes: number;
-  maxTotalToolBytes: number;
-  maxTokens: number;
-  maxResponseTokens: number;
-  maxProposals: number;
-}
+export type ConversationLimits = ToolLoopLimits;
 
 export const defaultConversationLimits: ConversationLimits = {
   maxSteps: 6,
@@ -60,9 +49,9 @@ export function buildQuestionMessage(input: Pick<ClaudeQuestion, 'contextText' |
 }
 
 /**
- * Claude answering one question in a thread: a manual tool loop over the analysis's
- * read-only tools (redacted, bounded per call and in total) plus propose_action, validated
- * by the catalog schema. Bounded in steps and tokens; says so when a bound stops it.
+ * Claude answering one question in a thread: the shared tool loop (src/analysis/agent/loop.ts)
+ * over the analysis's read-only tools (offered only with a cluster reader) plus propose_action.
+ * Bounded in steps, tool bytes and tokens; the answer says so when a bound stops it.
  */
 export function createClaudeAnswerer(deps: ClaudeAnswererDeps): ClaudeAnswerer {
   const limits = { ...defaultConversationLimits, ...deps.limits };
@@ -70,75 +59,23 @@ export function createClaudeAnswerer(deps: ClaudeAnswererDeps): ClaudeAnswerer {
 
   return {
     async answer(input) {
-      const tools = buildToolDefinitions(input.reader ? readTools : []);
-      const byName = new Map(readTools.map((t) => [t.name, t]));
-      const messages: MessageParam[] = [{ role: 'user', content: buildQuestionMessage(input) }];
-      const proposals: ProposedAction[] = [];
-      const texts: string[] = [];
-      let toolBytes = 0;
-      let tokens = 0;
-      let stopped: string | undefined;
-
-      for (let step = 0; ; step++) {
-        if (step >= limits.maxSteps) {
-          stopped = `step limit (${limits.maxSteps}) reached`;
-          break;
-        }
-        const reply: Message = await withClaudeRetry(
-          () =>
-            deps.messages.create({
-              model: deps.model,
-              max_tokens: limits.maxResponseTokens,
-              system: [{ type: 'text', text: conversationSystemPrompt, cache_control: { type: 'ephemeral' } }],
-              tools,
-              messages,
-            }),
-          retry,
-        );
-        tokens += reply.usage.input_tokens + reply.usage.output_tokens + (reply.usage.cache_read_input_tokens ?? 0) + (reply.usage.cache_creation_input_tokens ?? 0);
-        messages.push({ role: 'assistant', content: reply.content });
-        for (const block of reply.content) if (block.type === 'text' && block.text.trim() !== '') texts.push(block.text.trim());
-        if (reply.stop_reason !== 'tool_use') break;
-        if (tokens >= limits.maxTokens) {
-          stopped = `token budget (${limits.maxTokens}) used up`;
-          break;
-        }
-        const results: ToolResultBlockParam[] = [];
-        for (const block of reply.content) {
-          if (block.type !== 'tool_use') continue;
-          if (block.name === proposeActionToolName) {
-            results.push(acceptProposal(block.id, block.input, proposals, limits.maxProposals));
-            continue;
-          }
-          const tool = byName.get(block.name);
-          if (!tool || !input.reader) {
-            results.push({ type: 'tool_result', tool_use_id: block.id, is_error: true, content: `unknown tool ${block.name}` });
-            continue;
-          }
-          const room = Math.min(limits.maxToolBytes, limits.maxTotalToolBytes - toolBytes);
-          if (room < 64) {
-            stopped = `tool output budget (${limits.maxTotalToolBytes} bytes) used up`;
-            results.push({ type: 'tool_result', tool_use_id: block.id, is_error: true, content: 'tool output budget is used up' });
-            continue;
-          }
-          const out = await runReadTool(tool, block.input, { reader: input.reader, now: deps.now?.() ?? new Date(), maxBytes: room });
-          toolBytes += Buffer.byteLength(out.text, 'utf8');
-          results.push({ type: 'tool_result', tool_use_id: block.id, content: out.text, ...(out.ok ? {} : { is_error: true }) });
-        }
-        messages.push({ role: 'user', content: results });
-        if (stopped) break;
-      }
-      deps.log?.info({ steps: messages.length, toolBytes, tokens, proposals: proposals.length, stopped }, 'conversation answer done');
-      const text = texts.join('\n\n') || '_(Claude returned no text.)_';
+      const loop = await runToolLoop({
+        messages: deps.messages,
+        model: deps.model,
+        system: conversationSystemPrompt,
+        readTools,
+        reader: input.reader,
+        initialMessages: [{ role: 'user', content: buildQuestionMessage(input) }],
+        limits,
+        retry,
+        now: deps.now,
+        unit: 'answer',
+        keepPartialOnError: false,
+      });
+      const { proposals, stopped } = loop;
+      deps.log?.info({ steps: loop.steps, toolBytes: loop.toolBytes, tokens: totalTokens(loop.usage), proposals: proposals.length, stopped }, 'conversation answer done');
+      const text = loop.texts.join('\n\n') || '_(Claude returned no text.)_';
       return { text: stopped ? `${text}\n\n_Stopped early: ${stopped}._` : text, proposals };
     },
   };
-}
-
-function acceptProposal(id: string, raw: unknown, proposals: ProposedAction[], max: number): ToolResultBlockParam {
-  const parsed = ProposeActionInput.safeParse(raw);
-  if (!parsed.success) return { type: 'tool_result', tool_use_id: id, is_error: true, content: `Proposal rejected:\n${z.prettifyError(parsed.error)}` };
-  if (proposals.length >= max) return { type: 'tool_result', tool_use_id: id, is_error: true, content: `At most ${max} proposals per answer.` };
-  proposals.push({ action: parsed.data.action, confidence: parsed.data.confidence, rationale: parsed.data.rationale, origin: 'claude' });
-  return { type: 'tool_result', tool_use_id: id, content: 'Proposal recorded. Deckhand computes its risk and posts it for approval.' };
 }
