@@ -91,6 +91,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`demo failed to start: ${isAppError(err) || err instanceof Error ? err.message : String(err)}\n`);
+  const inUse = (err as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE';
+  const message = inUse
+    ? `${(err as Error).message}: that port is taken; choose another with --port <p> or DEMO_PORT, or leave both unset for a free one`
+    : isAppError(err) || err instanceof Error
+      ? err.message
+      : String(err);
+  process.stderr.write(`demo failed to start: ${message}\n`);
   process.exit(1);
 });
