@@ -17,7 +17,6 @@ import { createClickHandlers, type ClickDeps, type ClickHandlers } from './click
 import type { ExecutionJobData } from './execution-worker.js';
 import type { RenderProposal } from './messages.js';
 import type { ActionConnections } from './ports.js';
-import { createProposalSink } from './proposal-sink.js';
 import { createProposalStore, type ProposalStore } from './proposal-store.js';
 import { type ClassifyRisk, type SubmitOutcome, submitProposal } from './submit.js';
 import type { VerificationJobData } from './verification-worker.js';
@@ -49,8 +48,6 @@ export interface DecisionServices {
   deps: ClickDeps;
   /** Store, then yolo / buttons / show by the channel's mode, posting the message itself. */
   submit: (proposal: Proposal) => Promise<SubmitOutcome>;
-  /** The analysis worker's `proposals` port: it posts, this stores and applies yolo. */
-  proposalSink: ReturnType<typeof createProposalSink>;
 }
 
 /** Builds the decision loop's stores and core over the app's Redis, queues and Slack client. */
@@ -118,7 +115,6 @@ export function createDecisionServices(input: DecisionServicesInput): DecisionSe
     deps,
     clicks: createClickHandlers(deps),
     submit: (proposal) => submitProposal(deps, proposal, { allowAuto: true }),
-    proposalSink: createProposalSink(deps),
   };
 }
 

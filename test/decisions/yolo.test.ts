@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createProposalSink } from '../../src/decisions/proposal-sink.js';
 import { submitProposal } from '../../src/decisions/submit.js';
 import { actionIds } from '../../src/slack/action-ids.js';
 import type { SlackMessage } from '../../src/slack/messenger.js';
@@ -116,53 +115,5 @@ describe('submitting proposals: modes and yolo', () => {
     expect(await submitProposal(h.deps, p, { allowAuto: true })).toBe('duplicate');
     expect(h.slack.posts).toHaveLength(1);
     expect((await h.store.get(p.id))?.proposal.messageTs).toBe(h.slack.posts[0]?.ts);
-  });
-});
-
-describe('proposal sink (proposals posted by the analysis worker)', () => {
-  let redis: Redis;
-  let h: ReturnType<typeof createHarness>;
-
-  beforeEach(() => {
-    redis = createTestRedis();
-    h = createHarness(redis, { channel: { mode: 'yolo' } });
-  });
-  afterEach(async () => {
-    await redis.quit();
-  });
-
-  it('stores and audits on the first save; in yolo, runs it once posted and replaces its buttons', async () => {
-    const sink = createProposalSink(h.deps);
-    const { messageTs: _ts, ...p } = h.proposal();
-    await sink.save(p);
-    expect(await h.store.get(p.id)).toMatchObject({ status: 'pending' });
-    expect(h.executions).toEqual([]);
-    await sink.save({ ...p, messageTs: '1700000000.000900' });
-    await sink.save({ ...p, messageTs: '1700000000.000900' }); // a retried analysis job
-    expect(h.executions).toEqual([p.id]);
-    expect(await h.store.get(p.id)).toMatchObject({ status: 'approved', auto: true });
-    expect(h.slack.updates.at(-1)).toMatchObject({ ts: '1700000000.000900' });
-    expect(h.slack.updates.at(-1)?.message.text).toContain('Ran by itself');
-    expect((await h.audit.recent({ limit: 5 })).map((e) => e.type)).toEqual(['approval', 'proposal']);
-  });
-
-  it('leaves the buttons and says why when the breaker is open', async () => {
-    for (let i = 0; i < 5; i++) await h.breaker.recordFailure('prod');
-    const sink = createProposalSink(h.deps);
-    const p = h.proposal();
-    await sink.save(p);
-    expect(h.executions).toEqual([]);
-    expect(h.slack.updates).toEqual([]);
-    expect(h.slack.texts().at(-1)).toContain('circuit breaker');
-  });
-
-  it('does nothing more in approval mode', async () => {
-    h = createHarness(redis, { channel: { mode: 'approval' } });
-    const sink = createProposalSink(h.deps);
-    const p = h.proposal();
-    await sink.save(p);
-    expect(h.executions).toEqual([]);
-    expect(h.slack.posts).toEqual([]);
-    expect(await h.store.get(p.id)).toMatchObject({ status: 'pending', proposal: { messageTs: p.messageTs } });
   });
 });
