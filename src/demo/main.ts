@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isAppError } from '../shared/errors.js';
 import { createLogger } from '../shared/logger.js';
@@ -51,12 +53,15 @@ async function main(): Promise<void> {
     if (signals > 1) {
       // A second Ctrl-C: leave now. The redis-server guard stops Redis when we are gone.
       process.stderr.write('Stopping at once.\n');
+      if (running.demo) rmSync(dirname(running.demo.configPath), { recursive: true, force: true });
       process.exit(130);
     }
     firstSignalAt = Date.now();
     process.stdout.write(`\n${signal}: stopping the bot, the sandboxes and Redis…\n`);
     // While starting, main() stops what was started once startDemo returns.
     if (!running.demo) return;
+    // Workers finish the jobs they are running (a verification waits out its settle window).
+    setTimeout(() => process.stdout.write('Waiting for running jobs to finish (at most ~20 s); press Ctrl-C again to stop at once.\n'), 2000).unref();
     running.demo.stop().then(
       () => {
         process.stdout.write('Demo stopped.\n');
