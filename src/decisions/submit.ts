@@ -37,43 +37,36 @@ export type SubmitOutcome = 'auto_run' | 'awaiting_approval' | 'shown' | 'duplic
  * The one way a proposal enters the decision loop: store it, then, by the channel's effective
  * mode and policy, run it by itself (yolo), post it with Approve / Reject, or only show it
  * (plan mode, forbidden). `allowAuto: false` always asks a human (the inverse offered after a
- * failed verification must not undo things on its own). Idempotent per proposal id.
+ * failed verification must not undo things on its own). Idempotent per proposal id: a retry
+ * of a submit that stored the proposal but failed before its message was posted finishes the
+ * job (see resumeUnposted); the store's state machine still decides whether it may run.
  */
 export async function submitProposal(deps: SubmitDeps, proposal: Proposal, options: { allowAuto: boolean }): Promise<SubmitOutcome> {
-  if (!(await deps.store.save(proposal))) return 'duplicate';
-  await deps.audit.append({
-    type: 'proposal',
-    actor: proposal.requestedBy ?? 'deckhand',
-    channel: proposal.channel,
-    incidentId: proposal.incidentId,
-    proposalId: proposal.id,
-    cluster: proposal.cluster,
-    summary: `proposed ${proposal.action.type} (${proposal.risk} risk, confidence ${proposal.confidence.toFixed(2)}) from ${proposal.origin}`,
-    details: { action: JSON.stringify(proposal.action) },
-  });
+  const render = deps.renderProposal ?? renderProposalMessage;
+  if (await deps.store.save(proposal)) {
+    await deps.audit.append({
+      type: 'proposal',
+      actor: proposal.requestedBy ?? 'deckhand',
+      channel: proposal.channel,
+      incidentId: proposal.incidentId,
+      proposalId: proposal.id,
+      cluster: proposal.cluster,
+      summary: `proposed ${proposal.action.type} (${proposal.risk} risk, confidence ${proposal.confidence.toFixed(2)}) from ${proposal.origin}`,
+      details: { action: JSON.stringify(proposal.action) },
+    });
+  } else {
+    const resumed = await resumeUnposted(deps, proposal, render);
+    if (resumed !== 'decide') return resumed;
+  }
   const config = deps.channelConfig(proposal.channel);
   const mode = await deps.modes.effectiveMode(proposal.channel);
   const [paused, breaker] = await Promise.all([deps.pause.isPaused(), deps.breaker.state(proposal.cluster)]);
   const auto = decideAutoRun({ mode, risk: proposal.risk, confidence: proposal.confidence, yolo: config.yolo, breakerOpen: breaker.open, paused });
-  const render = deps.renderProposal ?? renderProposalMessage;
 
   if (auto.run && options.allowAuto) {
     // The store re-checks the kill switch atomically; only a real approval is announced.
     const approved = await deps.store.approve(proposal.id, yoloActor, { auto: true });
-    if (approved.outcome === 'approved') {
-      await post(deps, proposal, render(proposal, { buttons: false, note: ":robot_face: Running by itself under this channel's yolo policy." }));
-      await deps.audit.append({
-        type: 'approval',
-        actor: yoloActor,
-        channel: proposal.channel,
-        incidentId: proposal.incidentId,
-        proposalId: proposal.id,
-        cluster: proposal.cluster,
-        summary: `auto-approved ${proposal.action.type} under the yolo policy`,
-      });
-      await deps.enqueueExecution(proposal.id);
-      return 'auto_run';
-    }
+    if (approved.outcome === 'approved') return announceAutoRun(deps, proposal, render);
     deps.log.warn({ proposalId: proposal.id, outcome: approved.outcome }, 'yolo approval did not apply');
   }
   const buttons = auto.run || auto.fallback === 'approval';
@@ -81,6 +74,44 @@ export async function submitProposal(deps: SubmitDeps, proposal: Proposal, optio
   const note = mode === 'yolo' && !auto.run ? `:raised_hand: Not running by itself: ${auto.explanation}.` : undefined;
   await post(deps, proposal, render(proposal, { buttons, planMode: mode === 'plan', ...(note ? { note } : {}) }));
   return buttons ? 'awaiting_approval' : 'shown';
+}
+
+/**
+ * A proposal with this id is stored already. When an earlier submit stored it but failed
+ * before its message was posted (a Slack outage outlasting the retries, then a retried job),
+ * finish that submit instead of losing the proposal: still pending → decide again (the
+ * store's approve is the guard against a second yolo run); approved by yolo → post and
+ * enqueue it (execution is idempotent per proposal and guarded by the store). Anything
+ * posted or decided otherwise stays a duplicate.
+ */
+async function resumeUnposted(deps: SubmitDeps, proposal: Proposal, render: RenderProposal): Promise<SubmitOutcome | 'decide'> {
+  const record = await deps.store.get(proposal.id);
+  if (!record || record.proposal.messageTs !== undefined) return 'duplicate';
+  if (record.status === 'pending') {
+    deps.log.info({ proposalId: proposal.id }, 'posting a stored proposal whose message was never posted');
+    return 'decide';
+  }
+  if (record.status === 'approved' && record.auto) {
+    deps.log.info({ proposalId: proposal.id }, 'announcing a yolo approval whose message was never posted');
+    return announceAutoRun(deps, record.proposal, render);
+  }
+  return 'duplicate';
+}
+
+/** After yolo's approval: the message without buttons, the audit entry, the execution job. */
+async function announceAutoRun(deps: SubmitDeps, proposal: Proposal, render: RenderProposal): Promise<'auto_run'> {
+  await post(deps, proposal, render(proposal, { buttons: false, note: ":robot_face: Running by itself under this channel's yolo policy." }));
+  await deps.audit.append({
+    type: 'approval',
+    actor: yoloActor,
+    channel: proposal.channel,
+    incidentId: proposal.incidentId,
+    proposalId: proposal.id,
+    cluster: proposal.cluster,
+    summary: `auto-approved ${proposal.action.type} under the yolo policy`,
+  });
+  await deps.enqueueExecution(proposal.id);
+  return 'auto_run';
 }
 
 async function post(deps: SubmitDeps, proposal: Proposal, message: ReturnType<RenderProposal>): Promise<void> {
