@@ -31,7 +31,7 @@ describe('npm run demo (src/demo/main.ts)', () => {
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => demo.once('exit', (code, signal) => resolve({ code, signal })));
 
     await waitFor(() => out.includes('Press Ctrl-C to stop.') || demo.exitCode !== null, { timeoutMs: 45_000, intervalMs: 50, message: 'the demo printed no banner' });
-    expect(err).not.toMatch(/failed/);
+    expect(err).not.toMatch(/demo failed to start/);
     const url = /Open the local Slack:\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(out)?.[1];
     const kubeconfig = /kubectl --kubeconfig (\S+) get pods -A/.exec(out)?.[1];
     const redis = /private redis-server, pid (\d+), redis:\/\/127\.0\.0\.1:(\d+)/.exec(out);
