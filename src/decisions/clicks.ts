@@ -1,4 +1,3 @@
-import { inverseAction } from '../actions/inverse.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { ChannelConfig } from '../config/file.js';
 import type { ModeStore } from '../control/mode-store.js';
@@ -13,7 +12,7 @@ import { simple } from './messages.js';
 import type { ActionConnections } from './ports.js';
 import type { DecisionRecord } from './proposal-store.js';
 import { checkStaleness } from './staleness.js';
-import { type ClassifyRisk, type SubmitDeps, buildFollowUpProposal, submitProposal } from './submit.js';
+import { type ClassifyRisk, type SubmitDeps, proposeInverse } from './submit.js';
 
 export interface Click {
   proposalId: string;
@@ -67,16 +66,21 @@ export function createClickHandlers(deps: ClickDeps) {
     return { record };
   }
 
-  async function refusalAudit(record: DecisionRecord, click: Click, kind: ClickKind, reason: RefusalReason): Promise<void> {
+  /** An audit entry for what a click did (or was refused) to a proposal. */
+  async function decisionAudit(type: 'approval' | 'rejection' | 'refusal', record: DecisionRecord, click: Click, summary: string): Promise<void> {
     await deps.audit.append({
-      type: 'refusal',
+      type,
       actor: click.user,
       channel: click.channel,
       incidentId: record.proposal.incidentId,
       proposalId: record.proposal.id,
       cluster: record.proposal.cluster,
-      summary: `${kind} by ${click.user} refused: ${reason}`,
+      summary,
     });
+  }
+
+  async function refusalAudit(record: DecisionRecord, click: Click, kind: ClickKind, reason: RefusalReason): Promise<void> {
+    await decisionAudit('refusal', record, click, `${kind} by ${click.user} refused: ${reason}`);
   }
 
   async function showDecision(record: DecisionRecord, decision: Decision): Promise<void> {
@@ -117,29 +121,13 @@ export function createClickHandlers(deps: ClickDeps) {
       switch (outcome.outcome) {
         case 'approved': {
           const fresh = (await deps.store.get(proposal.id)) ?? record;
-          await deps.audit.append({
-            type: 'approval',
-            actor: click.user,
-            channel: click.channel,
-            incidentId: proposal.incidentId,
-            proposalId: proposal.id,
-            cluster: proposal.cluster,
-            summary: `approved ${proposal.action.type} by ${fresh.approvals.map((a) => a.user).join(' and ')}`,
-          });
+          await decisionAudit('approval', record, click, `approved ${proposal.action.type} by ${fresh.approvals.map((a) => a.user).join(' and ')}`);
           await showDecision(fresh, { kind: 'approved', approvers: fresh.approvals, auto: false, next: 'a dry run, then the real run, then verification, posted in this thread.' });
           await deps.enqueueExecution(proposal.id);
           return { ok: true };
         }
         case 'recorded':
-          await deps.audit.append({
-            type: 'approval',
-            actor: click.user,
-            channel: click.channel,
-            incidentId: proposal.incidentId,
-            proposalId: proposal.id,
-            cluster: proposal.cluster,
-            summary: `first of two approvals for high-risk ${proposal.action.type} by ${click.user}`,
-          });
+          await decisionAudit('approval', record, click, `first of two approvals for high-risk ${proposal.action.type} by ${click.user}`);
           await deps.messenger.post({
             channel: proposal.channel,
             ...(proposal.threadTs ? { threadTs: proposal.threadTs } : {}),
@@ -169,15 +157,7 @@ export function createClickHandlers(deps: ClickDeps) {
       if (!(await deps.store.reject(record.proposal.id, click.user))) {
         return refuse('already_decided', 'This proposal was already decided; nothing changed.');
       }
-      await deps.audit.append({
-        type: 'rejection',
-        actor: click.user,
-        channel: click.channel,
-        incidentId: record.proposal.incidentId,
-        proposalId: record.proposal.id,
-        cluster: record.proposal.cluster,
-        summary: `rejected ${record.proposal.action.type} by ${click.user}`,
-      });
+      await decisionAudit('rejection', record, click, `rejected ${record.proposal.action.type} by ${click.user}`);
       await showDecision(record, { kind: 'rejected', by: click.user, at: iso() });
       return { ok: true };
     },
@@ -186,21 +166,9 @@ export function createClickHandlers(deps: ClickDeps) {
     async undo(click: Click): Promise<ClickResult> {
       const gated = await gate('undo', click);
       if ('refused' in gated) return gated.refused;
-      const { proposal, preSnapshot } = gated.record;
-      const inverse = inverseAction(proposal.action, preSnapshot ?? proposal.target);
-      if (!inverse) return refuse('no_inverse', 'This action has no automatic inverse (a deleted pod cannot come back).');
-      const target = await (await deps.connections.get(proposal.cluster)).snapshot(inverse).catch(() => undefined);
-      const followUp = buildFollowUpProposal({
-        parent: proposal,
-        action: inverse,
-        target,
-        kind: 'undo',
-        rationale: `Undo of ${proposal.action.type}, asked by <@${click.user}>.`,
-        classify: deps.classify,
-        clock: deps.clock,
-        ttlMs: deps.proposalTtlMs,
-      });
-      const outcome = await submitProposal(deps, followUp, { allowAuto: true });
+      const { proposal } = gated.record;
+      const outcome = await proposeInverse(deps, gated.record, { kind: 'undo', rationale: `Undo of ${proposal.action.type}, asked by <@${click.user}>.`, allowAuto: true });
+      if (outcome === 'no_inverse') return refuse('no_inverse', 'This action has no automatic inverse (a deleted pod cannot come back).');
       if (outcome === 'duplicate') return refuse('already_decided', 'An undo of this action was already proposed.');
       return { ok: true, notice: outcome === 'auto_run' ? 'Undo is running under the yolo policy.' : 'Undo proposed in the thread.' };
     },

@@ -1,5 +1,6 @@
 import type { Action } from '../actions/catalog.js';
 import type { CircuitBreaker } from '../actions/breaker.js';
+import { inverseAction } from '../actions/inverse.js';
 import { decideAutoRun } from '../actions/policy.js';
 import type { Proposal, TargetSnapshot } from '../actions/proposal.js';
 import type { RiskResult } from '../actions/risk.js';
@@ -11,7 +12,8 @@ import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { SlackMessenger } from '../slack/messenger.js';
 import { type RenderProposal, renderProposalMessage } from './messages.js';
-import type { ProposalStore } from './proposal-store.js';
+import type { ActionConnections } from './ports.js';
+import type { DecisionRecord, ProposalStore } from './proposal-store.js';
 
 /** The bot's own "approver" id when yolo runs something by itself. */
 export const yoloActor = 'deckhand:yolo';
@@ -124,7 +126,41 @@ async function post(deps: SubmitDeps, proposal: Proposal, message: ReturnType<Re
   await deps.store.setMessageTs(proposal.id, posted.ts);
 }
 
-export interface FollowUpInput {
+export interface FollowUpDeps extends SubmitDeps {
+  connections: ActionConnections;
+  classify: ClassifyRisk;
+  clock: Clock;
+  proposalTtlMs: number;
+}
+
+/**
+ * Proposes the inverse of a proposal that ran (the Undo button, or a failed verification),
+ * computed from the target as read before the run, through submitProposal. 'no_inverse' when
+ * the action has none (a deleted pod cannot come back). `allowAuto: false` always asks a human.
+ */
+export async function proposeInverse(
+  deps: FollowUpDeps,
+  record: Pick<DecisionRecord, 'proposal' | 'preSnapshot'>,
+  input: { kind: FollowUpInput['kind']; rationale: string; allowAuto: boolean },
+): Promise<SubmitOutcome | 'no_inverse'> {
+  const { proposal } = record;
+  const inverse = inverseAction(proposal.action, record.preSnapshot ?? proposal.target);
+  if (!inverse) return 'no_inverse';
+  const target = await (await deps.connections.get(proposal.cluster)).snapshot(inverse).catch(() => undefined);
+  const followUp = buildFollowUpProposal({
+    parent: proposal,
+    action: inverse,
+    target,
+    kind: input.kind,
+    rationale: input.rationale,
+    classify: deps.classify,
+    clock: deps.clock,
+    ttlMs: deps.proposalTtlMs,
+  });
+  return submitProposal(deps, followUp, { allowAuto: input.allowAuto });
+}
+
+interface FollowUpInput {
   parent: Proposal;
   action: Action;
   target: TargetSnapshot | undefined;
@@ -136,7 +172,7 @@ export interface FollowUpInput {
 }
 
 /** A proposal that undoes `parent`, with a deterministic id so a retried job makes it once. */
-export function buildFollowUpProposal(input: FollowUpInput): Proposal {
+function buildFollowUpProposal(input: FollowUpInput): Proposal {
   const { parent, action, target } = input;
   const risk = input.classify(action, { cluster: parent.cluster, channel: parent.channel, target });
   const now = input.clock();

@@ -1,12 +1,11 @@
 import type { Job } from 'bullmq';
 import * as z from 'zod';
 import type { CircuitBreaker } from '../actions/breaker.js';
-import { inverseAction } from '../actions/inverse.js';
 import type { Clock } from '../shared/clock.js';
 import { buildVerdictMessage, simple } from './messages.js';
 import { audit, postInThread, recordFailure, type ExecutionDeps } from './execution-worker.js';
 import type { Verdict } from './ports.js';
-import { type ClassifyRisk, type SubmitDeps, buildFollowUpProposal, submitProposal } from './submit.js';
+import { type ClassifyRisk, type SubmitDeps, proposeInverse } from './submit.js';
 
 export const VerificationJobData = z.object({ proposalId: z.string().min(1) });
 export type VerificationJobData = z.infer<typeof VerificationJobData>;
@@ -62,23 +61,15 @@ export function createVerificationProcessor(deps: VerificationDeps) {
     await postInThread(deps, record, buildVerdictMessage(proposal, verdict), `verdict-${proposalId}`);
     if (verdict.ok) return 'verified';
 
-    const inverse = inverseAction(proposal.action, record.preSnapshot ?? proposal.target);
-    if (!inverse) {
+    const offered = await proposeInverse(deps, record, {
+      kind: 'inverse',
+      rationale: `Verification of ${proposal.action.type} failed (${verdict.summary}); this restores the previous state.`,
+      allowAuto: false,
+    });
+    if (offered === 'no_inverse') {
       await postInThread(deps, record, simple('There is no automatic inverse for this action; check the workload by hand.'), `no-inverse-${proposalId}`);
       return 'failed_no_inverse';
     }
-    const target = await (await deps.connections.get(proposal.cluster)).snapshot(inverse).catch(() => undefined);
-    const followUp = buildFollowUpProposal({
-      parent: proposal,
-      action: inverse,
-      target,
-      kind: 'inverse',
-      rationale: `Verification of ${proposal.action.type} failed (${verdict.summary}); this restores the previous state.`,
-      classify: deps.classify,
-      clock: deps.clock,
-      ttlMs: deps.proposalTtlMs,
-    });
-    await submitProposal(deps, followUp, { allowAuto: false });
     return 'failed_inverse_offered';
   };
 }

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Action } from '../../src/actions/catalog.js';
 import { createAnalysisProcessor } from '../../src/analysis/worker.js';
-import { submitProposal } from '../../src/decisions/submit.js';
+import { proposeInverse, submitProposal } from '../../src/decisions/submit.js';
 import { AppError } from '../../src/shared/errors.js';
 import { actionIds } from '../../src/slack/action-ids.js';
 import type { SlackMessage } from '../../src/slack/messenger.js';
@@ -113,5 +113,31 @@ describe('submitProposal retried after its message failed to post', () => {
     expect(h.slack.posts.filter((p) => p.idempotencyKey.includes(':findings:'))).toHaveLength(1);
     const [record] = await h.store.listByIncident('inc-1');
     expect(record).toMatchObject({ status: 'pending', proposal: { action: { type: 'rollout_undo' }, messageTs: proposalPosts[0]?.ts } });
+  });
+});
+
+describe('proposeInverse', () => {
+  let redis: Redis;
+  beforeEach(() => {
+    redis = createTestRedis();
+  });
+  afterEach(async () => {
+    await redis.quit();
+  });
+
+  it('restores the state read before the run, not the one the proposal was made against', async () => {
+    const h = createHarness(redis, { channel: { mode: 'approval' } });
+    const p = h.proposal();
+    const preSnapshot = { kind: 'Deployment', namespace: 'shop', name: 'web', current: { replicas: 3 } };
+    const outcome = await proposeInverse(h.deps, { proposal: p, preSnapshot }, { kind: 'inverse', rationale: 'verification failed', allowAuto: false });
+    expect(outcome).toBe('awaiting_approval');
+    expect(await h.store.get(`${p.id}-inverse`)).toMatchObject({ status: 'pending', proposal: { action: { ...p.action, replicas: 3 }, undoOf: p.id, origin: 'inverse' } });
+  });
+
+  it('says no_inverse and proposes nothing for an action that cannot be undone', async () => {
+    const h = createHarness(redis, { channel: { mode: 'approval' } });
+    const p = h.proposal({ action: { type: 'restart_pod', namespace: 'shop', pod: 'web-1' } });
+    expect(await proposeInverse(h.deps, { proposal: p }, { kind: 'undo', rationale: 'undo', allowAuto: true })).toBe('no_inverse');
+    expect(h.slack.posts).toEqual([]);
   });
 });
