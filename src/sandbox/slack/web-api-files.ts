@@ -1,17 +1,25 @@
 import * as z from 'zod';
 import { checkBlocks } from './blocks-check.js';
-import { fail, formInt, jsonArray, parseArgs, type ApiHandler } from './web-api-context.js';
+import type { SandboxChannel, SandboxMessage } from './types.js';
+import { fail, formInt, jsonArray, parseArgs, type ApiContext, type ApiHandler, type ApiResult } from './web-api-context.js';
 
 const ReactionArgs = z.object({ channel: z.string().min(1), timestamp: z.string().min(1), name: z.string().min(1) });
 
-const reactionsAdd: ApiHandler = (args, ctx) => {
+/** The message a reactions.* call is about, and the emoji name without colons; or the error answer. */
+function findReactionTarget(args: Record<string, unknown>, ctx: ApiContext): { channel: SandboxChannel; message: SandboxMessage; name: string } | { result: ApiResult } {
   const parsed = parseArgs(ReactionArgs, args);
-  if (!parsed.ok) return parsed.result;
+  if (!parsed.ok) return { result: parsed.result };
   const channel = ctx.workspace.findChannel(parsed.data.channel);
-  if (!channel) return fail('channel_not_found');
+  if (!channel) return { result: fail('channel_not_found') };
   const message = ctx.workspace.findMessage(channel.id, parsed.data.timestamp);
-  if (!message) return fail('message_not_found');
-  const name = parsed.data.name.replace(/^:|:$/g, '');
+  if (!message) return { result: fail('message_not_found') };
+  return { channel, message, name: parsed.data.name.replace(/^:|:$/g, '') };
+}
+
+const reactionsAdd: ApiHandler = (args, ctx) => {
+  const target = findReactionTarget(args, ctx);
+  if ('result' in target) return target.result;
+  const { channel, message, name } = target;
   const reactions = message.reactions ?? [];
   const existing = reactions.find((r) => r.name === name);
   const me = ctx.identity.botUserId;
@@ -27,13 +35,9 @@ const reactionsAdd: ApiHandler = (args, ctx) => {
 };
 
 const reactionsRemove: ApiHandler = (args, ctx) => {
-  const parsed = parseArgs(ReactionArgs, args);
-  if (!parsed.ok) return parsed.result;
-  const channel = ctx.workspace.findChannel(parsed.data.channel);
-  if (!channel) return fail('channel_not_found');
-  const message = ctx.workspace.findMessage(channel.id, parsed.data.timestamp);
-  if (!message) return fail('message_not_found');
-  const name = parsed.data.name.replace(/^:|:$/g, '');
+  const target = findReactionTarget(args, ctx);
+  if ('result' in target) return target.result;
+  const { channel, message, name } = target;
   const me = ctx.identity.botUserId;
   const existing = message.reactions?.find((r) => r.name === name);
   if (!existing?.users.includes(me)) return fail('no_reaction');
