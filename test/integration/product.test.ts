@@ -125,6 +125,18 @@ describe('the composed product', () => {
     expect(slack.calls.filter((c) => c.method === 'chat.postMessage' && JSON.stringify(c.args).includes('Dry run'))).toHaveLength(0);
   });
 
+  it('lists a waiting proposal in /k8s status', async () => {
+    app = await start();
+    expect((await app.postAlertmanager(alertFor('checkout', 'KubePodCrashLooping'))).status).toBe(202);
+    const { proposal } = await proposalIn(app, 'rollout undo deployment/checkout');
+    const id = buttonValue(proposal, actionIds.approve);
+    await slack.slashCommand({ user: 'UALICE', channel: 'CINCIDENTS', text: 'status' });
+    const answer = await waitFor(() => slack.calls.find((c) => c.method === 'response_url' && JSON.stringify(c.args).includes('Pending proposals')), {
+      message: 'no /k8s status answer',
+    });
+    expect(JSON.stringify(answer.args)).toContain(id);
+  });
+
   it('obeys a mode set with /k8s: in plan mode a new proposal has no buttons', async () => {
     app = await start();
     const answer = await slack.slashCommand({ user: 'UALICE', channel: 'CINCIDENTS', text: 'mode plan' });

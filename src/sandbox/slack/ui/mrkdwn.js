@@ -2,7 +2,7 @@
 // <, > and & arrive as &lt; &gt; &amp; and <...> marks links, mentions and channels.
 
 const emoji = {
-  white_check_mark: '✅', heavy_check_mark: '✔️', x: '❌', warning: '⚠️', rotating_light: '🚨', fire: '🔥',
+  white_check_mark: '✅', heavy_check_mark: '✔️', ballot_box_with_check: '☑️', double_vertical_bar: '⏸️', raised_hand: '✋', x: '❌', warning: '⚠️', rotating_light: '🚨', fire: '🔥',
   red_circle: '🔴', large_red_circle: '🔴', green_circle: '🟢', large_green_circle: '🟢', yellow_circle: '🟡',
   large_yellow_circle: '🟡', orange_circle: '🟠', large_orange_circle: '🟠', blue_circle: '🔵',
   large_blue_circle: '🔵', white_circle: '⚪', black_circle: '⚫', eyes: '👀', mag: '🔍', mag_right: '🔎',
