@@ -16,6 +16,9 @@ export interface Timing {
 
 export const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** The first wait between looks (then doubled up to pollMs). */
+const firstPollMs = 100;
+
 /**
  * Looks until the answer is pass or fail, or the deadline passes (then a fail that says
  * what we were still waiting for). A retryable API error is waited out; a non-retryable
@@ -23,6 +26,8 @@ export const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeo
  */
 export async function lookUntil(look: () => Promise<Look>, deadline: number, timing: Timing, timeoutLabel: string): Promise<Look> {
   let last: Look;
+  // Soon after an action most changes are quick: look again after 100 ms, backing off to pollMs.
+  let step = Math.min(timing.pollMs, firstPollMs);
   for (;;) {
     try {
       last = await look();
@@ -32,7 +37,8 @@ export async function lookUntil(look: () => Promise<Look>, deadline: number, tim
     }
     if (last.state !== 'wait') return last;
     if (timing.clock() >= deadline) return fail(`${timeoutLabel}: ${last.message}`);
-    await timing.sleep(Math.max(0, Math.min(timing.pollMs, deadline - timing.clock())));
+    await timing.sleep(Math.max(0, Math.min(step, deadline - timing.clock())));
+    step = Math.min(step * 2, timing.pollMs);
   }
 }
 

@@ -75,6 +75,14 @@ describe('lookUntil and holdUntil', () => {
     expect(timing.slept).toEqual([100, 100, 100]);
   });
 
+  it('looks again soon after the action, then backs off to pollMs', async () => {
+    const timing = fakeTiming();
+    timing.pollMs = 1000;
+    let n = 0;
+    expect(await lookUntil(() => Promise.resolve(++n < 7 ? wait(`try ${n}`) : pass('done')), 60_000, timing, 'late')).toEqual(pass('done'));
+    expect(timing.slept).toEqual([100, 200, 400, 800, 1000, 1000]);
+  });
+
   it('fails at the deadline, saying what it still waited for', async () => {
     const timing = fakeTiming();
     const result = await lookUntil(() => Promise.resolve(wait('0 of 2 ready')), 250, timing, 'not done after 0.3s');
