@@ -22,7 +22,7 @@ import { summarize } from '../lib/stats.js';
 export async function runSlackAck(env: BenchEnv, sizes: BenchSizes['slack'], judge: boolean): Promise<FigureResult> {
   const started = Date.now();
   const bot = await startBot(env, { label: 'slack' });
-  const bare = await startChildServer({ entry: 'bare-bolt', config: { signingSecret: env.secrets.signing }, logPath: join(env.workDir, 'bare-bolt.log') }).catch(async (err: unknown) => {
+  const bare = await startChildServer({ entry: 'bare-bolt', runtime: env.runtime, config: { signingSecret: env.secrets.signing }, logPath: join(env.workDir, 'bare-bolt.log') }).catch(async (err: unknown) => {
     await bot.stop();
     throw err;
   });

@@ -29,7 +29,8 @@ export async function runStorm(env: BenchEnv, sizes: BenchSizes['storm'], judge:
     });
     await bot.waitIdle(300_000);
     const drainedMs = performance.now() - sendStart;
-    const peakRss = await bot.child.peakRssMb();
+    const memory = await bot.child.memory();
+    const peakRss = memory.peakRss;
 
     const counts = await bot.jobCounts();
     const roots = bot.slack.messages(benchChannel).filter((m) => m.thread_ts === undefined || m.thread_ts === m.ts);
@@ -56,6 +57,7 @@ export async function runStorm(env: BenchEnv, sizes: BenchSizes['storm'], judge:
         ackLatencyMs: summarize(load.latencies),
         statuses: load.statuses,
         sendMs: Math.round(load.elapsedMs),
+        memory,
         jobCounts: counts,
         slackPosts: posts.length,
         slackUpdates: bot.slack.calls.filter((c) => c.method === 'chat.update').length,

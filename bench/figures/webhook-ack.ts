@@ -21,7 +21,7 @@ export async function runWebhookAck(env: BenchEnv, sizes: BenchSizes['ack'], jud
   // Every delivery is new (its own X-Webhook-Id), for one of a few open incidents.
   const deliveries = (count: number): Delivery[] => Array.from({ length: count }, (_, i) => buildDelivery(env.secrets.pagerduty, incidents[i % incidents.length]!));
 
-  const floor = await startChildServer({ entry: 'floor', config: { secret: env.secrets.pagerduty }, logPath: join(env.workDir, 'floor.log') });
+  const floor = await startChildServer({ entry: 'floor', runtime: env.runtime, config: { secret: env.secrets.pagerduty }, logPath: join(env.workDir, 'floor.log') });
   const bot = await startBot(env, { label: 'ack' }).catch(async (err: unknown) => {
     await floor.stop();
     throw err;

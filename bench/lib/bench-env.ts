@@ -3,9 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRedisServer } from '../../src/demo/redis.js';
+import type { ServerRuntime } from './build.js';
 
 export interface BenchEnv {
   redisUrl: string;
+  /** How servers under test run (compiled, or from source through tsx). */
+  runtime: ServerRuntime;
   /** Where child logs, kubeconfigs and deckhand.yaml files go; removed by close() unless kept. */
   workDir: string;
   /** Secrets of this run only (never printed). */
@@ -19,7 +22,7 @@ export interface BenchEnv {
  * What every figure shares: a private, non-persistent redis-server on a free port (unless
  * REDIS_URL is given, whose data is kept: each bot uses its own key prefix) and a work dir.
  */
-export async function createBenchEnv(options: { redisUrl?: string | undefined; keepWorkDir?: boolean } = {}): Promise<BenchEnv> {
+export async function createBenchEnv(options: { runtime: ServerRuntime; redisUrl?: string | undefined; keepWorkDir?: boolean }): Promise<BenchEnv> {
   const workDir = await mkdtemp(join(tmpdir(), 'deckhand-bench-'));
   let stopRedis: (() => Promise<void>) | undefined;
   let redisUrl = options.redisUrl;
@@ -38,6 +41,7 @@ export async function createBenchEnv(options: { redisUrl?: string | undefined; k
   let counter = 0;
   return {
     redisUrl,
+    runtime: options.runtime,
     workDir,
     secrets: { pagerduty: hex(24), alertmanager: hex(24), botToken: `xoxb-bench-${hex(12)}`, signing: hex(24) },
     newPrefix: (label) => `bench-${run}-${label}-${++counter}`,

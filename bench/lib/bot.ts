@@ -86,6 +86,7 @@ export async function startBot(env: BenchEnv, options: BotOptions): Promise<BotU
     };
     const child = await startChildServer({
       entry: 'bot',
+      runtime: env.runtime,
       logPath: join(dir, 'bot.log'),
       config: { env: childEnv, workDir: dir, redisPrefix: prefix, ...(options.decisions ? { decisions: options.decisions } : {}) },
     });

@@ -4,7 +4,7 @@ import * as z from 'zod';
 /** Messages a server under test sends to the bench over the IPC channel. */
 export const ChildMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), port: z.number().int().positive() }),
-  z.object({ type: z.literal('stats'), peakRssBytes: z.number(), rssBytes: z.number() }),
+  z.object({ type: z.literal('stats'), peakRssBytes: z.number(), rssBytes: z.number(), peakHeapTotalBytes: z.number(), peakHeapUsedBytes: z.number(), peakExternalBytes: z.number() }),
   z.object({ type: z.literal('stopped') }),
   z.object({ type: z.literal('failed'), message: z.string() }),
 ]);
@@ -21,8 +21,9 @@ export const childConfigVar = 'DECKHAND_BENCH_CHILD';
  * Peak resident set size of this process: the kernel's high-water mark (VmHWM) where
  * /proc exists, else the largest RSS sampled so far.
  */
-export function createPeakRss(): { sample(): void; peak(): number } {
+export function createPeakRss(): { sample(): void; peak(): number; peakHeap(): { total: number; used: number; external: number } } {
   let sampled = process.memoryUsage.rss();
+  const heap = { total: 0, used: 0, external: 0 };
   const fromProc = (): number | undefined => {
     try {
       const kb = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
@@ -33,8 +34,13 @@ export function createPeakRss(): { sample(): void; peak(): number } {
   };
   return {
     sample: () => {
-      sampled = Math.max(sampled, process.memoryUsage.rss());
+      const m = process.memoryUsage();
+      sampled = Math.max(sampled, m.rss);
+      heap.total = Math.max(heap.total, m.heapTotal);
+      heap.used = Math.max(heap.used, m.heapUsed);
+      heap.external = Math.max(heap.external, m.external);
     },
+    peakHeap: () => ({ ...heap }),
     peak: () => Math.max(sampled, fromProc() ?? 0),
   };
 }
@@ -70,7 +76,10 @@ export function runChild<C>(schema: z.ZodType<C>, start: (config: C) => Promise<
       process.on('message', (raw) => {
         const message = ParentMessage.safeParse(raw);
         if (!message.success) return;
-        if (message.data.type === 'stats') send({ type: 'stats', peakRssBytes: rss.peak(), rssBytes: process.memoryUsage.rss() });
+        if (message.data.type === 'stats') {
+          const heap = rss.peakHeap();
+          send({ type: 'stats', peakRssBytes: rss.peak(), rssBytes: process.memoryUsage.rss(), peakHeapTotalBytes: heap.total, peakHeapUsedBytes: heap.used, peakExternalBytes: heap.external });
+        }
         else stop().catch(fail);
       });
       // The bench died or closed the channel: do not outlive it.

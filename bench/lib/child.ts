@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { serverEntry, type ServerRuntime } from './build.js';
 import { ChildMessage, childConfigVar, type ParentMessage } from './child-protocol.js';
 
 export interface ChildServer {
@@ -10,6 +10,8 @@ export interface ChildServer {
   logPath: string;
   /** Peak RSS of the child so far, in MB. */
   peakRssMb(): Promise<number>;
+  /** Peak RSS, V8 heap (total, used) and external memory sampled so far, and RSS now, in MB. */
+  memory(): Promise<{ peakRss: number; rss: number; peakHeapTotal: number; peakHeapUsed: number; peakExternal: number }>;
   /** Asks the child to stop gracefully; kills it after `timeoutMs`. */
   stop(timeoutMs?: number): Promise<void>;
   /** The last lines the child wrote (for failure messages). */
@@ -19,6 +21,7 @@ export interface ChildServer {
 export interface StartChildOptions {
   /** A server entry in bench/servers (file name without extension). */
   entry: 'floor' | 'bot' | 'bare-bolt';
+  runtime: ServerRuntime;
   config: unknown;
   /** stdout and stderr of the child go here. */
   logPath: string;
@@ -26,13 +29,16 @@ export interface StartChildOptions {
 }
 
 /**
- * Runs a server under test in its own Node process (through tsx, like the bench itself), so
- * that the load generator never shares its event loop. Resolves once it listens.
+ * Runs a server under test in its own Node process (compiled, or through tsx), so that the
+ * load generator never shares its event loop. Resolves once it listens.
  */
 export async function startChildServer(options: StartChildOptions): Promise<ChildServer> {
-  const entry = fileURLToPath(new URL(`../servers/${options.entry}.ts`, import.meta.url));
+  const entry = serverEntry(options.runtime, options.entry);
   const fd = openSync(options.logPath, 'a');
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), entry], {
+  // DECKHAND_BENCH_NODE_ARGS: extra node flags for servers under test (e.g. --cpu-prof), to investigate a figure.
+  const extra = process.env.DECKHAND_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const args = [...extra, ...(options.runtime.kind === 'tsx' ? ['--import', import.meta.resolve('tsx'), entry] : [entry])];
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, [childConfigVar]: JSON.stringify(options.config) },
     stdio: ['ignore', fd, fd, 'ipc'],
   });
@@ -81,17 +87,21 @@ export async function startChildServer(options: StartChildOptions): Promise<Chil
     throw err;
   }
   let stopping: Promise<void> | undefined;
+  const memory = async () => {
+    const answer = next('stats', 5000);
+    send({ type: 'stats' });
+    const s = await answer;
+    const mb = (n: number) => Math.round((n / 2 ** 20) * 10) / 10;
+    return { peakRss: mb(s.peakRssBytes), rss: mb(s.rssBytes), peakHeapTotal: mb(s.peakHeapTotalBytes), peakHeapUsed: mb(s.peakHeapUsedBytes), peakExternal: mb(s.peakExternalBytes) };
+  };
   return {
     url: `http://127.0.0.1:${ready.port}`,
     port: ready.port,
     pid: child.pid!,
     logPath: options.logPath,
     logTail,
-    async peakRssMb() {
-      const answer = next('stats', 5000);
-      send({ type: 'stats' });
-      return (await answer).peakRssBytes / 2 ** 20;
-    },
+    peakRssMb: async () => (await memory()).peakRss,
+    memory,
     stop(timeoutMs = 30_000) {
       stopping ??= (async () => {
         if (child.exitCode !== null || child.signalCode !== null) return;

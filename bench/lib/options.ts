@@ -35,11 +35,13 @@ export interface BenchOptions {
   outDir: string | undefined;
   redisUrl: string | undefined;
   keepWorkDir: boolean;
+  /** `build` (default for full runs): servers compiled and run by node, as npm start does; `tsx` (smoke default): from source. */
+  runtime: 'build' | 'tsx';
 }
 
 export const figureIds = [1, 2, 3, 4, 5, 6] as const;
 
-/** Parses `npm run bench -- [--smoke] [--only=1,3] [--out=dir] [--keep] [--storm.deliveries=2000]`. */
+/** Parses `npm run bench -- [--smoke] [--only=1,3] [--out=dir] [--runtime=build|tsx] [--keep] [--storm.deliveries=2000]`. */
 export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): BenchOptions {
   const smoke = argv.includes('--smoke');
   const sizes = structuredClone(smoke ? smokeSizes : fullSizes);
@@ -50,6 +52,7 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     outDir: smoke ? undefined : 'bench/results',
     redisUrl: env.REDIS_URL?.trim() || undefined,
     keepWorkDir: argv.includes('--keep'),
+    runtime: smoke ? 'tsx' : 'build',
   };
   for (const arg of argv) {
     if (arg === '--smoke' || arg === '--keep' || arg === '--') continue;
@@ -57,6 +60,9 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     if (key === 'only') {
       options.only = value.split(',').map(Number);
       if (options.only.some((n) => !figureIds.includes(n as (typeof figureIds)[number]))) throw new Error(`--only takes figure numbers 1-6, got ${value}`);
+    } else if (key === 'runtime') {
+      if (value !== 'build' && value !== 'tsx') throw new Error(`--runtime takes build or tsx, got ${value}`);
+      options.runtime = value;
     } else if (key === 'out') {
       options.outDir = value;
     } else if (key.includes('.')) {

@@ -46,6 +46,7 @@ export interface BenchReport {
   mode: 'full' | 'smoke';
   machine: Machine;
   sizes: Record<string, unknown>;
+  runtime: 'build' | 'tsx';
   figures: FigureResult[];
   passed: boolean;
 }

@@ -7,6 +7,7 @@ import { runStorm } from '../figures/storm.js';
 import { runThreadLatency } from '../figures/thread-latency.js';
 import { runWebhookAck } from '../figures/webhook-ack.js';
 import { createBenchEnv, type BenchEnv } from './bench-env.js';
+import { buildServers, type ServerRuntime } from './build.js';
 import type { BenchOptions } from './options.js';
 import { describeMachine, formatTable, machineTag, type BenchReport, type FigureResult } from './report.js';
 
@@ -34,7 +35,12 @@ export interface RunBenchResult {
  */
 export async function runBench(options: BenchOptions, progress: (line: string) => void = () => undefined): Promise<RunBenchResult> {
   const judge = options.mode === 'full';
-  const env = await createBenchEnv({ redisUrl: options.redisUrl, keepWorkDir: options.keepWorkDir });
+  let runtime: ServerRuntime = { kind: 'tsx' };
+  if (options.runtime === 'build') {
+    progress('compiling the servers under test (tsc)…');
+    runtime = await buildServers();
+  }
+  const env = await createBenchEnv({ runtime, redisUrl: options.redisUrl, keepWorkDir: options.keepWorkDir });
   const figures: FigureResult[] = [];
   try {
     for (const id of options.only) {
@@ -54,6 +60,7 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
     mode: options.mode,
     machine,
     sizes: { ...options.sizes },
+    runtime: options.runtime,
     figures,
     passed: figures.every((f) => f.metrics.every((m) => m.pass !== false)),
   };

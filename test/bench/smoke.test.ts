@@ -1,0 +1,54 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseBenchArgs } from '../../bench/lib/options.js';
+import type { BenchReport } from '../../bench/lib/report.js';
+import { runBench } from '../../bench/lib/run-bench.js';
+import { testRedisUrl } from '../helpers/redis.js';
+
+/**
+ * `npm run bench -- --smoke` in-process: every figure runs at tiny sizes against real
+ * servers (Deckhand and the baselines in child processes, the fakes here) and produces
+ * sane numbers. No performance thresholds: only the correctness checks must hold.
+ */
+describe('bench smoke run', () => {
+  it('produces all six figures with sane values and writes them as JSON', { timeout: 180_000 }, async () => {
+    const out = await mkdtemp(join(tmpdir(), 'bench-smoke-'));
+    try {
+      const options = { ...parseBenchArgs(['--smoke', `--out=${out}`]), redisUrl: testRedisUrl() };
+      const { report, table, files } = await runBench(options);
+
+      expect(report.figures.map((f) => f.id)).toEqual([1, 2, 3, 4, 5, 6]);
+      for (const figure of report.figures) {
+        expect(figure.metrics.length).toBeGreaterThan(0);
+        for (const m of figure.metrics) {
+          expect(Number.isFinite(m.value), `${figure.id} ${m.name}`).toBe(true);
+          expect(m.value, `${figure.id} ${m.name}`).toBeGreaterThanOrEqual(0);
+          // Only correctness targets are judged in a smoke run, and they hold.
+          if (m.target?.kind === 'performance') expect(m.pass).toBeUndefined();
+          if (m.target?.kind === 'correctness') expect(m.pass, `${figure.id} ${m.name}`).toBe(true);
+        }
+      }
+      const value = (id: number, name: string) => report.figures.find((f) => f.id === id)!.metrics.find((m) => m.name.startsWith(name))!;
+      // Latencies are real measurements: positive, and a baseline where the figure has one.
+      expect(value(1, 'ack p50').value).toBeGreaterThan(0);
+      expect(value(1, 'ack p50').baseline).toBeGreaterThan(0);
+      expect(value(1, 'saturation throughput').value).toBeGreaterThan(0);
+      expect(value(2, 'threads').value).toBe(options.sizes.storm.incidents);
+      expect(value(2, 'peak RSS').value).toBeGreaterThan(30);
+      expect(value(3, 'webhook → proposal p99').value).toBeGreaterThanOrEqual(value(3, 'webhook → root p99').value);
+      expect(value(4, 'click ack p50').baseline).toBeGreaterThan(0);
+      expect(value(5, 'approve → verified p50').value).toBeGreaterThanOrEqual(value(5, 'approve → executed p50').value);
+      expect(value(6, 'input tokens / investigation (max)').value).toBeGreaterThan(1000);
+
+      expect(table).toContain('approve → verified p99');
+      expect(files).toHaveLength(1);
+      const written = JSON.parse(await readFile(files[0]!, 'utf8')) as BenchReport;
+      expect(written.machine.cores).toBeGreaterThan(0);
+      expect(written.figures).toHaveLength(6);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+});
