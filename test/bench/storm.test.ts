@@ -15,7 +15,7 @@ describe('the alert storm', () => {
     const bursts = turns.filter((t): t is Shot[] => Array.isArray(t));
     expect(bursts).toHaveLength(50);
     for (const burst of bursts) expect(new Set(burst.map(idOf)).size).toBe(1);
-    expect(new Set(shots.map((s) => JSON.parse(s.body).event.data.id)).size).toBe(10);
+    expect(new Set(shots.map((s) => String(JSON.parse(s.body).event.data.id))).size).toBe(10);
   });
 
   it('never redelivers before the first delivery', () => {
