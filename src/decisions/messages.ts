@@ -1,8 +1,10 @@
 import { renderKubectl } from '../actions/kubectl.js';
 import type { Proposal } from '../actions/proposal.js';
+import { redactText } from '../shared/redact.js';
 import { actionIds } from '../slack/action-ids.js';
 import { buildProposalMessage } from '../slack/blocks/proposal.js';
 import { buildProposalSummaryBlocks } from '../slack/blocks/decision.js';
+import { escapeMrkdwn } from '../slack/blocks/text.js';
 import type { KnownBlock, SlackMessage } from '../slack/messenger.js';
 import type { ExecutionResult, Verdict } from './ports.js';
 
@@ -38,8 +40,8 @@ export const renderProposalMessage: RenderProposal = (proposal, options) => {
 export function buildDryRunMessage(proposal: Proposal, result: ExecutionResult): SlackMessage {
   const command = renderKubectl(proposal.action);
   const text = result.ok
-    ? `:test_tube: Dry run of \`${command}\` passed: ${result.summary}. Running it for real now.`
-    : `:test_tube: Dry run of \`${command}\` failed (${result.code}): ${result.message}. Nothing was changed.`;
+    ? `:test_tube: Dry run of \`${command}\` passed: ${fromCluster(result.summary)}. Running it for real now.`
+    : `:test_tube: Dry run of \`${command}\` failed (${result.code}): ${fromCluster(result.message)}. Nothing was changed.`;
   return simple(text);
 }
 
@@ -47,8 +49,8 @@ export function buildExecutionMessage(proposal: Proposal, result: ExecutionResul
   const command = renderKubectl(proposal.action);
   const who = options.auto ? ' (ran by itself under the yolo policy)' : '';
   const text = result.ok
-    ? `:gear: Executed \`${command}\`${who}: ${result.summary}. Verifying now.`
-    : `:warning: Execution of \`${command}\` failed (${result.code}): ${result.message}`;
+    ? `:gear: Executed \`${command}\`${who}: ${fromCluster(result.summary)}. Verifying now.`
+    : `:warning: Execution of \`${command}\` failed (${result.code}): ${fromCluster(result.message)}`;
   const blocks: KnownBlock[] = [section(text)];
   if (options.undo) {
     blocks.push({
@@ -62,8 +64,8 @@ export function buildExecutionMessage(proposal: Proposal, result: ExecutionResul
 
 export function buildVerdictMessage(proposal: Proposal, verdict: Verdict): SlackMessage {
   const head = verdict.ok ? ':white_check_mark: Verified' : ':x: Verification failed';
-  const text = `${head} for \`${renderKubectl(proposal.action)}\`: ${verdict.summary}`;
-  const evidence = verdict.evidence.slice(0, 10).map((e) => `• ${e}`).join('\n');
+  const text = `${head} for \`${renderKubectl(proposal.action)}\`: ${fromCluster(verdict.summary)}`;
+  const evidence = verdict.evidence.slice(0, 10).map((e) => `• ${fromCluster(e)}`).join('\n');
   return { text, blocks: [section(text), ...(evidence ? [context(evidence)] : [])] };
 }
 
@@ -72,6 +74,14 @@ export function buildUnknownOutcomeMessage(proposal: Proposal): SlackMessage {
     `:warning: Execution state of \`${renderKubectl(proposal.action)}\` is unknown: the worker stopped after the real run began, ` +
       'so Deckhand will not run it again. Check the cluster; a verification runs now.',
   );
+}
+
+/**
+ * Text that came from the cluster (API messages, pod states, log lines in evidence): masked
+ * for credentials and escaped, so it can neither leak a secret nor ping or link in Slack.
+ */
+function fromCluster(text: string): string {
+  return escapeMrkdwn(redactText(text));
 }
 
 export const simple = (text: string): SlackMessage => ({ text, blocks: [section(text)] });
