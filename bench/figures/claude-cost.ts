@@ -158,6 +158,7 @@ export async function runClaudeCost(_env: BenchEnv, sizes: BenchSizes['claude'],
       metrics: [
         metric({ name: 'input tokens / investigation (max)', unit: 'tok', value: max((c) => c.totalInputTokens), target: { on: 'value', op: '<=', limit: 15_000, kind: 'performance' } }, judge),
         metric({ name: 'input tokens / investigation (mean)', unit: 'tok', value: Math.round(mean((c) => c.totalInputTokens)) }, judge),
+        metric({ name: 'uncached input tokens / investigation (max)', unit: 'tok', value: max((c) => c.inputTokens) }, judge),
         metric({ name: 'output tokens / investigation (mean)', unit: 'tok', value: Math.round(mean((c) => c.outputTokens)) }, judge),
         metric({ name: 'request bytes / investigation (mean)', unit: 'B', value: Math.round(mean((c) => c.requestBytes)) }, judge),
         metric({ name: 'input read from the prompt cache (mean)', unit: '%', value: round(mean((c) => c.cachedShare) * 100, 1) }, judge),
