@@ -139,7 +139,12 @@ export function viewPod(pod: KubeObject, runtime: PodRuntime, now: number, podIP
     state = { waiting: { reason: 'ContainerCreating' } };
     for (;;) {
       const fail = t + pullMs;
-      if (now < fail) break;
+      if (now < fail) {
+        // While a retry pulls, the kubelet keeps reporting the last failure, as a real one does;
+        // only the very first pull shows ContainerCreating.
+        if (j > 0) state = { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` } };
+        break;
+      }
       counters.pullFailures = j + 1;
       const next = fail + backOffMs(j);
       if (now < next) {
