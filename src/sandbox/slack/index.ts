@@ -1,9 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { createSilentLogger } from '../../shared/logger.js';
 import { BodyTooLargeError, decodeUpload, readRawBody, sendJson, sendText } from './http-body.js';
 import { createPerson, type SandboxPerson } from './person.js';
 import { createResponseUrls } from './response-url.js';
+import { createSocketMode, type SandboxSocketMode } from './socket-mode.js';
 import {
   defaultChannels,
   defaultUsers,
@@ -21,6 +23,7 @@ import { createWorkspace, type Workspace } from './workspace.js';
 export { signSlackRequest, type SlackSignatureHeaders } from './signing.js';
 export type { BotAnswer, BotRequest, ClickInput, SandboxPerson, SlashCommandInput, UserMessageInput } from './person.js';
 export { supportedMethods } from './web-api.js';
+export type { EnvelopeType, SandboxSocketMode, SocketAck, SocketDelivery, SocketEnvelope } from './socket-mode.js';
 export type * from './types.js';
 export { defaultChannels, defaultUsers } from './types.js';
 
@@ -34,6 +37,10 @@ export interface SlackSandbox extends SandboxPerson {
   /** The bot as auth.test reports it. */
   identity: SandboxIdentity;
   signingSecret: string;
+  /** The app-level token (`xapp-…`) `apps.connections.open` accepts. */
+  appToken: string;
+  /** Socket Mode: live connections, envelopes sent and the bot's acks. */
+  socketMode: SandboxSocketMode;
   /** Makes the next matching call(s) fail: an HTTP 429/500/503, or 200 `{ ok:false, error }`. */
   failNext(rule: FailRule): void;
   /** Top-level messages and replies, oldest first (copies). */
@@ -43,14 +50,14 @@ export interface SlackSandbox extends SandboxPerson {
   ephemerals(channel?: string): SandboxEphemeral[];
   setBotUrl(url: string): void;
   botUrl(): string | undefined;
-  /** Forgets messages, ephemerals, files, calls and fail rules; keeps users and channels. */
+  /** Forgets messages, ephemerals, files, calls, deliveries and fail rules; keeps users, channels and connections. */
   reset(): void;
   close(): Promise<void>;
   /** The live workspace (for the UI and the simulated person). */
   workspace: Workspace;
 }
 
-/** Starts the local Slack sandbox: a fake Slack Web API (and, later, its web page). */
+/** Starts the local Slack sandbox: a fake Slack Web API, its web page and (optionally) Socket Mode. */
 export async function startSlackSandbox(options: SlackSandboxOptions = {}): Promise<SlackSandbox> {
   const clock = options.clock ?? Date.now;
   const log = options.log ?? createSilentLogger();
@@ -78,9 +85,26 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
   const ctx: ApiContext = { workspace, identity, baseUrl: () => baseUrl, clock };
   const responseUrls = createResponseUrls({ workspace, identity, clock, baseUrl: () => baseUrl });
   const signingSecret = options.signingSecret ?? 'sandbox-signing-secret';
-  const person = createPerson({ workspace, identity, responseUrls, signingSecret, botUrl: () => botUrl, clock, log });
+  const appToken = options.appToken ?? 'xapp-sandbox';
+  const socket = createSocketMode({
+    enabled: options.socketMode ?? false,
+    identity,
+    baseUrl: () => baseUrl,
+    clock,
+    log,
+    ...(options.ackTimeoutMs === undefined ? {} : { ackTimeoutMs: options.ackTimeoutMs }),
+  });
+  const person = createPerson({ workspace, identity, responseUrls, signingSecret, botUrl: () => botUrl, socket, clock, log });
   const uiDeps = { workspace, identity, person, botUrl: () => botUrl, title: options.title ?? 'Deckhand sandbox' };
-  const deps = { ctx, botToken: options.botToken ?? 'xoxb-sandbox', calls, failRules, log };
+  const deps = {
+    ctx,
+    botToken: options.botToken ?? 'xoxb-sandbox',
+    appToken,
+    appLevel: { 'apps.connections.open': () => socket.open() },
+    calls,
+    failRules,
+    log,
+  };
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
@@ -138,6 +162,9 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
       if (!res.headersSent) sendJson(res, 500, { ok: false, error: 'internal_error' });
     });
   });
+  server.on('upgrade', (req: IncomingMessage, stream: Duplex, head: Buffer) => {
+    if (!socket.handleUpgrade(req, stream, head)) stream.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
@@ -156,6 +183,14 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
     calls,
     identity,
     signingSecret,
+    appToken,
+    socketMode: {
+      enabled: socket.enabled,
+      deliveries: socket.deliveries,
+      acks: socket.acks,
+      connections: () => socket.connections(),
+      disconnect: (reason) => socket.disconnect(reason),
+    },
     ...person,
     workspace,
     failNext(rule) {
@@ -174,8 +209,11 @@ export async function startSlackSandbox(options: SlackSandboxOptions = {}): Prom
       calls.length = 0;
       failRules.length = 0;
       person.botRequests.length = 0;
+      socket.reset();
     },
-    close() {
+    async close() {
+      // Upgraded sockets are not the HTTP server's to close: end them first, or close never finishes.
+      await socket.close();
       return new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();

@@ -1,23 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '../../shared/logger.js';
 import { findButton } from './buttons.js';
 import { ResponsePayload, type ResponseUrls } from './response-url.js';
-import { signSlackRequest } from './signing.js';
+import { createBotTransport, type BotAnswer, type BotRequest, type BotTransportDeps } from './bot-transport.js';
 import type { SandboxIdentity } from './web-api-context.js';
 import type { Workspace } from './workspace.js';
-
-/** One signed request the sandbox sent to the bot, and what the bot answered. */
-export interface BotRequest {
-  kind: 'event' | 'command' | 'action';
-  /** Event id for events; command text or action id otherwise. */
-  id: string;
-  body: string;
-  contentType: string;
-  retryNum?: number;
-  status: number;
-  responseBody: string;
-  at: number;
-}
 
 export interface ClickInput {
   user: string;
@@ -44,12 +30,10 @@ export interface SlashCommandInput {
   text: string;
 }
 
-export interface BotAnswer {
-  status: number;
-  body: string;
-}
-
-/** The sandbox acting as a person: real, signed requests to the bot, like Slack sends. */
+/**
+ * The sandbox acting as a person: real, signed requests to the bot, like Slack sends — or,
+ * while the bot holds a Socket Mode connection, the same payloads as envelopes over it.
+ */
 export interface SandboxPerson {
   clickButton(input: ClickInput): Promise<BotAnswer & { responseUrl: string; payload: Record<string, unknown> }>;
   /** Stores the message, then sends `message` (and `app_mention` when it mentions the bot) events. */
@@ -58,55 +42,28 @@ export interface SandboxPerson {
   slashCommand(input: SlashCommandInput): Promise<BotAnswer & { responseUrl: string }>;
   /** Sends any event (`{ type, ... }`) wrapped in an event_callback envelope. */
   sendEvent(event: Record<string, unknown>): Promise<BotAnswer & { eventId: string }>;
-  /** Sends an earlier event again with `X-Slack-Retry-Num`, as Slack does after a timeout. */
+  /** Sends an earlier event again with `X-Slack-Retry-Num` (Socket Mode: `retry_attempt`), as Slack does after a timeout. */
   resendEvent(eventId: string, retry?: { retryNum?: number; reason?: string }): Promise<BotAnswer>;
   /** Every request sent to the bot, oldest first. */
   botRequests: BotRequest[];
 }
 
-export interface PersonDeps {
+export interface PersonDeps extends BotTransportDeps {
   workspace: Workspace;
   identity: SandboxIdentity;
   responseUrls: ResponseUrls;
-  signingSecret: string;
-  botUrl: () => string | undefined;
-  clock: () => number;
-  log: Logger;
-  /** Signature timestamps use real time: the bot checks them against its own clock. */
-  now?: () => number;
 }
+
+export type { BotAnswer, BotRequest } from './bot-transport.js';
 
 const verificationToken = 'sandbox-verification-token';
 const formType = 'application/x-www-form-urlencoded';
 
 export function createPerson(deps: PersonDeps): SandboxPerson {
-  const botRequests: BotRequest[] = [];
-  const sentEvents = new Map<string, string>();
-  const now = deps.now ?? Date.now;
+  const sentEvents = new Map<string, Record<string, unknown>>();
   let triggerCounter = 0;
 
-  const send = async (request: Omit<BotRequest, 'status' | 'responseBody' | 'at'>): Promise<BotAnswer> => {
-    const url = deps.botUrl();
-    if (!url) throw new Error('slack sandbox: no bot url set (setBotUrl)');
-    const headers: Record<string, string> = {
-      'content-type': request.contentType,
-      ...signSlackRequest(deps.signingSecret, request.body, Math.floor(now() / 1000)),
-    };
-    if (request.retryNum !== undefined) {
-      headers['x-slack-retry-num'] = String(request.retryNum);
-      headers['x-slack-retry-reason'] = 'http_timeout';
-    }
-    let answer: BotAnswer;
-    try {
-      const res = await fetch(url, { method: 'POST', headers, body: request.body });
-      answer = { status: res.status, body: await res.text() };
-    } catch (err) {
-      deps.log.warn({ err, kind: request.kind }, 'slack sandbox could not reach the bot');
-      answer = { status: 0, body: '' };
-    }
-    botRequests.push({ ...request, status: answer.status, responseBody: answer.body, at: deps.clock() });
-    return answer;
-  };
+  const { botRequests, send } = createBotTransport(deps);
 
   const userOf = (id: string): { id: string; name: string } => {
     const user = deps.workspace.users.get(id);
@@ -135,9 +92,11 @@ export function createPerson(deps: PersonDeps): SandboxPerson {
       ],
       is_ext_shared_channel: false,
     };
-    const body = JSON.stringify(envelope);
-    sentEvents.set(eventId, body);
-    const answer = await send({ kind: 'event', id: eventId, body, contentType: 'application/json' });
+    sentEvents.set(eventId, envelope);
+    const answer = await send(
+      { kind: 'event', id: eventId, body: JSON.stringify(envelope), contentType: 'application/json' },
+      { type: 'events_api', payload: envelope },
+    );
     return { ...answer, eventId };
   };
 
@@ -145,9 +104,20 @@ export function createPerson(deps: PersonDeps): SandboxPerson {
     botRequests,
     sendEvent,
     async resendEvent(eventId, retry = {}) {
-      const body = sentEvents.get(eventId);
-      if (!body) throw new Error(`slack sandbox: no event ${eventId} was sent`);
-      return send({ kind: 'event', id: eventId, body, contentType: 'application/json', retryNum: retry.retryNum ?? 1 });
+      const envelope = sentEvents.get(eventId);
+      if (!envelope) throw new Error(`slack sandbox: no event ${eventId} was sent`);
+      const retryNum = retry.retryNum ?? 1;
+      return send(
+        {
+          kind: 'event',
+          id: eventId,
+          body: JSON.stringify(envelope),
+          contentType: 'application/json',
+          retryNum,
+          ...(retry.reason ? { retryReason: retry.reason } : {}),
+        },
+        { type: 'events_api', payload: envelope, retryAttempt: retryNum, retryReason: retry.reason ?? 'timeout' },
+      );
     },
 
     async postUserMessage(input) {
@@ -198,7 +168,7 @@ export function createPerson(deps: PersonDeps): SandboxPerson {
       const command = input.command ?? '/k8s';
       const target = { kind: 'command' as const, channel: channel.id, user: user.id };
       const responseUrl = deps.responseUrls.create(target);
-      const body = new URLSearchParams({
+      const fields = {
         token: verificationToken,
         team_id: deps.identity.teamId,
         team_domain: deps.identity.teamDomain,
@@ -212,8 +182,9 @@ export function createPerson(deps: PersonDeps): SandboxPerson {
         is_enterprise_install: 'false',
         response_url: responseUrl,
         trigger_id: nextTriggerId(),
-      }).toString();
-      const answer = await send({ kind: 'command', id: `${command} ${input.text}`, body, contentType: formType });
+      };
+      const body = new URLSearchParams(fields).toString();
+      const answer = await send({ kind: 'command', id: `${command} ${input.text}`, body, contentType: formType }, { type: 'slash_commands', payload: fields });
       showAckBody(deps, target, answer);
       return { ...answer, responseUrl };
     },
@@ -260,7 +231,7 @@ export function createPerson(deps: PersonDeps): SandboxPerson {
         actions: [{ ...button, action_ts: `${(deps.clock() / 1000).toFixed(6)}` }],
       };
       const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-      const answer = await send({ kind: 'action', id: input.actionId, body, contentType: formType });
+      const answer = await send({ kind: 'action', id: input.actionId, body, contentType: formType }, { type: 'interactive', payload });
       return { ...answer, responseUrl, payload };
     },
   };

@@ -105,6 +105,16 @@ export interface SlackSandboxOptions {
   botToken?: string;
   /** Used to sign requests sent to the bot; default `sandbox-signing-secret`. */
   signingSecret?: string;
+  /**
+   * Socket Mode: `apps.connections.open` hands out WebSocket URLs on this server, and the
+   * person's clicks, commands and messages go over the bot's connection while it holds one
+   * (signed HTTP to the bot url otherwise). Default false.
+   */
+  socketMode?: boolean;
+  /** The app-level token `apps.connections.open` accepts; default `xapp-sandbox`. */
+  appToken?: string;
+  /** How long a Socket Mode delivery waits for the bot's ack (Slack: 3 s); default 3000. */
+  ackTimeoutMs?: number;
   /** Where signed requests go, e.g. http://127.0.0.1:3000/slack/events; can be set later. */
   botUrl?: string;
   /** People of the workspace (the bot user is added automatically). */

@@ -3,14 +3,19 @@ import type { Logger } from '../../shared/logger.js';
 import { decodeArgs, readRawBody, sendJson, sendText } from './http-body.js';
 import type { FailRule, RecordedCall } from './types.js';
 import { chatHandlers } from './web-api-chat.js';
-import type { ApiContext, ApiHandler } from './web-api-context.js';
+import { fail, type ApiContext, type ApiHandler, type ApiResult } from './web-api-context.js';
 import { filesHandlers } from './web-api-files.js';
 import { readHandlers } from './web-api-read.js';
 
 const handlers: Record<string, ApiHandler> = { ...readHandlers, ...chatHandlers, ...filesHandlers };
 
+/** Methods that take the app-level token (`xapp-…`) instead of the bot token. */
+const appLevelMethods = ['apps.connections.open'] as const;
+type AppLevelMethod = (typeof appLevelMethods)[number];
+const isAppLevel = (method: string): method is AppLevelMethod => (appLevelMethods as readonly string[]).includes(method);
+
 /** Web API method names the sandbox implements. */
-export const supportedMethods = Object.keys(handlers).sort();
+export const supportedMethods = [...Object.keys(handlers), ...appLevelMethods].sort();
 
 export interface WebApiDeps {
   ctx: ApiContext;
@@ -18,6 +23,10 @@ export interface WebApiDeps {
   calls: RecordedCall[];
   failRules: FailRule[];
   log: Logger;
+  /** The app-level token app-level methods accept. */
+  appToken: string;
+  /** Handlers of the app-level methods (Socket Mode's `apps.connections.open`). */
+  appLevel: Record<AppLevelMethod, () => ApiResult>;
 }
 
 /** Takes the first matching fail rule, counting down its `times`. */
@@ -74,13 +83,23 @@ export async function handleWebApi(deps: WebApiDeps, method: string, req: Incomi
 
   const handler = handlers[method];
   let result: Record<string, unknown> & { ok: boolean; error?: string };
-  if (!handler) result = { ok: false, error: 'unknown_method' };
+  if (isAppLevel(method)) result = callAppLevel(deps, method, token);
+  else if (!handler) result = { ok: false, error: 'unknown_method' };
   else if (token === undefined) result = { ok: false, error: 'not_authed' };
+  else if (token === deps.appToken) result = { ok: false, error: 'not_allowed_token_type' };
   else if (token !== deps.botToken) result = { ok: false, error: 'invalid_auth' };
   else result = handler(args, deps.ctx);
   record(deps, { ...base, status: 200, ok: result.ok, ...(result.ok ? {} : { error: String(result.error) }) });
   if (!result.ok) deps.log.debug({ method, error: result.error }, 'slack sandbox call refused');
   sendJson(res, 200, result);
+}
+
+/** App-level methods want the `xapp-…` token; a bot token is the wrong type, like on Slack. */
+function callAppLevel(deps: WebApiDeps, method: AppLevelMethod, token: string | undefined): ApiResult {
+  if (token === undefined) return fail('not_authed');
+  if (token === deps.botToken) return fail('not_allowed_token_type');
+  if (token !== deps.appToken) return fail('invalid_auth');
+  return deps.appLevel[method]();
 }
 
 function record(deps: WebApiDeps, call: Omit<RecordedCall, 'at'>): void {
