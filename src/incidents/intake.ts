@@ -48,6 +48,18 @@ export function createIntakeProcessor(deps: IntakeDeps): (alert: Alert) => Promi
     return deps.store.update(incident.id, { channel: posted.channel, threadTs: posted.ts });
   };
 
+  /**
+   * Queues the analysis a triggered incident is owed and records it. Run on every pass, so
+   * a job that died between storing an incident (or a re-trigger) and queueing its analysis
+   * queues it when retried, while a duplicate delivery finds nothing owed.
+   */
+  const owedAnalysis = async (incident: Incident): Promise<Incident> => {
+    const trigger = incident.triggerCount ?? 1;
+    if (incident.status !== 'triggered' || (incident.analysisQueuedFor ?? 0) >= trigger) return incident;
+    await deps.enqueueAnalysis(incident.id, trigger);
+    return deps.store.update(incident.id, { analysisQueuedFor: trigger });
+  };
+
   const open = async (alert: Alert, log: Logger): Promise<IntakeOutcome> => {
     const channel = routeAlert(alert, deps.routes, deps.fallbackChannel);
     if (!channel) {
@@ -77,8 +89,8 @@ export function createIntakeProcessor(deps: IntakeDeps): (alert: Alert) => Promi
       updatedAt: at,
     });
     const rooted = await ensureRoot(incident);
-    if (!created) return apply(rooted, alert, log);
-    if (rooted.status === 'triggered') await deps.enqueueAnalysis(rooted.id, 1);
+    if (!created) return apply(await owedAnalysis(rooted), alert, log);
+    await owedAnalysis(rooted);
     log.info({ incidentId: rooted.id, channel: rooted.channel, threadTs: rooted.threadTs }, 'incident opened');
     return 'opened';
   };
@@ -115,7 +127,7 @@ export function createIntakeProcessor(deps: IntakeDeps): (alert: Alert) => Promi
     if (alert.status === 'resolved' && current.status !== 'resolved') await deps.onResolved?.(current.id);
     const stored = await deps.store.update(current.id, patch);
     if (retrigger) {
-      await deps.enqueueAnalysis(stored.id, stored.triggerCount ?? 1);
+      await owedAnalysis(stored);
       log.info({ incidentId: stored.id, trigger: stored.triggerCount }, 'incident re-triggered');
       return 'retriggered';
     }
@@ -135,7 +147,7 @@ export function createIntakeProcessor(deps: IntakeDeps): (alert: Alert) => Promi
         }
         return open(alert, log);
       }
-      return apply(await ensureRoot(existing), alert, log);
+      return apply(await owedAnalysis(await ensureRoot(existing)), alert, log);
     });
   };
 }

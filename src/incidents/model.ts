@@ -90,6 +90,8 @@ export const Incident = z.object({
   triggerCount: z.int().min(1).optional(),
   /** occurredAt of the newest event applied; older events arriving late change nothing. */
   lastEventAt: z.string().optional(),
+  /** Highest trigger whose analysis job is queued; below triggerCount means one is still owed. */
+  analysisQueuedFor: z.int().min(0).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
