@@ -55,7 +55,11 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
   };
 
   if (env.SLACK_APP_TOKEN) {
-    const receiver = new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN, logger, installerOptions: { clientOptions } });
+    // No `retries: 0` here: the Socket Mode client retries apps.connections.open by its own
+    // policy. Without retries one failed call aborts start-up, and while reconnecting it
+    // becomes an unhandled rejection inside @slack/socket-mode, which ends the process.
+    const socketClientOptions = { slackApiUrl: env.SLACK_API_URL };
+    const receiver = new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN, logger, installerOptions: { clientOptions: socketClientOptions } });
     const app = new App({ receiver, authorize, logger, clientOptions, extendedErrorHandler: true });
     attachErrorHandler(app, log);
     return {
@@ -65,9 +69,9 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
       start: async () => {
         await app.start();
       },
-      stop: async () => {
-        await app.stop();
-      },
+      // Bolt's receiver.stop() starts the close handshake without waiting for it; the
+      // client's disconnect() resolves once the socket is closed.
+      stop: () => receiver.client.disconnect(),
     };
   }
 

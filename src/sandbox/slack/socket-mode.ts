@@ -45,7 +45,7 @@ export interface EnvelopeInput {
 export interface SandboxSocketMode {
   /** True when the sandbox runs in Socket Mode (option `socketMode`). */
   readonly enabled: boolean;
-  /** Open WebSocket connections. */
+  /** Open WebSocket connections (one whose close handshake has begun no longer counts). */
   connections(): number;
   /** Every envelope sent, oldest first. */
   readonly deliveries: SocketDelivery[];
@@ -126,20 +126,22 @@ export function createSocketMode(deps: SocketModeDeps): SocketModeServer {
     });
     const hello = {
       type: 'hello',
-      num_connections: open.length,
+      num_connections: live().length,
       debug_info: { host: 'applink-sandbox', build_number: 1, approximate_connection_time: 18060 },
       connection_info: { app_id: deps.identity.appId },
     };
     socket.send(JSON.stringify(hello));
-    deps.log.debug({ connections: open.length }, 'slack sandbox socket connected');
+    deps.log.debug({ connections: live().length }, 'slack sandbox socket connected');
   };
+
+  const live = (): WebSocket[] => open.filter((s) => s.readyState === s.OPEN);
 
   return {
     enabled: deps.enabled,
     deliveries,
     acks,
-    connections: () => open.length,
-    active: () => deps.enabled && open.some((s) => s.readyState === s.OPEN),
+    connections: () => live().length,
+    active: () => deps.enabled && live().length > 0,
 
     open() {
       if (!deps.enabled) {
@@ -165,7 +167,7 @@ export function createSocketMode(deps: SocketModeDeps): SocketModeServer {
     },
 
     deliver(input) {
-      const socket = [...open].reverse().find((s) => s.readyState === s.OPEN);
+      const socket = live().at(-1);
       if (!deps.enabled || !socket) return Promise.reject(new Error('slack sandbox: no Socket Mode connection'));
       const envelope: SocketEnvelope = {
         envelope_id: randomUUID(),
