@@ -6,7 +6,8 @@ import { startSlackSandbox } from './index.js';
  * Runs the local Slack sandbox alone (web page + fake Web API) until SIGINT/SIGTERM:
  *   npx tsx src/sandbox/slack/cli.ts --port 4010 --bot-url http://127.0.0.1:3000/slack/events
  * The bot then runs with SLACK_API_URL=<printed api url>, SLACK_BOT_TOKEN=xoxb-sandbox and
- * the same SLACK_SIGNING_SECRET.
+ * the same SLACK_SIGNING_SECRET. With --socket-mode the bot connects instead, with the
+ * printed SLACK_APP_TOKEN (or the one in the environment), and needs no bot url.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
       host: { type: 'string', default: '127.0.0.1' },
       'bot-url': { type: 'string' },
       'bot-token': { type: 'string', default: 'xoxb-sandbox' },
+      'socket-mode': { type: 'boolean', default: false },
     },
   });
   const port = Number(values.port);
@@ -24,6 +26,8 @@ async function main(): Promise<void> {
     port,
     host: values.host,
     botToken: values['bot-token'],
+    socketMode: values['socket-mode'],
+    ...(process.env.SLACK_APP_TOKEN ? { appToken: process.env.SLACK_APP_TOKEN } : {}),
     ...(process.env.SLACK_SIGNING_SECRET ? { signingSecret: process.env.SLACK_SIGNING_SECRET } : {}),
     ...(values['bot-url'] ? { botUrl: values['bot-url'] } : {}),
     log,
@@ -34,6 +38,7 @@ async function main(): Promise<void> {
       `SLACK_API_URL=${sandbox.apiUrl}`,
       `bot url:             ${sandbox.botUrl() ?? '(none: pass --bot-url)'}`,
       process.env.SLACK_SIGNING_SECRET ? 'signing with SLACK_SIGNING_SECRET' : `SLACK_SIGNING_SECRET=${sandbox.signingSecret}`,
+      ...(values['socket-mode'] ? [process.env.SLACK_APP_TOKEN ? 'Socket Mode with SLACK_APP_TOKEN' : `SLACK_APP_TOKEN=${sandbox.appToken}`] : []),
       '',
     ].join('\n'),
   );
