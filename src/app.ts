@@ -210,9 +210,11 @@ export function createDeckhand(options: CreateDeckhandOptions): Deckhand {
         await feature.start?.(context);
         log.debug({ feature: feature.name }, 'feature started');
       }
-      await slackApp.start();
+      // HTTP first: webhooks and probes are served even while Socket Mode still waits for
+      // Slack (its client retries by itself), and /readyz says Slack is not there yet.
       const port = await listen(server, env.PORT, env.HOST);
       log.info({ port, host: env.HOST, slackMode: slackApp.mode, features: features.map((f) => f.name) }, 'deckhand listening');
+      await slackApp.start();
       return { port };
     },
     stop() {
