@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import type { TestProject } from 'vitest/node';
+import { findFreePort } from '../src/shared/net.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -8,17 +9,6 @@ declare module 'vitest' {
   }
 }
 
-/** A free TCP port on loopback. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -48,7 +38,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('redisUrl', given);
     return () => Promise.resolve();
   }
-  const port = await freePort();
+  const port = await findFreePort();
   child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: 'ignore',
   });

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import { findFreePort } from '../shared/net.js';
 import { AppError } from '../shared/errors.js';
 
 export interface DemoRedis {
@@ -172,17 +173,6 @@ export function redisProcessId(port: number): Promise<number | undefined> {
   });
 }
 
-/** A TCP port that was free on 127.0.0.1 a moment ago. */
-export function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Whether `command -v binary` finds it (absolute paths are checked as given). */
 function isOnPath(binary: string): Promise<boolean> {
@@ -192,3 +182,5 @@ function isOnPath(binary: string): Promise<boolean> {
     probe.on('exit', (code) => resolve(code === 0));
   });
 }
+
+export { findFreePort };

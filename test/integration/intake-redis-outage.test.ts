@@ -3,17 +3,8 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../src/shared/wait.js';
 import { fixture, startTestApp, type TestApp } from '../helpers/app.js';
+import { findFreePort } from '../../src/shared/net.js';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function startRedis(port: number): Promise<ChildProcess> {
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
@@ -48,7 +39,7 @@ afterEach(async () => {
 
 describe('Redis outage', () => {
   it('answers 503 while Redis is down and accepts again once it is back, without a restart', async () => {
-    const port = await freePort();
+    const port = await findFreePort();
     redis = await startRedis(port);
     app = await startTestApp({ env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
     const first = await app.postPagerDuty(fixture('pagerduty/incident-triggered.json'), { webhookId: 'before' });
