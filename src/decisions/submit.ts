@@ -88,6 +88,13 @@ export async function submitProposal(deps: SubmitDeps, proposal: Proposal, optio
  */
 async function resumeUnposted(deps: SubmitDeps, proposal: Proposal, render: RenderProposal): Promise<SubmitOutcome | 'decide'> {
   const record = await deps.store.get(proposal.id);
+  if (record?.status === 'approved' && record.auto && record.proposal.messageTs !== undefined) {
+    // Announced, but the attempt may have died before its execution job was queued. Queueing
+    // is idempotent per proposal, and the store's state machine guards the run itself; to the
+    // caller it stays a duplicate (a second Undo click is refused as before).
+    await deps.enqueueExecution(proposal.id);
+    return 'duplicate';
+  }
   if (!record || record.proposal.messageTs !== undefined) return 'duplicate';
   if (record.status === 'pending') {
     deps.log.info({ proposalId: proposal.id }, 'posting a stored proposal whose message was never posted');
@@ -100,9 +107,10 @@ async function resumeUnposted(deps: SubmitDeps, proposal: Proposal, render: Rend
   return 'duplicate';
 }
 
-/** After yolo's approval: the message without buttons, the audit entry, the execution job. */
+/** After yolo's approval: the message without buttons, the execution job, the audit entry. */
 async function announceAutoRun(deps: SubmitDeps, proposal: Proposal, render: RenderProposal): Promise<'auto_run'> {
   await post(deps, proposal, render(proposal, { buttons: false, note: ":robot_face: Running by itself under this channel's yolo policy." }));
+  await deps.enqueueExecution(proposal.id);
   await deps.audit.append({
     type: 'approval',
     actor: yoloActor,
@@ -112,7 +120,6 @@ async function announceAutoRun(deps: SubmitDeps, proposal: Proposal, render: Ren
     cluster: proposal.cluster,
     summary: `auto-approved ${proposal.action.type} under the yolo policy`,
   });
-  await deps.enqueueExecution(proposal.id);
   return 'auto_run';
 }
 

@@ -62,7 +62,6 @@ describe('submitProposal retried after its message failed to post', () => {
     expect(h.executions).toEqual([]);
 
     expect(await submitProposal(h.deps, p, { allowAuto: true })).toBe('auto_run');
-    expect(await submitProposal(h.deps, p, { allowAuto: true })).toBe('duplicate');
     expect(h.executions).toEqual([p.id]);
     expect(h.slack.posts).toHaveLength(1);
     expect(buttonsOf(h.slack.posts[0]?.message)).toEqual([]);
@@ -70,6 +69,30 @@ describe('submitProposal retried after its message failed to post', () => {
     expect((await h.audit.recent({ limit: 10 })).map((e) => e.type)).toEqual(['approval', 'proposal']);
 
     // The execution job runs once; a later re-submit finds it decided and posted.
+    expect(await h.execute(h.job(p.id))).toBe('executed');
+    expect(await submitProposal(h.deps, p, { allowAuto: true })).toBe('duplicate');
+    expect(h.cluster.state.realRuns).toHaveLength(1);
+  });
+
+  it('in yolo, queues the execution an attempt announced but died before queueing', async () => {
+    const h = createHarness(redis, { channel: { mode: 'yolo' } });
+    const enqueue = h.deps.enqueueExecution;
+    let failed = false;
+    h.deps.enqueueExecution = (id) => {
+      if (!failed) {
+        failed = true;
+        return Promise.reject(new Error('redis went away'));
+      }
+      return enqueue(id);
+    };
+    const p = h.proposal({ risk: 'medium', confidence: 0.9 });
+    await expect(submitProposal(h.deps, p, { allowAuto: true })).rejects.toThrow('redis went away');
+    expect(h.slack.posts).toHaveLength(1);
+    expect(h.executions).toEqual([]);
+
+    expect(await submitProposal(h.deps, p, { allowAuto: true })).toBe('duplicate');
+    expect(h.executions).toEqual([p.id]);
+    expect(h.slack.posts).toHaveLength(1);
     expect(await h.execute(h.job(p.id))).toBe('executed');
     expect(await submitProposal(h.deps, p, { allowAuto: true })).toBe('duplicate');
     expect(h.cluster.state.realRuns).toHaveLength(1);
