@@ -1,42 +1,26 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ClusterRegistryLike } from '../../src/app.js';
 import { createAnalysisFeature } from '../../src/analysis/feature.js';
 import { createDecisionsFeature } from '../../src/decisions/feature.js';
-import { createClusterConnection, type ClusterConnection } from '../../src/kube/connection.js';
 import { scriptedInvestigator, startFakeAnthropic, type FakeAnthropic } from '../../src/sandbox/anthropic/index.js';
-import { startSandboxCluster, type SandboxCluster } from '../../src/sandbox/cluster/index.js';
-import { createSilentLogger } from '../../src/shared/logger.js';
 import { waitFor } from '../../src/shared/wait.js';
 import { fixture, startTestApp, type TestApp } from '../helpers/app.js';
+import { incidentsYaml as yaml, startSandboxProd, type SandboxProd } from '../helpers/sandbox-cluster.js';
 
 /**
  * Alert → intake → `analysis` queue → findings and a proposal in the incident thread, over
  * real Redis, the Slack sandbox, the sandbox cluster and E's decision loop (submit).
  */
-const yaml = `
-clusters:
-  prod: {}
-channels:
-  CINCIDENTS:
-    cluster: prod
-    namespaces: [shop]
-    mode: approval
-    approvers: { users: [UALICE] }
-`;
-
-let sandbox: SandboxCluster;
-let connection: ClusterConnection;
+let sandbox: SandboxProd;
 let app: TestApp | undefined;
 let fake: FakeAnthropic;
 
 beforeAll(async () => {
-  sandbox = await startSandboxCluster({ scenarios: ['checkout-crashloop'], timeScale: 1 });
-  connection = createClusterConnection('prod', sandbox.kubeconfigYaml(), createSilentLogger());
+  sandbox = await startSandboxProd({ scenarios: ['checkout-crashloop'], timeScale: 1 });
   fake = await startFakeAnthropic();
 });
 afterAll(async () => {
   await fake.close();
-  await sandbox.close();
+  await sandbox.cluster.close();
 });
 afterEach(async () => {
   await app?.stop();
@@ -44,7 +28,7 @@ afterEach(async () => {
 });
 
 async function start(env: Record<string, string> = {}): Promise<TestApp> {
-  const clusters: ClusterRegistryLike = { names: () => ['prod'], check: () => Promise.resolve({ ok: true }), get: () => connection };
+  const clusters = sandbox.clusters;
   const decisions = createDecisionsFeature({ sweepIntervalMs: 0 });
   return startTestApp({
     yaml,

@@ -1,15 +1,12 @@
 import type { V1Deployment } from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ClusterRegistryLike } from '../../src/app.js';
 import { createAnalysisFeature } from '../../src/analysis/feature.js';
 import { createDecisionsFeature, type DecisionsFeature } from '../../src/decisions/feature.js';
-import { createClusterConnection, type ClusterConnection } from '../../src/kube/connection.js';
-import { startSandboxCluster, type SandboxCluster } from '../../src/sandbox/cluster/index.js';
 import { defaultUsers, startSlackSandbox, type SandboxMessage, type SlackSandbox } from '../../src/sandbox/slack/index.js';
-import { createSilentLogger } from '../../src/shared/logger.js';
 import { waitFor } from '../../src/shared/wait.js';
 import { actionIds } from '../../src/slack/action-ids.js';
 import { fixture, startTestApp, type TestApp } from '../helpers/app.js';
+import { startSandboxProd, type SandboxProd } from '../helpers/sandbox-cluster.js';
 
 /**
  * The judged flow of issue 5, end to end: an Alertmanager alert → intake → analysis → a
@@ -28,18 +25,16 @@ channels:
     approvers: { users: [UALICE], groups: [SONCALL] }
 `;
 
-let cluster: SandboxCluster;
-let connection: ClusterConnection;
+let sandbox: SandboxProd;
 let slack: SlackSandbox;
 let app: TestApp | undefined;
 
 beforeAll(async () => {
-  cluster = await startSandboxCluster({ scenarios: ['checkout-crashloop'], timeScale: 50 });
-  connection = createClusterConnection('prod', cluster.kubeconfigYaml(), createSilentLogger());
-  await cluster.settle();
+  sandbox = await startSandboxProd({ scenarios: ['checkout-crashloop'], timeScale: 50 });
+  await sandbox.cluster.settle();
 });
 afterAll(async () => {
-  await cluster.close();
+  await sandbox.cluster.close();
 });
 afterEach(async () => {
   await app?.stop();
@@ -52,7 +47,7 @@ async function start(): Promise<{ app: TestApp; decisions: DecisionsFeature }> {
     users: [...defaultUsers, { id: 'UCAROL', name: 'carol', realName: 'Carol On-call', title: 'on-call (via @oncall)' }],
     usergroups: [{ id: 'SONCALL', handle: 'oncall', users: ['UCAROL'] }],
   });
-  const clusters: ClusterRegistryLike = { names: () => ['prod'], check: () => Promise.resolve({ ok: true }), get: () => connection };
+  const clusters = sandbox.clusters;
   const decisions = createDecisionsFeature({ sweepIntervalMs: 0, verification: { timeoutMs: 30_000, settleMs: 500, pollMs: 100 } });
   const started = await startTestApp({
     yaml,
@@ -86,7 +81,7 @@ describe('decision loop end to end', () => {
     const { root, proposal } = await proposalMessage(app);
     expect(textOf(proposal)).toContain('rollout undo deployment/checkout');
     expect(textOf(proposal)).toContain('high risk');
-    const broken = cluster.getObject('Deployment', 'shop', 'checkout') as V1Deployment;
+    const broken = sandbox.cluster.getObject('Deployment', 'shop', 'checkout') as V1Deployment;
     expect(broken.status?.availableReplicas ?? 0).toBeLessThan(broken.spec?.replicas ?? 1);
     const click = (user: string) => slack.clickButton({ user, channel: 'CINCIDENTS', messageTs: proposal.ts, actionId: actionIds.approve });
 
@@ -122,7 +117,7 @@ describe('decision loop end to end', () => {
     expect(executed).toBeGreaterThan(dry);
     expect(verified).toBeGreaterThan(executed);
 
-    const deployment = cluster.getObject('Deployment', 'shop', 'checkout') as V1Deployment;
+    const deployment = sandbox.cluster.getObject('Deployment', 'shop', 'checkout') as V1Deployment;
     expect(deployment.status?.availableReplicas).toBe(deployment.spec?.replicas);
 
     // A late click from a client still showing the old buttons changes nothing and says why.

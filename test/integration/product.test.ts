@@ -1,43 +1,27 @@
 import type { V1Deployment } from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ClusterRegistryLike } from '../../src/app.js';
 import { createProductFeatures } from '../../src/compose.js';
-import { createClusterConnection, type ClusterConnection } from '../../src/kube/connection.js';
-import { startSandboxCluster, type SandboxCluster } from '../../src/sandbox/cluster/index.js';
 import { startSlackSandbox, type SandboxMessage, type SlackSandbox } from '../../src/sandbox/slack/index.js';
-import { createSilentLogger } from '../../src/shared/logger.js';
 import { waitFor } from '../../src/shared/wait.js';
 import { actionIds } from '../../src/slack/action-ids.js';
 import { fixture, startTestApp, type TestApp } from '../helpers/app.js';
+import { incidentsYaml as yaml, startSandboxProd, type SandboxProd } from '../helpers/sandbox-cluster.js';
 
 /**
  * The product as src/compose.ts wires it (what `npm start` runs): analysis hands proposals
  * to the decision loop, /k8s and the buttons share one mode store, and resolving an
  * incident expires its pending proposals.
  */
-const yaml = `
-clusters:
-  prod: {}
-channels:
-  CINCIDENTS:
-    cluster: prod
-    namespaces: [shop]
-    mode: approval
-    approvers: { users: [UALICE] }
-`;
-
-let cluster: SandboxCluster;
-let connection: ClusterConnection;
+let sandbox: SandboxProd;
 let slack: SlackSandbox;
 let app: TestApp | undefined;
 
 beforeAll(async () => {
-  cluster = await startSandboxCluster({ scenarios: ['checkout-crashloop', 'cart-oomkilled'], timeScale: 50 });
-  connection = createClusterConnection('prod', cluster.kubeconfigYaml(), createSilentLogger());
-  await cluster.settle();
+  sandbox = await startSandboxProd({ scenarios: ['checkout-crashloop', 'cart-oomkilled'], timeScale: 50 });
+  await sandbox.cluster.settle();
 });
 afterAll(async () => {
-  await cluster.close();
+  await sandbox.cluster.close();
 });
 afterEach(async () => {
   await app?.stop();
@@ -47,10 +31,9 @@ afterEach(async () => {
 
 async function start(): Promise<TestApp> {
   slack = await startSlackSandbox();
-  const clusters: ClusterRegistryLike = { names: () => ['prod'], check: () => Promise.resolve({ ok: true }), get: () => connection };
   const started = await startTestApp({
     yaml,
-    clusters,
+    clusters: sandbox.clusters,
     slack,
     features: createProductFeatures({ decisions: { sweepIntervalMs: 0, verification: { timeoutMs: 30_000, settleMs: 300, pollMs: 100 } } }),
   });
@@ -96,7 +79,7 @@ describe('the composed product', () => {
       timeoutMs: 40_000,
       message: 'no verification verdict',
     });
-    const cart = cluster.getObject('Deployment', 'shop', 'cart') as V1Deployment;
+    const cart = sandbox.cluster.getObject('Deployment', 'shop', 'cart') as V1Deployment;
     expect(cart.status?.availableReplicas).toBe(cart.spec?.replicas);
   });
 
