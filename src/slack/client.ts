@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { webApi } from '@slack/bolt';
 import type { Redis } from 'ioredis';
+import * as z from 'zod';
 import type { Metrics } from '../metrics/metrics.js';
 import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
@@ -69,13 +70,28 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
     logLevel: webApi.LogLevel.ERROR,
   });
 
-  const call = async (method: string, args: Record<string, unknown> = {}): Promise<webApi.WebAPICallResult> => {
+  /**
+   * The retry loop. `recover`, when given, runs before each retry once an earlier attempt's
+   * outcome is unknown (Slack may have acted on it): a result it finds replaces the call.
+   */
+  const callWithRetry = async (
+    method: string,
+    args: Record<string, unknown>,
+    recover?: () => Promise<webApi.WebAPICallResult | undefined>,
+    startUncertain = false,
+  ): Promise<webApi.WebAPICallResult> => {
+    let uncertain = startUncertain;
     for (let attempt = 1; ; attempt += 1) {
-      metrics?.slackCalls.inc({ method });
       try {
+        if (uncertain && recover) {
+          const found = await recover();
+          if (found) return found;
+        }
+        metrics?.slackCalls.inc({ method });
         return await web.apiCall(method, args);
       } catch (err) {
         const failure = classify(err);
+        uncertain ||= failure.ambiguous;
         metrics?.slackErrors.inc({ method, reason: failure.reason });
         const last = attempt >= policy.attempts || !failure.retryable;
         const delay = failure.retryAfterMs ?? Math.min(policy.baseDelayMs * 2 ** (attempt - 1), policy.maxDelayMs);
@@ -84,13 +100,45 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
           throw new AppError(failure.reason === 'rate_limited' ? 'rate_limited' : 'upstream', `slack ${method} failed: ${failure.detail}`, {
             retryable: failure.retryable,
             cause: err,
-            details: { method, attempts: attempt },
+            details: { method, attempts: attempt, outcomeUnknown: uncertain },
           });
         }
         log.debug({ method, attempt, delay, reason: failure.reason }, 'slack call retrying');
         await sleep(delay);
       }
     }
+  };
+
+  const call = (method: string, args: Record<string, unknown> = {}): Promise<webApi.WebAPICallResult> => callWithRetry(method, args);
+
+  /** The message an earlier, unanswered attempt posted, found by its metadata key. */
+  const findPosted = async (input: PostInput, since: number): Promise<(webApi.WebAPICallResult & { channel: string; ts: string }) | undefined> => {
+    const window = {
+      channel: input.channel,
+      include_all_metadata: true,
+      oldest: toSlackTs(since - lookupSkewMs),
+      limit: lookupLimit,
+    };
+    const method = input.threadTs === undefined ? 'conversations.history' : 'conversations.replies';
+    metrics?.slackCalls.inc({ method });
+    let result: webApi.WebAPICallResult;
+    try {
+      result = await web.apiCall(method, input.threadTs === undefined ? window : { ...window, ts: input.threadTs });
+    } catch (err) {
+      const failure = classify(err);
+      // A refusal retrying cannot fix (a missing scope, say) must not block the post forever:
+      // post again and accept the small risk of a duplicate.
+      if (failure.retryable) throw err;
+      log.warn({ method, reason: failure.reason, detail: failure.detail }, 'slack post look-up refused');
+      return undefined;
+    }
+    const parsed = LookupAnswer.safeParse(result);
+    const match = parsed.success
+      ? parsed.data.messages.find((m) => m.metadata?.event_type === postEventType && m.metadata.event_payload.key === input.idempotencyKey)
+      : undefined;
+    if (!match) return undefined;
+    log.info({ channel: input.channel, ts: match.ts }, 'slack post found after unknown outcome');
+    return { ok: true, channel: input.channel, ts: match.ts };
   };
 
   const claim = async (key: string): Promise<{ done: { channel: string; ts: string } } | { token: string }> => {
@@ -111,20 +159,34 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
     call,
     async post(input: PostInput) {
       const key = `${options.prefix}:slack:post:${input.idempotencyKey}`;
+      const uncertainKey = `${key}:uncertain`;
       const claimed = await claim(key);
       if ('done' in claimed) return claimed.done;
       try {
-        const result = await call('chat.postMessage', {
+        // An earlier call (maybe another process) may have posted without learning the ts.
+        const earlier = await redis.get(uncertainKey);
+        const since = earlier === null ? Date.now() : Number(earlier);
+        const args = {
           channel: input.channel,
           ...(input.threadTs === undefined ? {} : { thread_ts: input.threadTs }),
           ...messageArgs(input.message),
+          metadata: { event_type: postEventType, event_payload: { key: input.idempotencyKey } },
           unfurl_links: false,
           unfurl_media: false,
-        });
+        };
+        const result = await callWithRetry('chat.postMessage', args, () => findPosted(input, since), earlier !== null).catch(
+          async (err: unknown) => {
+            if (err instanceof AppError && err.details?.outcomeUnknown === true && earlier === null) {
+              await redis.set(uncertainKey, String(since), 'EX', ttl);
+            }
+            throw err;
+          },
+        );
         const { channel, ts } = result as { channel?: unknown; ts?: unknown };
         if (typeof ts !== 'string') throw new AppError('upstream', 'slack chat.postMessage answered without a ts', { retryable: false });
         const posted = { channel: typeof channel === 'string' ? channel : input.channel, ts };
         await redis.set(key, JSON.stringify(posted), 'EX', ttl);
+        await redis.del(uncertainKey);
         return posted;
       } catch (err) {
         await redis.eval(releaseScript, 1, key, claimed.token);
@@ -160,28 +222,53 @@ function messageArgs(message: SlackMessage): Record<string, unknown> {
   return message.blocks === undefined ? { text: message.text } : { text: message.text, blocks: message.blocks };
 }
 
+/** Slack message metadata that carries a post's idempotency key (see findPosted). */
+const postEventType = 'deckhand_post';
+/** How far before the first attempt the lookup reaches (clock skew with Slack). */
+const lookupSkewMs = 10 * 60_000;
+const lookupLimit = 200;
+
+const LookupAnswer = z.object({
+  messages: z.array(
+    z.object({
+      ts: z.string(),
+      metadata: z.object({ event_type: z.string(), event_payload: z.record(z.string(), z.unknown()) }).optional(),
+    }),
+  ),
+});
+
+function toSlackTs(ms: number): string {
+  return (Math.max(0, ms) / 1000).toFixed(6);
+}
+
 interface Failure {
   reason: 'rate_limited' | 'server_error' | 'network' | 'platform_error' | 'client_error';
   retryable: boolean;
+  /** Slack may have acted on the call (5xx, network, a server-side error): its outcome is unknown. */
+  ambiguous: boolean;
   retryAfterMs?: number;
   detail: string;
 }
 
 const retryablePlatformErrors = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
+/** Slack documents these as "some aspect of the operation may have succeeded". */
+const partlyAppliedPlatformErrors = new Set(['internal_error', 'fatal_error']);
 
 function classify(err: unknown): Failure {
   if (err instanceof webApi.WebAPIRateLimitedError) {
-    return { reason: 'rate_limited', retryable: true, retryAfterMs: err.retryAfter * 1000, detail: `rate limited, retry after ${err.retryAfter}s` };
+    // A 429 is refused before Slack acts on the call.
+    return { reason: 'rate_limited', retryable: true, ambiguous: false, retryAfterMs: err.retryAfter * 1000, detail: `rate limited, retry after ${err.retryAfter}s` };
   }
   if (err instanceof webApi.WebAPIHTTPError) {
     const server = err.statusCode >= 500;
-    return { reason: server ? 'server_error' : 'client_error', retryable: server, detail: `HTTP ${err.statusCode}` };
+    return { reason: server ? 'server_error' : 'client_error', retryable: server, ambiguous: server, detail: `HTTP ${err.statusCode}` };
   }
   if (err instanceof webApi.WebAPIPlatformError) {
     const code = err.data.error;
-    if (code === 'ratelimited') return { reason: 'rate_limited', retryable: true, detail: code };
-    return { reason: 'platform_error', retryable: retryablePlatformErrors.has(code), detail: code };
+    if (code === 'ratelimited') return { reason: 'rate_limited', retryable: true, ambiguous: false, detail: code };
+    return { reason: 'platform_error', retryable: retryablePlatformErrors.has(code), ambiguous: partlyAppliedPlatformErrors.has(code), detail: code };
   }
-  if (err instanceof webApi.WebAPIRequestError) return { reason: 'network', retryable: true, detail: err.original.message };
-  return { reason: 'network', retryable: true, detail: err instanceof Error ? err.message : String(err) };
+  // A timeout or a dropped connection may come after Slack received the request.
+  if (err instanceof webApi.WebAPIRequestError) return { reason: 'network', retryable: true, ambiguous: true, detail: err.original.message };
+  return { reason: 'network', retryable: true, ambiguous: true, detail: err instanceof Error ? err.message : String(err) };
 }

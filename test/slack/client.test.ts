@@ -68,6 +68,62 @@ describe('SlackClient', () => {
     expect(sleeps).toEqual([7000, 7000]);
     expect(slack.messages('CINCIDENTS')).toHaveLength(1);
     expect(slack.calls.filter((c) => c.method === 'chat.postMessage').map((c) => c.status)).toEqual([429, 429, 200]);
+    // A 429 means "not applied": no look-up before the retries.
+    expect(slack.calls.filter((c) => c.method.startsWith('conversations.'))).toHaveLength(0);
+  });
+
+  it('sends the idempotency key as message metadata and looks nothing up on the normal path', async () => {
+    await client().post({ channel: 'CINCIDENTS', message, idempotencyKey: 'plain' });
+    expect(slack.messages('CINCIDENTS')[0]!.metadata).toEqual({ event_type: 'deckhand_post', event_payload: { key: 'plain' } });
+    expect(slack.calls.map((c) => c.method)).toEqual(['chat.postMessage']);
+  });
+
+  it('returns the posted ts instead of posting again when Slack applied a post but answered 500', async () => {
+    slack.failNext({ method: 'chat.postMessage', status: 500, applyFirst: true });
+    const posted = await client().post({ channel: 'CINCIDENTS', message, idempotencyKey: 'lost-answer' });
+    const stored = slack.messages('CINCIDENTS');
+    expect(stored).toHaveLength(1);
+    expect(posted).toEqual({ channel: 'CINCIDENTS', ts: stored[0]!.ts });
+    expect(slack.calls.map((c) => `${c.method} ${c.status}`)).toEqual(['chat.postMessage 500', 'conversations.history 200']);
+    expect(slack.calls[1]!.args).toMatchObject({ channel: 'CINCIDENTS', include_all_metadata: 'true' });
+  });
+
+  it('finds a thread reply Slack applied before failing in conversations.replies', async () => {
+    const c = client();
+    const root = await c.post({ channel: 'CINCIDENTS', message, idempotencyKey: 'root' });
+    slack.failNext({ method: 'chat.postMessage', status: 503, applyFirst: true });
+    const reply = await c.post({ channel: 'CINCIDENTS', threadTs: root.ts, message, idempotencyKey: 'reply' });
+    const stored = slack.messages('CINCIDENTS');
+    expect(stored).toHaveLength(2);
+    expect(stored[1]).toMatchObject({ ts: reply.ts, thread_ts: root.ts });
+    expect(slack.calls.filter((call) => call.method.startsWith('conversations.')).map((call) => call.method)).toEqual(['conversations.replies']);
+  });
+
+  it('posts once when a 500 was not applied: the look-up finds nothing, the retry posts', async () => {
+    slack.failNext({ method: 'chat.postMessage', status: 500 });
+    const posted = await client().post({ channel: 'CINCIDENTS', message, idempotencyKey: 'not-applied' });
+    expect(slack.messages('CINCIDENTS').map((m) => m.ts)).toEqual([posted.ts]);
+    expect(slack.calls.map((c) => `${c.method} ${c.status}`)).toEqual(['chat.postMessage 500', 'conversations.history 200', 'chat.postMessage 200']);
+  });
+
+  it('looks up first on a later call when an earlier one ended with its outcome unknown', async () => {
+    const prefix = uniquePrefix('uncertain');
+    slack.failNext({ method: 'chat.postMessage', status: 500, applyFirst: true });
+    slack.failNext({ method: 'conversations.history', status: 503, times: 2 });
+    const error = await client(prefix, 3).post({ channel: 'CINCIDENTS', message, idempotencyKey: 'job' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'upstream', retryable: true });
+
+    // The job's next attempt, in another process: it looks the key up before posting.
+    const again = await client(prefix).post({ channel: 'CINCIDENTS', message, idempotencyKey: 'job' });
+    const stored = slack.messages('CINCIDENTS');
+    expect(stored).toHaveLength(1);
+    expect(again.ts).toBe(stored[0]!.ts);
+    expect(slack.calls.map((c) => `${c.method} ${c.status}`)).toEqual([
+      'chat.postMessage 500',
+      'conversations.history 503',
+      'conversations.history 503',
+      'conversations.history 200',
+    ]);
   });
 
   it('retries 5xx with exponential backoff', async () => {

@@ -60,6 +60,13 @@ export interface SandboxMessage {
   reply_users?: string[];
   latest_reply?: string;
   subtype?: string;
+  /** chat.postMessage's `metadata`; returned by conversations.* only with include_all_metadata. */
+  metadata?: SandboxMessageMetadata;
+}
+
+export interface SandboxMessageMetadata {
+  event_type: string;
+  event_payload: Record<string, unknown>;
 }
 
 export interface SandboxEphemeral {
@@ -94,6 +101,11 @@ export interface FailRule {
   error?: string;
   /** How many calls this rule fails (default 1). */
   times?: number;
+  /**
+   * With a 5xx `status`: the call is carried out first, then answered with the failure,
+   * like Slack posting a message and then losing or failing the answer.
+   */
+  applyFirst?: boolean;
 }
 
 export interface SlackSandboxOptions {

@@ -15,6 +15,7 @@ const PostMessageArgs = MessageContent.extend({
   channel: z.string().min(1),
   thread_ts: z.string().optional(),
   reply_broadcast: formBoolean.optional(),
+  metadata: z.object({ event_type: z.string().min(1), event_payload: z.record(z.string(), z.unknown()) }).optional(),
 });
 
 const UpdateArgs = MessageContent.extend({ channel: z.string().min(1), ts: z.string().min(1) });
@@ -74,6 +75,7 @@ const postMessage: ApiHandler = (args, ctx) => {
     bot_id: ctx.identity.botId,
     ...contentOf(input),
     ...(threadTs ? { thread_ts: threadTs } : {}),
+    ...(input.metadata ? { metadata: input.metadata } : {}),
   });
   return { ok: true, channel: channel.id, ts: message.ts, message: { ...message, app_id: ctx.identity.appId } };
 };

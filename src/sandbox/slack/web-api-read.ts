@@ -63,7 +63,15 @@ const PageArgs = z.object({
   latest: z.string().optional(),
   oldest: z.string().optional(),
   inclusive: formBoolean.optional(),
+  include_all_metadata: formBoolean.optional(),
 });
+
+/** A copy as conversations.* return it: metadata only when include_all_metadata asks for it. */
+function shownMessage(message: SandboxMessage, args: z.infer<typeof PageArgs>): SandboxMessage {
+  const copy = structuredClone(message);
+  if (!args.include_all_metadata) delete copy.metadata;
+  return copy;
+}
 
 /** Filters by latest/oldest and cuts a page; cursors are plain offsets. */
 function page(messages: SandboxMessage[], args: z.infer<typeof PageArgs>): ApiResult {
@@ -79,7 +87,7 @@ function page(messages: SandboxMessage[], args: z.infer<typeof PageArgs>): ApiRe
   const hasMore = offset + limit < inRange.length;
   return {
     ok: true,
-    messages: slice.map((m) => structuredClone(m)),
+    messages: slice.map((m) => shownMessage(m, args)),
     has_more: hasMore,
     response_metadata: { next_cursor: hasMore ? `offset:${offset + limit}` : '' },
   };
@@ -97,7 +105,7 @@ const conversationsReplies: ApiHandler = (args, ctx) => {
   const [root, ...replies] = thread;
   const result = page(replies, parsed.data);
   if (root && result.ok && !parsed.data.cursor) {
-    result.messages = [structuredClone(root), ...(result.messages as SandboxMessage[])];
+    result.messages = [shownMessage(root, parsed.data), ...(result.messages as SandboxMessage[])];
   }
   return result;
 };

@@ -70,6 +70,7 @@ export async function handleWebApi(deps: WebApiDeps, method: string, req: Incomi
     return;
   }
   if (rule?.status) {
+    if (rule.applyFirst) runHandler(deps, method, token, args);
     record(deps, { ...base, status: rule.status, ok: false, error: rule.error ?? 'internal_error' });
     sendText(res, rule.status, rule.error ?? 'upstream failure');
     return;
@@ -81,17 +82,20 @@ export async function handleWebApi(deps: WebApiDeps, method: string, req: Incomi
     return;
   }
 
-  const handler = handlers[method];
-  let result: Record<string, unknown> & { ok: boolean; error?: string };
-  if (isAppLevel(method)) result = callAppLevel(deps, method, token);
-  else if (!handler) result = { ok: false, error: 'unknown_method' };
-  else if (token === undefined) result = { ok: false, error: 'not_authed' };
-  else if (token === deps.appToken) result = { ok: false, error: 'not_allowed_token_type' };
-  else if (token !== deps.botToken) result = { ok: false, error: 'invalid_auth' };
-  else result = handler(args, deps.ctx);
+  const result = runHandler(deps, method, token, args);
   record(deps, { ...base, status: 200, ok: result.ok, ...(result.ok ? {} : { error: String(result.error) }) });
   if (!result.ok) deps.log.debug({ method, error: result.error }, 'slack sandbox call refused');
   sendJson(res, 200, result);
+}
+
+function runHandler(deps: WebApiDeps, method: string, token: string | undefined, args: Record<string, unknown>): ApiResult {
+  const handler = handlers[method];
+  if (isAppLevel(method)) return callAppLevel(deps, method, token);
+  if (!handler) return fail('unknown_method');
+  if (token === undefined) return fail('not_authed');
+  if (token === deps.appToken) return fail('not_allowed_token_type');
+  if (token !== deps.botToken) return fail('invalid_auth');
+  return handler(args, deps.ctx);
 }
 
 /** App-level methods want the `xapp-…` token; a bot token is the wrong type, like on Slack. */

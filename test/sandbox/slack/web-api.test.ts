@@ -185,4 +185,22 @@ describe('slack sandbox web api', () => {
     expect(res.ok).toBe(true);
     expect(sandbox.messages()).toHaveLength(1);
   });
+  it('applies a call before failing it when the rule says applyFirst, and returns metadata only when asked', async () => {
+    const metadata = { event_type: 'deckhand_post', event_payload: { key: 'k1' } };
+    sandbox.failNext({ method: 'chat.postMessage', status: 500, applyFirst: true });
+    const err = (await client.chat.postMessage({ channel: 'CINCIDENTS', text: 'root', metadata }).catch((e: unknown) => e)) as WebAPIHTTPError;
+    expect(err.statusCode).toBe(500);
+    expect(sandbox.messages('CINCIDENTS')).toHaveLength(1);
+    expect(sandbox.calls.map((c) => c.status)).toEqual([500]);
+
+    const plain = await client.conversations.history({ channel: 'CINCIDENTS' });
+    expect(plain.messages?.[0]?.metadata).toBeUndefined();
+    const withMetadata = await client.conversations.history({ channel: 'CINCIDENTS', include_all_metadata: true });
+    expect(withMetadata.messages?.[0]?.metadata).toEqual(metadata);
+
+    const root = sandbox.messages('CINCIDENTS')[0]!.ts;
+    await client.chat.postMessage({ channel: 'CINCIDENTS', thread_ts: root, text: 'reply', metadata: { event_type: 'deckhand_post', event_payload: { key: 'k2' } } });
+    const replies = await client.conversations.replies({ channel: 'CINCIDENTS', ts: root, include_all_metadata: true });
+    expect(replies.messages?.map((m) => m.metadata?.event_payload)).toEqual([{ key: 'k1' }, { key: 'k2' }]);
+  });
 });
