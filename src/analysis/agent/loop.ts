@@ -75,7 +75,8 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
   const offered = input.reader ? input.readTools : [];
   const tools = buildToolDefinitions(offered);
   const byName = new Map(offered.map((t) => [t.name, t]));
-  const messages: MessageParam[] = [...input.initialMessages];
+  // Content as blocks from the start, so the seed is byte-identical whether or not it carries the breakpoint.
+  const messages: MessageParam[] = input.initialMessages.map(asBlocks);
   const result: ToolLoopResult = { texts: [], proposals: [], rejected: [], usage: emptyUsage(), steps: 0, toolBytes: 0 };
   let stopped: string | undefined;
 
@@ -93,7 +94,7 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
             max_tokens: limits.maxResponseTokens,
             system: [{ type: 'text', text: input.system, cache_control: { type: 'ephemeral' } }],
             tools,
-            messages,
+            messages: withNewestBreakpoint(messages),
           }),
         input.retry,
       );
@@ -140,6 +141,33 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
   }
   if (stopped !== undefined) result.stopped = stopped;
   return result;
+}
+
+/**
+ * The conversation as sent: a copy whose newest block (the last block of the last user
+ * message: the seed, then each turn's last tool_result) carries the one moving cache
+ * breakpoint, so each request reads the previous request's prefix from the cache and writes
+ * the new turn. Earlier messages are never marked (with system and tools: 3 breakpoints of
+ * the API's 4). String content is sent as one text block; empty content is not marked.
+ */
+export function withNewestBreakpoint(messages: readonly MessageParam[]): MessageParam[] {
+  const out = [...messages];
+  const at = out.findLastIndex((m) => m.role === 'user');
+  const message = out[at];
+  if (message?.role !== 'user') return out;
+  const { content } = asBlocks(message);
+  if (typeof content === 'string') return out;
+  const last = content[content.length - 1];
+  // Thinking blocks cannot carry a breakpoint (and never end a user message).
+  if (!last || last.type === 'thinking' || last.type === 'redacted_thinking') return out;
+  out[at] = { role: 'user', content: [...content.slice(0, -1), { ...last, cache_control: { type: 'ephemeral' } }] };
+  return out;
+}
+
+/** A non-empty string content as one text block (the same prompt to the API, and markable). */
+function asBlocks<M extends MessageParam>(message: M): M {
+  if (typeof message.content !== 'string' || message.content === '') return message;
+  return { ...message, content: [{ type: 'text', text: message.content }] };
 }
 
 /** Input + output + cache tokens. */

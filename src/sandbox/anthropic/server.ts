@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { applyPromptCache, countBreakpoints, countTokens, maxBreakpoints } from './prompt-cache.js';
 
 /**
  * A fake Anthropic Messages API (POST /v1/messages) for tests and the bench. It answers with
@@ -89,6 +89,12 @@ export async function startFakeAnthropic(options: { port?: number; script?: Fake
       sendJson(res, failure.status, { type: 'error', error: { type: failure.type, message: `fake ${failure.type}` } }, { 'x-should-retry': String(failure.shouldRetry) });
       return;
     }
+    const breakpoints = countBreakpoints(body);
+    if (breakpoints > maxBreakpoints) {
+      const message = `A maximum of ${maxBreakpoints} blocks with cache_control may be provided. Found ${breakpoints}.`;
+      sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message } }, { 'x-should-retry': 'false' });
+      return;
+    }
     const turn = (body.messages ?? []).filter((m) => m.role === 'assistant').length;
     const reply = script(recorded, turn);
     counter += 1;
@@ -114,29 +120,18 @@ export async function startFakeAnthropic(options: { port?: number; script?: Fake
   };
 }
 
-/** Tokens as characters / 4, rounded up: plausible enough for budgets and context lines. */
-export function countTokens(value: unknown): number {
-  return Math.ceil((typeof value === 'string' ? value : JSON.stringify(value ?? '')).length / 4);
-}
-
 function buildMessage(body: RecordedRequest['body'], reply: FakeReply, n: number, cached: Set<string>): Record<string, unknown> {
   const content: Record<string, unknown>[] = [];
   if (reply.text !== undefined) content.push({ type: 'text', text: reply.text, citations: null });
   for (const [i, use] of (reply.toolUses ?? []).entries()) {
     content.push({ type: 'tool_use', id: use.id ?? `toolu_${n}_${i}`, name: use.name, input: use.input, caller: { type: 'direct' } });
   }
-  // The cached prefix is what carries cache_control: the tool list and the system prompt.
-  const prefix = JSON.stringify([body.tools ?? null, body.system ?? null]);
-  const prefixTokens = hasCacheControl(prefix) ? countTokens(prefix) : 0;
-  const key = createHash('sha256').update(prefix).digest('hex');
-  const hit = prefixTokens > 0 && cached.has(key);
-  if (prefixTokens > 0) cached.add(key);
-  const total = countTokens(prefix) + countTokens(body.messages ?? []);
+  const cache = applyPromptCache(body, cached);
   const usage = {
-    input_tokens: total - prefixTokens,
+    input_tokens: cache.uncachedTokens,
     output_tokens: Math.max(1, countTokens(content)),
-    cache_creation_input_tokens: hit ? 0 : prefixTokens,
-    cache_read_input_tokens: hit ? prefixTokens : 0,
+    cache_creation_input_tokens: cache.cacheCreationTokens,
+    cache_read_input_tokens: cache.cacheReadTokens,
     ...reply.usage,
   };
   return {
@@ -160,10 +155,6 @@ function buildMessage(body: RecordedRequest['body'], reply: FakeReply, n: number
       speed: null,
     },
   };
-}
-
-function hasCacheControl(json: string): boolean {
-  return json.includes('"cache_control"');
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

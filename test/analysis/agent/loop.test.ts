@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAnthropicMessages } from '../../../src/analysis/agent/client.js';
-import { runToolLoop, type ToolLoopInput } from '../../../src/analysis/agent/loop.js';
+import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
+import { runToolLoop, withNewestBreakpoint, type ToolLoopInput } from '../../../src/analysis/agent/loop.js';
 import { readTools } from '../../../src/analysis/tools/index.js';
-import { startFakeAnthropic, type FakeAnthropic } from '../../../src/sandbox/anthropic/index.js';
+import { startFakeAnthropic, type FakeAnthropic, type RecordedRequest } from '../../../src/sandbox/anthropic/index.js';
 import { fakeReader, now } from '../fixtures.js';
 import { checkoutWorld } from '../scenario-worlds.js';
 
@@ -76,4 +77,86 @@ describe('runToolLoop', () => {
     expect(result.rejected).toEqual(['scale: more than 1 proposals']);
     expect(JSON.stringify(fake.requests[1]!.body.messages)).toContain('At most 1 proposals per answer.');
   });
+
+  describe('prompt cache breakpoints', () => {
+    type Block = { type: string; cache_control?: unknown };
+    const blocksOf = (req: RecordedRequest) => (req.body.messages ?? []).map((m) => (Array.isArray(m.content) ? (m.content as Block[]) : []));
+    const markers = (value: unknown) => JSON.stringify(value).match(/"cache_control"/g)?.length ?? 0;
+    /** An investigation's seed: the incident and what the analyzers found (~500 tokens). */
+    const seed = `Incident: shop/checkout is crash looping.\n${'analyzer finding: container exits with code 1\n'.repeat(45)}`;
+    /** Three requests: the seed, then one tool_result, then two tool_results. */
+    function investigate(): void {
+      fake.setScript((_r, turn) => {
+        if (turn === 0) return { text: 'Looking.', toolUses: [{ name: 'list_pods', input: { namespace: 'shop' } }] };
+        if (turn === 1) return { toolUses: [{ name: 'get_events', input: { namespace: 'shop' } }, { name: 'get_deployment', input: { namespace: 'shop', name: 'checkout' } }] };
+        return { text: 'The checkout rollout broke PAYMENT_URL.' };
+      });
+    }
+
+    it('marks exactly one message block per request, the newest, within the 4 breakpoints the API allows', async () => {
+      investigate();
+      await runToolLoop(loopInput({ initialMessages: [{ role: 'user', content: seed }] }));
+      expect(fake.requests).toHaveLength(3);
+      for (const req of fake.requests) {
+        const blocks = blocksOf(req);
+        const newest = blocks.at(-1)!.at(-1)!;
+        expect(newest.cache_control).toEqual({ type: 'ephemeral' });
+        expect(blocks.flat().filter((b) => b.cache_control !== undefined)).toEqual([newest]);
+        expect(markers(req.body.system) + markers(req.body.tools) + markers(req.body.messages)).toBeLessThanOrEqual(4);
+      }
+      expect(blocksOf(fake.requests[0]!)[0]).toEqual([{ type: 'text', text: seed, cache_control: { type: 'ephemeral' } }]);
+      expect(blocksOf(fake.requests[2]!).at(-1)!.map((b) => b.type)).toEqual(['tool_result', 'tool_result']);
+    });
+
+    it("reads the previous request's whole conversation from the cache: more than system and tools alone", async () => {
+      investigate();
+      await runToolLoop(loopInput({ initialMessages: [{ role: 'user', content: seed }] }));
+      const [first, second] = fake.requests.map((r) => r.body);
+      // Before: the same requests without the message breakpoint (only system and tools marked).
+      const unmarked = (body: RecordedRequest['body']) => ({ ...body, messages: withoutMarkers(body.messages) });
+      expect(markers(unmarked(second!).messages)).toBe(0);
+      const now = await secondRequestUsage(first!, second!);
+      const before = await secondRequestUsage(unmarked(first!), unmarked(second!));
+      expect(now.cache_read_input_tokens).toBeGreaterThan(before.cache_read_input_tokens + 400);
+      expect(now.input_tokens).toBeLessThan(before.input_tokens);
+      expect(now.input_tokens).toBe(0);
+    });
+
+    it('leaves the caller\'s messages unmarked and promotes a string seed to one text block', () => {
+      const seed: MessageParam[] = [{ role: 'user', content: 'why?' }];
+      expect(withNewestBreakpoint(seed)).toEqual([{ role: 'user', content: [{ type: 'text', text: 'why?', cache_control: { type: 'ephemeral' } }] }]);
+      expect(seed).toEqual([{ role: 'user', content: 'why?' }]);
+      const turn: MessageParam[] = [...seed, { role: 'assistant', content: 'ok' }];
+      expect(withNewestBreakpoint(turn)[1]).toBe(turn[1]);
+    });
+  });
 });
+
+interface Usage {
+  input_tokens: number;
+  cache_read_input_tokens: number;
+  cache_creation_input_tokens: number;
+}
+
+/** The fake's usage of the second of two requests sent, in order, to a fresh fake. */
+async function secondRequestUsage(first: unknown, second: unknown): Promise<Usage> {
+  const server = await startFakeAnthropic();
+  try {
+    await post(server.url, first);
+    return (await post(server.url, second)).usage;
+  } finally {
+    await server.close();
+  }
+}
+
+async function post(url: string, body: unknown): Promise<{ usage: Usage }> {
+  const res = await fetch(`${url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  expect(res.status).toBe(200);
+  return (await res.json()) as { usage: Usage };
+}
+
+function withoutMarkers(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutMarkers);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).flatMap(([k, v]) => (k === 'cache_control' ? [] : [[k, withoutMarkers(v)]])));
+}

@@ -64,4 +64,61 @@ describe('fake Anthropic server', () => {
     await client.messages.create({ ...params, messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }, { role: 'user', content: 'c' }] });
     expect(seen).toEqual([1]);
   });
+
+  describe('prompt cache breakpoints inside messages', () => {
+    const mark = { type: 'ephemeral' as const };
+    const seed = 'Incident details. '.repeat(40);
+    const first = [{ role: 'user' as const, content: [{ type: 'text' as const, text: seed, cache_control: mark }] }];
+    /** The conversation one turn later: the old breakpoint gone, a new one on the newest block. */
+    const later = (text = seed, newBlocks = 1) => [
+      { role: 'user' as const, content: [{ type: 'text' as const, text }] },
+      { role: 'assistant' as const, content: [{ type: 'tool_use' as const, id: 'toolu_1', name: 'get_pods', input: {} }] },
+      {
+        role: 'user' as const,
+        content: Array.from({ length: newBlocks }, (_, i) => ({ type: 'text' as const, text: `result ${i} `.repeat(30), ...(i === newBlocks - 1 ? { cache_control: mark } : {}) })),
+      },
+    ];
+
+    it('caches the prefix up to and including the marked block, and a later request with that prefix reads it', async () => {
+      const one = await client.messages.create({ ...params, messages: first });
+      const headOnly = (await client.messages.create({ ...params, messages: [{ role: 'user', content: 'other' }] })).usage.cache_read_input_tokens!;
+      expect(one.usage.cache_creation_input_tokens).toBeGreaterThan(headOnly + 150);
+      expect(one.usage.input_tokens).toBe(0);
+      const two = await client.messages.create({ ...params, messages: later() });
+      expect(two.usage.cache_read_input_tokens).toBe(one.usage.cache_creation_input_tokens);
+      expect(two.usage.cache_creation_input_tokens).toBeGreaterThan(50);
+      expect(two.usage.input_tokens).toBe(0);
+      // The same request again reads everything up to its breakpoint.
+      const again = await client.messages.create({ ...params, messages: later() });
+      expect(again.usage.cache_read_input_tokens).toBe(two.usage.cache_read_input_tokens! + two.usage.cache_creation_input_tokens!);
+      expect(again.usage.cache_creation_input_tokens).toBe(0);
+    });
+
+    it('reads only the head when an earlier block changed', async () => {
+      const headOnly = (await client.messages.create(params)).usage.cache_creation_input_tokens!;
+      await client.messages.create({ ...params, messages: first });
+      const changed = await client.messages.create({ ...params, messages: later(`${seed}!`) });
+      expect(changed.usage.cache_read_input_tokens).toBe(headOnly);
+    });
+
+    it('looks back at most 20 blocks from a breakpoint for a cached prefix', async () => {
+      const headOnly = (await client.messages.create(params)).usage.cache_creation_input_tokens!;
+      const one = await client.messages.create({ ...params, messages: first });
+      // Breakpoint 20 blocks after the cached one (1 tool_use + 19 results): still found.
+      const near = await client.messages.create({ ...params, messages: later(seed, 19) });
+      expect(near.usage.cache_read_input_tokens).toBe(one.usage.cache_read_input_tokens! + one.usage.cache_creation_input_tokens!);
+      expect(near.usage.cache_read_input_tokens).toBeGreaterThan(headOnly);
+      // 21 new blocks, all unlike the ones just cached: the seed's prefix is 22 blocks back.
+      const far = await client.messages.create({ ...params, messages: later(seed, 21).map((m, i) => (i === 2 ? { ...m, content: m.content.map((b) => ({ ...b, text: `${(b as { text: string }).text}x` })) } : m)) });
+      expect(far.usage.cache_read_input_tokens).toBe(headOnly);
+    });
+
+    it('refuses more than 4 cache_control blocks, as the API does', async () => {
+      const messages = [{ role: 'user' as const, content: ['a', 'b', 'c', 'd'].map((text) => ({ type: 'text' as const, text, cache_control: mark })) }];
+      const err: unknown = await client.messages.create({ ...params, messages }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(APIError);
+      expect((err as APIError).status).toBe(400);
+      expect((err as APIError).message).toContain('A maximum of 4 blocks with cache_control may be provided. Found 5.');
+    });
+  });
 });
