@@ -23,8 +23,8 @@ export const subcommands = {
   ask: { usage: 'ask <question>', summary: 'Ask about the cluster; the answer opens a thread where you can follow up. Name a scope with "in namespace shop", "-n shop" or "on cluster prod".' },
   status: { usage: 'status', summary: 'Open incidents, pending proposals, this channel’s mode, breaker state per cluster, paused or not.' },
   mode: { usage: 'mode [plan|approval|yolo]', summary: 'Show this channel’s mode, or set it (approvers only; audited).' },
-  pause: { usage: 'pause [cluster]', summary: 'Stop all automatic and approved actions (approvers only).' },
-  resume: { usage: 'resume [cluster]', summary: 'Resume actions after a pause (approvers only).' },
+  pause: { usage: 'pause', summary: 'Stop all automatic and approved actions on every cluster (approvers only).' },
+  resume: { usage: 'resume', summary: 'Resume actions after a pause (approvers only).' },
   audit: { usage: 'audit [incident-id | n]', summary: 'The latest audit entries, for one incident or the last n (default 10).' },
   clusters: { usage: 'clusters', summary: 'Configured clusters and whether they answer.' },
 } as const;

@@ -69,8 +69,12 @@ export async function runK8sCommand(ports: CommandPorts, parsed: ParsedCommand, 
     case 'resume': {
       const refusal = await refuseUnlessAuthorized(ports, call, parsed.kind);
       if (refusal) return refusal;
-      if (parsed.cluster !== undefined && !ports.clusterNames().includes(parsed.cluster)) {
-        return ephemeral(buildErrorMessage(`Unknown cluster \`${parsed.cluster}\`. Known: ${ports.clusterNames().join(', ') || 'none'}.`));
+      // The kill switch is global: saying "paused on prod" while everything is paused (or
+      // "resumed on prod" while everything resumes) would mislead at the worst moment.
+      if (parsed.cluster !== undefined) {
+        return ephemeral(
+          buildErrorMessage(`\`/k8s ${parsed.kind}\` acts on every cluster at once; per-cluster ${parsed.kind} is not supported. Run \`/k8s ${parsed.kind}\` alone.`),
+        );
       }
       const run = parsed.kind === 'pause' ? ports.pause : ports.resume;
       if (!run) return ephemeral(buildErrorMessage(`\`${parsed.kind}\` is not available in this deployment.`));

@@ -24,7 +24,7 @@ describe('parseK8sCommand', () => {
     ['pause', { kind: 'pause' }],
     ['pause prod', { kind: 'pause', cluster: 'prod' }],
     ['resume', { kind: 'resume' }],
-    ['resume prod extra', { kind: 'invalid', subcommand: 'resume', message: expect.stringContaining('resume [cluster]') as unknown as string }],
+    ['resume prod extra', { kind: 'invalid', subcommand: 'resume', message: expect.stringContaining('/k8s resume') as unknown as string }],
     ['audit', { kind: 'audit', limit: 10 }],
     ['audit 25', { kind: 'audit', limit: 25 }],
     ['audit 0', { kind: 'invalid', subcommand: 'audit', message: expect.stringContaining('1 to 50') as unknown as string }],

@@ -59,13 +59,14 @@ describe('runK8sCommand', () => {
     expect(state.mode).toBe('yolo');
   });
 
-  it('pauses and resumes for approvers only, and refuses unknown clusters', async () => {
+  it('pauses and resumes for approvers only, and refuses a cluster argument (the switch is global)', async () => {
     const { ports, state } = fakePorts();
     expect((await run(ports, 'pause', 'UBOB')).message.text).toContain('Only the approvers');
     expect(state.paused).toBe(false);
     expect((await run(ports, 'pause')).message.text).toContain('paused all actions');
     expect(state.paused).toBe(true);
-    expect((await run(ports, 'resume nowhere')).message.text).toContain('Unknown cluster `nowhere`');
+    expect((await run(ports, 'resume prod')).message.text).toContain('acts on every cluster at once');
+    expect(state.paused).toBe(true);
     expect((await run(ports, 'resume')).message.text).toContain('resumed actions');
     expect(state.paused).toBe(false);
   });
