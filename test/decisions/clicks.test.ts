@@ -1,12 +1,8 @@
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { actionIds } from '../../src/slack/action-ids.js';
-import type { SlackMessage } from '../../src/slack/messenger.js';
 import { createTestRedis } from '../helpers/redis.js';
-import { createHarness } from './harness.js';
-
-const buttonsOf = (message: SlackMessage | undefined) =>
-  (message?.blocks ?? []).flatMap((b) => (b.type === 'actions' ? b.elements.map((e) => ('action_id' in e ? e.action_id : undefined)) : []));
+import { buttonsOf, createHarness } from './harness.js';
 
 describe('click handling', () => {
   let redis: Redis;

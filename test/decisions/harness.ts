@@ -135,3 +135,7 @@ export function createHarness(redis: Redis, options: { channel?: Partial<Channel
     makeProposal({ createdAt: new Date(clock.now()).toISOString(), expiresAt: new Date(clock.now() + 30 * 60_000).toISOString(), ...overrides });
   return { proposal, prefix, clock, channel, audit, store, pause, modes, breaker, approvers, slack, cluster, deps, clicks, execute, verify, job, executions, verifications, analyses };
 }
+
+/** The action ids of a message's buttons, in order. */
+export const buttonsOf = (message: SlackMessage | undefined) =>
+  (message?.blocks ?? []).flatMap((b) => (b.type === 'actions' ? b.elements.map((e) => ('action_id' in e ? e.action_id : undefined)) : []));

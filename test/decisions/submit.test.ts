@@ -5,15 +5,11 @@ import { createAnalysisProcessor } from '../../src/analysis/worker.js';
 import { proposeInverse, submitProposal } from '../../src/decisions/submit.js';
 import { AppError } from '../../src/shared/errors.js';
 import { actionIds } from '../../src/slack/action-ids.js';
-import type { SlackMessage } from '../../src/slack/messenger.js';
 import { fakeReader, now } from '../analysis/fixtures.js';
 import { channelConfig, incident } from '../analysis/helpers.js';
 import { checkoutWorld } from '../analysis/scenario-worlds.js';
 import { createTestRedis } from '../helpers/redis.js';
-import { createHarness } from './harness.js';
-
-const buttonsOf = (message: SlackMessage | undefined) =>
-  (message?.blocks ?? []).flatMap((b) => (b.type === 'actions' ? b.elements.map((e) => ('action_id' in e ? e.action_id : undefined)) : []));
+import { buttonsOf, createHarness } from './harness.js';
 
 /** Slack fails the first proposal post for good (an outage longer than the messenger's retries). */
 function failFirstProposalPost(h: ReturnType<typeof createHarness>): void {

@@ -2,12 +2,8 @@ import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { submitProposal } from '../../src/decisions/submit.js';
 import { actionIds } from '../../src/slack/action-ids.js';
-import type { SlackMessage } from '../../src/slack/messenger.js';
 import { createTestRedis } from '../helpers/redis.js';
-import { createHarness } from './harness.js';
-
-const buttonsOf = (message: SlackMessage | undefined) =>
-  (message?.blocks ?? []).flatMap((b) => (b.type === 'actions' ? b.elements.map((e) => ('action_id' in e ? e.action_id : undefined)) : []));
+import { buttonsOf, createHarness } from './harness.js';
 
 describe('submitting proposals: modes and yolo', () => {
   let redis: Redis;
