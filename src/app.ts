@@ -1,13 +1,13 @@
 import type { Server } from 'node:http';
 import type { App } from '@slack/bolt';
 import { Redis } from 'ioredis';
-import type { Config } from './config/load.js';
+import type { Config } from './core/config/load.js';
 import { checkReadiness, createHealthRoutes, type CheckResult, type ReadinessCheck, type ReadinessReport } from './http/health.js';
 import { closeServer, createHttpServer, listen, type Route } from './http/server.js';
 import type { ClusterConnection } from './kube/connection.js';
 import { createIntakeFeature } from './incidents/intake-feature.js';
-import { createLocks, type Locks } from './incidents/lock.js';
-import { createIncidentStore, type IncidentStore } from './incidents/store.js';
+import { createLocks, type Locks } from './core/lock.js';
+import { createIncidentStore, type IncidentStore } from './core/incident-store.js';
 import { createAlertEnqueuer } from './ingest/enqueue.js';
 import { createIngestRoutes } from './ingest/routes.js';
 import { queueNames } from './jobs/queues.js';

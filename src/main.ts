@@ -1,5 +1,5 @@
 import { createProductDeckhand } from './compose.js';
-import { type Config, loadConfig } from './config/load.js';
+import { type Config, loadConfig } from './core/config/load.js';
 import { createClusterRegistry, type ClusterRegistry } from './kube/connection.js';
 import { isAppError } from './shared/errors.js';
 import { createLogger } from './shared/logger.js';

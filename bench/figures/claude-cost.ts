@@ -2,8 +2,8 @@ import type { ProposeActionInput } from '../../src/analysis/agent/propose-action
 import { createAnthropicMessages } from '../../src/analysis/agent/client.js';
 import { createClaudeInvestigator } from '../../src/analysis/agent/investigator.js';
 import { analyzeIncident } from '../../src/analysis/analyze-incident.js';
-import { ChannelConfig } from '../../src/config/file.js';
-import type { Incident } from '../../src/incidents/model.js';
+import { ChannelConfig } from '../../src/core/config/file.js';
+import type { Incident } from '../../src/core/incident.js';
 import { createClusterConnection } from '../../src/kube/connection.js';
 import { scriptedInvestigator, startFakeAnthropic, type ScriptedInvestigatorOptions } from '../../src/sandbox/anthropic/index.js';
 import { scenarioNames, startSandboxCluster } from '../../src/sandbox/cluster/index.js';

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { createProductDeckhand } from '../../src/compose.js';
-import { loadConfig } from '../../src/config/load.js';
+import { loadConfig } from '../../src/core/config/load.js';
 import type { DecisionsFeatureOptions } from '../../src/decisions/feature.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { runChild } from '../lib/child-protocol.js';

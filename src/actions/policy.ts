@@ -1,4 +1,4 @@
-import type { ChannelMode, YoloPolicy } from '../config/file.js';
+import type { ChannelMode, YoloPolicy } from '../core/config/file.js';
 import { type RiskLevel, riskRank } from './catalog.js';
 
 /** Below this confidence nothing ever runs by itself, whatever the channel allows. */

@@ -1,6 +1,6 @@
 import type { Action, ResourceList, RiskLevel } from './catalog.js';
 import { namespaceOf, riskRank } from './catalog.js';
-import type { ChannelConfig, DenyRule } from '../config/file.js';
+import type { ChannelConfig, DenyRule } from '../core/config/file.js';
 import type { TargetSnapshot } from './proposal.js';
 
 /**

@@ -1,8 +1,8 @@
 import type { Action } from '../actions/catalog.js';
 import type { Proposal, TargetSnapshot } from '../actions/proposal.js';
 import { classifyRisk } from '../actions/risk.js';
-import type { ChannelConfig, DenyRule, ServiceMapping } from '../config/file.js';
-import type { Incident } from '../incidents/model.js';
+import type { ChannelConfig, DenyRule, ServiceMapping } from '../core/config/file.js';
+import type { Incident } from '../core/incident.js';
 import type { ClusterReader } from '../kube/reader.js';
 import type { Clock } from '../shared/clock.js';
 import { isAppError } from '../shared/errors.js';

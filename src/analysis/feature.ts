@@ -1,7 +1,7 @@
 import type { Action } from '../actions/catalog.js';
 import type { Proposal } from '../actions/proposal.js';
 import type { AppContext, Feature } from '../app.js';
-import { channelConfigOf } from '../config/load.js';
+import { channelConfigOf } from '../core/config/load.js';
 import { queueNames } from '../jobs/queues.js';
 import { AppError } from '../shared/errors.js';
 import { createAnthropicMessages } from './agent/client.js';

@@ -1,4 +1,4 @@
-import type { Incident } from '../incidents/model.js';
+import type { Incident } from '../core/incident.js';
 import type { ClusterReader } from '../kube/reader.js';
 import type { AnalyzerResult, Evidence, ProposedAction, TokenUsage } from './types.js';
 

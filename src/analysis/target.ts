@@ -1,5 +1,5 @@
-import type { ServiceMapping } from '../config/file.js';
-import type { Incident } from '../incidents/model.js';
+import type { ServiceMapping } from '../core/config/file.js';
+import type { Incident } from '../core/incident.js';
 import type { GatherTarget } from './gather.js';
 
 /** Words of an alert title that are never workload names. */

@@ -3,7 +3,7 @@ import { UnrecoverableError } from 'bullmq';
 import * as z from 'zod';
 import { renderKubectl } from '../actions/kubectl.js';
 import type { Proposal } from '../actions/proposal.js';
-import type { Incident } from '../incidents/model.js';
+import type { Incident } from '../core/incident.js';
 import { AppError, isAppError, toAppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { buildFindingsMessages } from '../slack/blocks/findings.js';

@@ -1,4 +1,4 @@
-import { channelModes, type ChannelMode } from '../config/file.js';
+import { channelModes, type ChannelMode } from '../core/config/file.js';
 import { extractScope } from '../conversation/scope.js';
 
 /**

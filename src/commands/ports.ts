@@ -1,4 +1,4 @@
-import type { ChannelMode } from '../config/file.js';
+import type { ChannelMode } from '../core/config/file.js';
 import type { AuditLine } from '../slack/blocks/audit.js';
 import type { StatusView } from '../slack/blocks/status.js';
 

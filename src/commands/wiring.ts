@@ -2,7 +2,7 @@ import type { CircuitBreaker } from '../actions/breaker.js';
 import { renderKubectl } from '../actions/kubectl.js';
 import type { AppContext } from '../app.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import { channelConfigOf } from '../config/load.js';
+import { channelConfigOf } from '../core/config/load.js';
 import type { ModeStore } from '../control/mode-store.js';
 import type { PauseSwitch } from '../control/pause.js';
 import type { ApproverResolver } from '../decisions/approvers.js';

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { AuditLog } from '../audit/audit-log.js';
-import { ChannelMode } from '../config/file.js';
-import type { ChannelConfig } from '../config/file.js';
+import { ChannelMode } from '../core/config/file.js';
+import type { ChannelConfig } from '../core/config/file.js';
 import type { ApproverResolver } from '../decisions/approvers.js';
 
 export interface ModeStoreDeps {

@@ -1,6 +1,6 @@
 import type { GatherTarget } from '../analysis/gather.js';
 import type { ProposedAction } from '../analysis/types.js';
-import type { Incident } from '../incidents/model.js';
+import type { Incident } from '../core/incident.js';
 import type { ClusterReader } from '../kube/reader.js';
 import { redactText } from '../shared/redact.js';
 import { escapeMrkdwn } from '../slack/blocks/text.js';

@@ -7,7 +7,7 @@ import type { AppContext, Feature } from '../app.js';
 import { createAuditLog, type AuditLog } from '../audit/audit-log.js';
 import type { AskRequest } from '../commands/ports.js';
 import { createCommandPorts, type CommandStores } from '../commands/wiring.js';
-import { channelConfigOf } from '../config/load.js';
+import { channelConfigOf } from '../core/config/load.js';
 import { createModeStore } from '../control/mode-store.js';
 import { createPauseSwitch, pauseKeyOf } from '../control/pause.js';
 import { createApproverResolver, slackGroupMembers } from '../decisions/approvers.js';

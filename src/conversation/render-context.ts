@@ -1,4 +1,4 @@
-import type { Incident } from '../incidents/model.js';
+import type { Incident } from '../core/incident.js';
 import { truncateBytes, type ThreadContext, type Turn } from './context-store.js';
 
 /** Default cap on the context text handed to the model with each question. */

@@ -1,4 +1,4 @@
-import type { ChannelConfig } from '../config/file.js';
+import type { ChannelConfig } from '../core/config/file.js';
 import type { Clock } from '../shared/clock.js';
 
 /** Members of a Slack user group (usergroups.users.list), injected so tests need no Slack. */

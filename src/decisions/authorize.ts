@@ -1,6 +1,6 @@
 import { type RiskLevel, namespaceOf } from '../actions/catalog.js';
 import type { Proposal, ProposalStatus } from '../actions/proposal.js';
-import type { ChannelConfig, ChannelMode } from '../config/file.js';
+import type { ChannelConfig, ChannelMode } from '../core/config/file.js';
 
 export type ClickKind = 'approve' | 'reject' | 'undo';
 

@@ -1,5 +1,5 @@
 import type { AuditLog } from '../audit/audit-log.js';
-import type { ChannelConfig } from '../config/file.js';
+import type { ChannelConfig } from '../core/config/file.js';
 import type { ModeStore } from '../control/mode-store.js';
 import type { PauseSwitch } from '../control/pause.js';
 import type { Clock } from '../shared/clock.js';

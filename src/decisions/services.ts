@@ -3,7 +3,7 @@ import { createCircuitBreaker, type CircuitBreaker } from '../actions/breaker.js
 import type { Proposal } from '../actions/proposal.js';
 import { classifyRisk } from '../actions/risk.js';
 import { createAuditLog, type AuditLog } from '../audit/audit-log.js';
-import { channelConfigOf, type Config } from '../config/load.js';
+import { channelConfigOf, type Config } from '../core/config/load.js';
 import { createModeStore, type ModeStore } from '../control/mode-store.js';
 import { createPauseSwitch, pauseKeyOf, type PauseSwitch } from '../control/pause.js';
 import { type AnalysisJobData, safeJobId } from '../jobs/job-data.js';

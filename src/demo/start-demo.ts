@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Deckhand } from '../app.js';
 import { createProductDeckhand } from '../compose.js';
-import { loadConfig } from '../config/load.js';
+import { loadConfig } from '../core/config/load.js';
 import { startSandboxCluster, type SandboxCluster } from '../sandbox/cluster/index.js';
 import { startSlackSandbox, type SlackSandbox } from '../sandbox/slack/index.js';
 import type { DecisionsFeatureOptions } from '../decisions/feature.js';

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { Route } from '../config/file.js';
+import type { Route } from '../core/config/file.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { buildIncidentRootMessage } from '../slack/blocks/incident.js';
 import type { SlackMessenger } from '../slack/messenger.js';
 import type { Clock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
-import type { Locks } from './lock.js';
-import { type Alert, type Incident, incidentKeyOf } from './model.js';
+import type { Locks } from '../core/lock.js';
+import { type Alert, type Incident, incidentKeyOf } from '../core/incident.js';
 import { routeAlert } from './routing.js';
-import type { IncidentPatch, IncidentStore } from './store.js';
+import type { IncidentPatch, IncidentStore } from '../core/incident-store.js';
 
 export type IntakeOutcome = 'opened' | 'updated' | 'retriggered' | 'unchanged' | 'stale' | 'ignored';
 

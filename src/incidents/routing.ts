@@ -1,5 +1,5 @@
-import type { Route } from '../config/file.js';
-import type { Alert } from './model.js';
+import type { Route } from '../core/config/file.js';
+import type { Alert } from '../core/incident.js';
 
 /**
  * The channel an alert goes to: the first route whose every condition holds, else the

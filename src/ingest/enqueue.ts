@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
-import type { Alert } from '../incidents/model.js';
+import type { Alert } from '../core/incident.js';
 import { safeJobId, type IntakeJobData } from '../jobs/job-data.js';
 import { AppError } from '../shared/errors.js';
 

@@ -1,4 +1,4 @@
-import type { AlertTarget } from '../incidents/model.js';
+import type { AlertTarget } from '../core/incident.js';
 
 const targetKeys = ['cluster', 'namespace', 'pod', 'deployment', 'statefulset', 'daemonset', 'node', 'container'] as const;
 

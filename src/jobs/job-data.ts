@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Alert } from '../incidents/model.js';
+import { Alert } from '../core/incident.js';
 
 /** Data of a job on the `intake` queue: one normalised alert, as received. */
 export const IntakeJobData = z.object({ alert: Alert });

@@ -4,7 +4,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { KubeConfig, Observable, VersionApi, type ConfigurationOptions, type RequestContext } from '@kubernetes/client-node';
 import type { Action } from '../actions/catalog.js';
 import type { TargetSnapshot } from '../actions/proposal.js';
-import type { ClusterConfig } from '../config/file.js';
+import type { ClusterConfig } from '../core/config/file.js';
 import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { toKubeError } from './errors.js';

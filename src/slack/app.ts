@@ -1,6 +1,6 @@
 import type { RequestListener } from 'node:http';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
-import type { Config } from '../config/load.js';
+import type { Config } from '../core/config/load.js';
 import { maxBodyBytes } from '../http/body.js';
 import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';

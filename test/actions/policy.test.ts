@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RiskLevel } from '../../src/actions/catalog.js';
 import { decideAutoRun } from '../../src/actions/policy.js';
-import type { ChannelMode, YoloPolicy } from '../../src/config/file.js';
+import type { ChannelMode, YoloPolicy } from '../../src/core/config/file.js';
 
 const defaults: YoloPolicy = { maxRisk: 'medium', minConfidence: 0.8, allowHigh: false };
 const highAllowed: YoloPolicy = { maxRisk: 'high', minConfidence: 0.8, allowHigh: true };

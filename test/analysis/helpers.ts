@@ -1,6 +1,6 @@
 import type { Proposal } from '../../src/actions/proposal.js';
-import type { ChannelConfig } from '../../src/config/file.js';
-import type { Incident } from '../../src/incidents/model.js';
+import type { ChannelConfig } from '../../src/core/config/file.js';
+import type { Incident } from '../../src/core/incident.js';
 import type { PostInput, SlackMessage, SlackMessenger } from '../../src/slack/messenger.js';
 
 export function incident(overrides: Partial<Incident> = {}): Incident {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseK8sCommand } from '../../src/commands/parse.js';
 import type { AskRequest, CommandPorts } from '../../src/commands/ports.js';
 import { collectStatus, runK8sCommand } from '../../src/commands/run.js';
-import type { ChannelMode } from '../../src/config/file.js';
+import type { ChannelMode } from '../../src/core/config/file.js';
 import { AppError } from '../../src/shared/errors.js';
 
 function fakePorts(overrides: Partial<CommandPorts> = {}) {

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAuditLog } from '../../src/audit/audit-log.js';
-import type { ChannelConfig } from '../../src/config/file.js';
+import type { ChannelConfig } from '../../src/core/config/file.js';
 import { createModeStore } from '../../src/control/mode-store.js';
 import { createApproverResolver } from '../../src/decisions/approvers.js';
 import { createSilentLogger } from '../../src/shared/logger.js';

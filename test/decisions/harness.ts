@@ -4,7 +4,7 @@ import { createCircuitBreaker } from '../../src/actions/breaker.js';
 import type { TargetSnapshot } from '../../src/actions/proposal.js';
 import { classifyRisk } from '../../src/actions/risk.js';
 import { createAuditLog } from '../../src/audit/audit-log.js';
-import type { ChannelConfig } from '../../src/config/file.js';
+import type { ChannelConfig } from '../../src/core/config/file.js';
 import { createModeStore } from '../../src/control/mode-store.js';
 import { createPauseSwitch, pauseKeyOf } from '../../src/control/pause.js';
 import { createApproverResolver } from '../../src/decisions/approvers.js';

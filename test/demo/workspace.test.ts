@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { channelConfigOf, loadConfig } from '../../src/config/load.js';
+import { channelConfigOf, loadConfig } from '../../src/core/config/load.js';
 import { buildDemoAlert, demoAlertNames, type DemoAlertName } from '../../src/demo/alerts.js';
 import { buildDemoConfigYaml, demoChannelIds, demoChannels, demoUsers } from '../../src/demo/workspace.js';
-import type { Alert } from '../../src/incidents/model.js';
+import type { Alert } from '../../src/core/incident.js';
 import { routeAlert } from '../../src/incidents/routing.js';
 import { normalizeAlertmanager } from '../../src/ingest/alertmanager/normalize.js';
 import { AlertmanagerPayload } from '../../src/ingest/alertmanager/schema.js';

@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIntakeProcessor } from '../../src/incidents/intake.js';
-import { createLocks } from '../../src/incidents/lock.js';
-import { Alert } from '../../src/incidents/model.js';
-import { createIncidentStore } from '../../src/incidents/store.js';
+import { createLocks } from '../../src/core/lock.js';
+import { Alert } from '../../src/core/incident.js';
+import { createIncidentStore } from '../../src/core/incident-store.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
 import { createSilentLogger } from '../../src/shared/logger.js';
 import type { SlackMessenger } from '../../src/slack/messenger.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Route } from '../../src/config/file.js';
+import { Route } from '../../src/core/config/file.js';
 import { routeAlert } from '../../src/incidents/routing.js';
-import { Alert } from '../../src/incidents/model.js';
+import { Alert } from '../../src/core/incident.js';
 
 const alert = Alert.parse({
   source: 'alertmanager',

@@ -4,7 +4,7 @@ import { parseQuantity } from '../../src/actions/risk.js';
 import { createAnthropicMessages } from '../../src/analysis/agent/client.js';
 import { createClaudeInvestigator } from '../../src/analysis/agent/investigator.js';
 import { analyzeIncident, type AnalysisOutcome, type AnalyzeDeps } from '../../src/analysis/analyze-incident.js';
-import type { Incident } from '../../src/incidents/model.js';
+import type { Incident } from '../../src/core/incident.js';
 import { createClusterConnection, type ClusterConnection } from '../../src/kube/connection.js';
 import { scriptedInvestigator, startFakeAnthropic, type FakeAnthropic } from '../../src/sandbox/anthropic/index.js';
 import { startSandboxCluster, type SandboxCluster } from '../../src/sandbox/cluster/index.js';

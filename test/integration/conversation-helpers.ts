@@ -1,7 +1,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterRegistryLike, Feature } from '../../src/app.js';
 import { createConversationFeature, type ConversationFeatureOptions } from '../../src/conversation/feature.js';
-import type { Incident } from '../../src/incidents/model.js';
+import type { Incident } from '../../src/core/incident.js';
 import { createClusterConnection, type ClusterConnection } from '../../src/kube/connection.js';
 import { createClusterReader } from '../../src/kube/read/cluster-reader.js';
 import { createSilentLogger } from '../../src/shared/logger.js';

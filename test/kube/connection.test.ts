@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ClusterConfig } from '../../src/config/file.js';
+import { ClusterConfig } from '../../src/core/config/file.js';
 import { createClusterRegistry, loadClusterKubeConfig } from '../../src/kube/connection.js';
 import { startSandboxCluster, type SandboxCluster } from '../../src/sandbox/cluster/index.js';
 import { AppError } from '../../src/shared/errors.js';

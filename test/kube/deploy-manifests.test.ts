@@ -3,7 +3,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { Action } from '../../src/actions/catalog.js';
-import { FileConfig } from '../../src/config/file.js';
+import { FileConfig } from '../../src/core/config/file.js';
 import { executeAction } from '../../src/kube/executor.js';
 import { createClusterReader } from '../../src/kube/read/cluster-reader.js';
 import { snapshotTarget } from '../../src/kube/snapshot.js';

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import * as z from 'zod';
-import { Env } from '../../src/config/env.js';
+import { Env } from '../../src/core/config/env.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const read = (name: string) => readFileSync(`${root}/${name}`, 'utf8');
@@ -24,7 +24,7 @@ describe('docker-compose.yml', () => {
     expect(compose.services.redis.command.join(' ')).toContain('--appendonly yes');
   });
 
-  it('sets and documents exactly the env variables of src/config/env.ts', () => {
+  it('sets and documents exactly the env variables of src/core/config/env.ts', () => {
     expect(Object.keys(compose.services.deckhand.environment).sort()).toEqual(envNames);
     for (const name of envNames) expect(text).toMatch(new RegExp(`#[^\\n]*\\n\\s+(\\w+:[^\\n]*\\n\\s+)?${name}:`));
   });

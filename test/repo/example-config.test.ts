@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod';
-import { FileConfig } from '../../src/config/file.js';
-import { loadConfig } from '../../src/config/load.js';
+import { FileConfig } from '../../src/core/config/file.js';
+import { loadConfig } from '../../src/core/config/load.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const example = readFileSync(`${root}/deckhand.example.yaml`, 'utf8');

@@ -1,4 +1,4 @@
-import type { Incident } from '../../incidents/model.js';
+import type { Incident } from '../../core/incident.js';
 import { redactText } from '../../shared/redact.js';
 import type { AnalyzerResult, Evidence } from '../types.js';
 

@@ -1,4 +1,4 @@
-import type { Alert, Link, MemberAlert, Severity } from '../../incidents/model.js';
+import type { Alert, Link, MemberAlert, Severity } from '../../core/incident.js';
 import { targetFromLabels } from '../target.js';
 import type { AlertmanagerPayload } from './schema.js';
 

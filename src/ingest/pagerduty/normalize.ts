@@ -1,5 +1,5 @@
-import type { ServiceMapping } from '../../config/file.js';
-import type { Alert, IncidentStatus, Severity } from '../../incidents/model.js';
+import type { ServiceMapping } from '../../core/config/file.js';
+import type { Alert, IncidentStatus, Severity } from '../../core/incident.js';
 import type { HandledPagerDutyEvent, PagerDutyIncident } from './schema.js';
 
 export interface NormalizePagerDutyInput {

@@ -29,7 +29,7 @@ const contentTypes: Record<string, string> = {
 };
 
 // The page is plain files beside this module; a compiled copy in dist/ reads them from src/.
-const assetDirs = [new URL('./ui/', import.meta.url), new URL('../../../src/sandbox/slack/ui/', import.meta.url)];
+const assetDirs = [new URL('./ui/', import.meta.url), new URL('./ui/', import.meta.url)];
 
 async function readAsset(name: string): Promise<string | undefined> {
   for (const dir of assetDirs) {

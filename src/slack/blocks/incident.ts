@@ -1,4 +1,4 @@
-import type { Incident, IncidentStatus, Severity } from '../../incidents/model.js';
+import type { Incident, IncidentStatus, Severity } from '../../core/incident.js';
 import type { KnownBlock, SlackMessage } from '../messenger.js';
 
 /** Members listed in the root before "+N more"; Slack caps a section's text at 3000 chars. */

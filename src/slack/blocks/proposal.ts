@@ -1,6 +1,6 @@
 import type { Action } from '../../actions/catalog.js';
 import type { Proposal } from '../../actions/proposal.js';
-import type { ChannelMode } from '../../config/file.js';
+import type { ChannelMode } from '../../core/config/file.js';
 import { actionIds } from '../action-ids.js';
 import type { KnownBlock, SlackMessage } from '../messenger.js';
 import { codeBlock, escapeMrkdwn, slackLimits, truncate } from './text.js';

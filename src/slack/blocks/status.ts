@@ -1,4 +1,4 @@
-import type { ChannelMode } from '../../config/file.js';
+import type { ChannelMode } from '../../core/config/file.js';
 import type { KnownBlock, SlackMessage } from '../messenger.js';
 
 export interface StatusView {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Incident } from '../../../src/incidents/model.js';
+import type { Incident } from '../../../src/core/incident.js';
 import { checkBlocks } from '../../../src/sandbox/slack/blocks-check.js';
 import { buildIncidentRootMessage } from '../../../src/slack/blocks/incident.js';
 

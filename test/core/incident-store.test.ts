@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocks } from '../../src/incidents/lock.js';
-import type { Incident } from '../../src/incidents/model.js';
-import { createIncidentStore } from '../../src/incidents/store.js';
+import { createLocks } from '../../src/core/lock.js';
+import type { Incident } from '../../src/core/incident.js';
+import { createIncidentStore } from '../../src/core/incident-store.js';
 import { createTestRedis, uniquePrefix } from '../helpers/redis.js';
 
 let redis: Redis;

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { NamespaceName, RiskLevel } from '../actions/catalog.js';
-import { AlertSource, Severity } from '../incidents/model.js';
+import { NamespaceName, RiskLevel } from '../../actions/catalog.js';
+import { AlertSource, Severity } from '../incident.js';
 
 /**
  * The schema of deckhand.yaml. deckhand.example.yaml documents every key; keep them in step.

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type * as z from 'zod';
-import { AppError } from '../shared/errors.js';
+import { AppError } from '../../shared/errors.js';
 import { Env, defaultAnthropicModel } from './env.js';
 import { type ChannelConfig, type ClusterConfig, FileConfig } from './file.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { channelConfigOf, loadConfig } from '../../src/config/load.js';
-import { AppError } from '../../src/shared/errors.js';
+import { channelConfigOf, loadConfig } from '../../../src/core/config/load.js';
+import { AppError } from '../../../src/shared/errors.js';
 
 const baseEnv = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'shh' };
 

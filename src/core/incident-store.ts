@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { AppError } from '../shared/errors.js';
-import { Incident } from './model.js';
+import { Incident } from './incident.js';
 
 /**
  * Incidents and their Slack thread mapping, in Redis. An incident is a hash (one field per
