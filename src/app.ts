@@ -1,106 +1,27 @@
 import type { Server } from 'node:http';
-import type { App } from '@slack/bolt';
 import { Redis } from 'ioredis';
 import type { Config } from './core/config/load.js';
 import { checkReadiness, createHealthRoutes, type CheckResult, type ReadinessCheck, type ReadinessReport } from './http/health.js';
 import { closeServer, createHttpServer, listen, type Route } from './http/server.js';
-import type { ClusterConnection } from './kube/connection.js';
-import { createIntakeFeature } from './incidents/intake-feature.js';
-import { createLocks, type Locks } from './core/lock.js';
-import { createIncidentStore, type IncidentStore } from './core/incident-store.js';
-import { createAlertEnqueuer } from './ingest/enqueue.js';
-import { createIngestRoutes } from './ingest/routes.js';
-import { queueNames } from './jobs/queues.js';
-import { createQueues, createWorkers, type Queues, type Workers } from './jobs/registry.js';
-import { createMetrics, type Metrics } from './metrics/metrics.js';
+import type { AppContext, Feature } from './core/feature.js';
+import { createIncidentEvents } from './core/incident-events.js';
+import { createIncidentStore } from './core/incident-store.js';
+import { createLocks } from './core/lock.js';
+import { createQueues, createWorkers } from './jobs/registry.js';
+import type { ClusterRegistry } from './kube/connection.js';
+import { createMetrics } from './metrics/metrics.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
-import { createSlackClient, type RetryPolicy, type SlackClient } from './slack/client.js';
+import { createSlackClient, type RetryPolicy } from './slack/client.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import type { Logger } from './shared/logger.js';
-
-/**
- * Cluster access as the app core needs it; src/kube's `createClusterRegistry` satisfies it
- * (with `get`). Test doubles may leave `get` out; features that need it check for it.
- */
-export interface ClusterRegistryLike {
-  names(): string[];
-  check(name: string): Promise<CheckResult>;
-  get?(name: string): ClusterConnection;
-}
-
-/**
- * Everything a feature may use. Built once per app instance; nothing here is global.
- * Redis keys of a feature go under `${prefix}:<feature>:…`; queues and workers already
- * use `prefix` as their BullMQ prefix.
- */
-export interface AppContext {
-  readonly config: Config;
-  readonly log: Logger;
-  readonly clock: Clock;
-  /** Shared ioredis client (maxRetriesPerRequest: null — waits out outages). */
-  readonly redis: Redis;
-  readonly prefix: string;
-  /** One BullMQ Queue per stage (`queues.get(queueNames.analysis).add(…)`). */
-  readonly queues: Queues;
-  /** `workers.start(queueName, processor, { concurrency })`: metrics, logs, closed on stop. */
-  readonly workers: Workers;
-  /** SlackMessenger (post / update / postEphemeral) plus `call(method, args)` and `authTest()`. */
-  readonly slack: SlackClient;
-  readonly incidents: IncidentStore;
-  /** `withLock(name, fn)`: cross-process mutex; intake uses `incident:<key>`. */
-  readonly locks: Locks;
-  readonly clusters: ClusterRegistryLike;
-  /** The instance's Prometheus registry (`metrics.registry`) and the core counters. */
-  readonly metrics: Metrics;
-  /** Incident lifecycle hooks: features subscribe (e.g. decisions expire proposals on resolve). */
-  readonly incidentEvents: IncidentEvents;
-  /** Adds a check to /readyz (reported as `checks.<name>`; a failure makes it 503). */
-  addReadinessCheck(name: string, check: ReadinessCheck): void;
-}
-
-export interface IncidentEvents {
-  onResolved(listener: (incidentId: string) => Promise<void>): void;
-  /** Runs every listener; a failure fails the intake job, which is retried. */
-  emitResolved(incidentId: string): Promise<void>;
-}
-
-function createIncidentEvents(): IncidentEvents {
-  const resolved: ((incidentId: string) => Promise<void>)[] = [];
-  return {
-    onResolved: (listener) => {
-      resolved.push(listener);
-    },
-    emitResolved: async (incidentId) => {
-      for (const listener of resolved) await listener(incidentId);
-    },
-  };
-}
-
-/**
- * The extension point for every capability after intake (analysis worker, approval buttons,
- * execution / verification workers, /k8s commands, conversation). Pass features to
- * createDeckhand; they never edit the core. Order of calls:
- *   1. `registerSlack(app, ctx)` for each feature, in list order, before anything starts —
- *      add Bolt listeners here (app.action / app.command / app.event).
- *   2. `start(ctx)` for each feature, in list order (after the built-in intake feature),
- *      before HTTP listens — start workers with `ctx.workers.start(…)` here.
- *   3. on shutdown: HTTP stops accepting, then `stop()` in reverse order, then every worker
- *      finishes its active jobs and closes, then queues, Bolt and Redis close.
- */
-export interface Feature {
-  name: string;
-  registerSlack?(app: App, ctx: AppContext): void;
-  start?(ctx: AppContext): Promise<void> | void;
-  stop?(): Promise<void>;
-}
 
 export interface CreateDeckhandOptions {
   config: Config;
   log: Logger;
   clock?: Clock;
-  features?: Feature[];
-  /** Cluster access for /readyz and features; default: every configured cluster reports "not wired". */
-  clusters?: ClusterRegistryLike;
+  features: Feature[];
+  /** Every cluster of deckhand.yaml, for /readyz and the features. */
+  clusters: ClusterRegistry;
   /** Prefix of every Redis key and BullMQ queue; instances sharing it share state. Default `deckhand`. */
   redisPrefix?: string;
   /** Slack retry policy and sleep (tests shorten the waits). */
@@ -148,7 +69,7 @@ export function createDeckhand(options: CreateDeckhandOptions): Deckhand {
     ...(options.slackSleep ? { sleep: options.slackSleep } : {}),
   });
   const extraChecks = new Map<string, ReadinessCheck>();
-  const clusters = options.clusters ?? unwiredClusters(Object.keys(config.file.clusters));
+  const { clusters, features } = options;
   const context: AppContext = {
     config,
     log,
@@ -167,7 +88,6 @@ export function createDeckhand(options: CreateDeckhandOptions): Deckhand {
       extraChecks.set(name, check);
     },
   };
-  const features = [createIntakeFeature(), ...(options.features ?? [])];
   const slackApp = createSlackApp({ config, log, slack, ...(options.processBeforeResponse === undefined ? {} : { processBeforeResponse: options.processBeforeResponse }) });
   for (const feature of features) feature.registerSlack?.(slackApp.app, context);
 
@@ -189,7 +109,7 @@ export function createDeckhand(options: CreateDeckhandOptions): Deckhand {
 
   const routes: Route[] = [
     ...createHealthRoutes({ readiness, metrics }),
-    ...createIngestRoutes({ config, enqueue: createAlertEnqueuer({ queue: queues.get(queueNames.intake) }), metrics, log: log.child({ component: 'ingest' }), clock }),
+    ...features.flatMap((feature) => feature.routes?.(context) ?? []),
   ];
   const boltListener = slackApp.requestListener;
   if (boltListener) routes.push({ method: 'POST', path: '/slack/events', handler: (req, res) => boltListener(req, res) });
@@ -258,8 +178,4 @@ async function within(promise: Promise<unknown>, ms: number, onTimeout: () => vo
 function waitUntilReady(client: Redis): Promise<void> {
   if (client.status === 'ready') return Promise.resolve();
   return new Promise((resolve) => client.once('ready', () => resolve()));
-}
-
-function unwiredClusters(names: string[]): ClusterRegistryLike {
-  return { names: () => names, check: () => Promise.resolve({ ok: false, message: 'cluster access is not wired into this process' }) };
 }

@@ -1,14 +1,14 @@
 import { createAnalysisFeature } from './analysis/feature.js';
-import { createDeckhand, type CreateDeckhandOptions, type Deckhand, type Feature } from './app.js';
+import { createDeckhand, type CreateDeckhandOptions, type Deckhand } from './app.js';
 import { createConversationFeature } from './conversation/feature.js';
+import type { Feature } from './core/feature.js';
 import { createDecisionsFeature, type DecisionsFeatureOptions } from './decisions/feature.js';
-import { createClusterRegistry, type ClusterEnv, type ClusterRegistry } from './kube/connection.js';
+import { createIntakeFeature } from './incidents/intake-feature.js';
+import { createClusterRegistry, type ClusterEnv } from './kube/connection.js';
 
 export interface ProductOptions extends Omit<CreateDeckhandOptions, 'features' | 'clusters'> {
-  /** Cluster access; default: every cluster of deckhand.yaml through src/kube. */
-  clusters?: ClusterRegistry;
-  /** Env for kubeconfig lookup and `tokenEnv` (default process.env). */
-  clusterEnv?: ClusterEnv;
+  /** Env for kubeconfig lookup and `tokenEnv` (process.env in production). */
+  clusterEnv: ClusterEnv;
   /** Decision-loop tuning (tests and the demo shorten the verifier's windows). */
   decisions?: DecisionsFeatureOptions;
 }
@@ -23,18 +23,15 @@ export function createProductFeatures(options: { decisions?: DecisionsFeatureOpt
   const decisions = createDecisionsFeature(options.decisions ?? {});
   const analysis = createAnalysisFeature({ submit: (ctx) => decisions.services(ctx).submit });
   const conversation = createConversationFeature({ decisions: (ctx) => decisions.services(ctx) });
-  return [decisions, analysis, conversation];
+  return [createIntakeFeature(), decisions, analysis, conversation];
 }
 
-/** The product as `npm start` and `npm run demo` run it. */
+/**
+ * The product as `npm start` and `npm run demo` run it. Builds the cluster registry from
+ * deckhand.yaml; an invalid cluster entry throws AppError 'config_invalid' listing every problem.
+ */
 export function createProductDeckhand(options: ProductOptions): Deckhand {
-  const { clusters: given, clusterEnv, decisions, ...rest } = options;
-  const clusters =
-    given ??
-    createClusterRegistry({
-      clusters: options.config.file.clusters,
-      env: clusterEnv ?? process.env,
-      log: options.log.child({ component: 'kube' }),
-    });
+  const { clusterEnv, decisions, ...rest } = options;
+  const clusters = createClusterRegistry({ clusters: options.config.file.clusters, env: clusterEnv, log: options.log.child({ component: 'kube' }) });
   return createDeckhand({ ...rest, clusters, features: createProductFeatures(decisions ? { decisions } : {}) });
 }

@@ -1,15 +1,13 @@
 import { createProductDeckhand } from './compose.js';
-import { type Config, loadConfig } from './core/config/load.js';
-import { createClusterRegistry, type ClusterRegistry } from './kube/connection.js';
+import { loadConfig } from './core/config/load.js';
 import { isAppError } from './shared/errors.js';
 import { createLogger } from './shared/logger.js';
 
-/** Start-up: loadConfig → cluster registry → every feature (src/compose.ts) → start; SIGTERM / SIGINT stop it gracefully. */
+/** Start-up: loadConfig → every feature and the cluster registry (src/compose.ts) → start; SIGTERM / SIGINT stop it gracefully. */
 async function main(): Promise<void> {
   const config = orExit(() => loadConfig(process.env));
   const log = createLogger({ level: config.env.LOG_LEVEL });
-  const clusters = orExit((): ClusterRegistry => createClusterRegistry({ clusters: config.file.clusters, env: process.env, log }));
-  const deckhand = createProductDeckhand({ config, log, clusters });
+  const deckhand = orExit(() => createProductDeckhand({ config, log, clusterEnv: process.env }));
   const shutdown = (signal: string) => {
     log.info({ signal }, 'shutdown requested');
     deckhand.stop().then(
@@ -26,7 +24,7 @@ async function main(): Promise<void> {
 }
 
 /** A configuration problem prints its one message (every problem listed, no stack) and exits 1. */
-function orExit<T extends Config | ClusterRegistry>(build: () => T): T {
+function orExit<T>(build: () => T): T {
   try {
     return build();
   } catch (err) {

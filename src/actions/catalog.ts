@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ContainerName, NamespaceName, ObjectName } from '../core/vocabulary.js';
 
 /**
  * The action catalog (contract: "Action catalog"). These are the only things Deckhand can
@@ -6,14 +7,6 @@ import * as z from 'zod';
  * must be valid Kubernetes names and quantities valid Kubernetes quantities, so text read
  * from the cluster or the model cannot smuggle anything into a kubectl rendering or an API call.
  */
-
-// RFC 1123 subdomain (pods, workloads, nodes) and label (namespaces, containers).
-const subdomain = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
-const label = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
-export const ObjectName = z.string().regex(subdomain, { error: 'must be a valid Kubernetes object name (RFC 1123 subdomain)' });
-export const NamespaceName = z.string().regex(label, { error: 'must be a valid Kubernetes namespace name (RFC 1123 label)' });
-export const ContainerName = z.string().regex(label, { error: 'must be a valid container name (RFC 1123 label)' });
 
 export const CpuQuantity = z.string().regex(/^(\d+(\.\d+)?|\.\d+)m?$/, { error: 'must be a CPU quantity such as 500m or 2' });
 export const MemoryQuantity = z
@@ -84,15 +77,6 @@ export const actionTypes = [
   'cordon_node',
   'uncordon_node',
 ] as const satisfies readonly ActionType[];
-
-export const riskLevels = ['low', 'medium', 'high', 'forbidden'] as const;
-export const RiskLevel = z.enum(riskLevels);
-export type RiskLevel = z.infer<typeof RiskLevel>;
-
-/** Orders risk levels so policies can compare them (`low` < `medium` < `high` < `forbidden`). */
-export function riskRank(risk: RiskLevel): number {
-  return riskLevels.indexOf(risk);
-}
 
 /** The namespace an action touches, or undefined for cluster-scoped actions (nodes). */
 export function namespaceOf(action: Action): string | undefined {

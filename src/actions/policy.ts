@@ -1,5 +1,5 @@
 import type { ChannelMode, YoloPolicy } from '../core/config/file.js';
-import { type RiskLevel, riskRank } from './catalog.js';
+import { type RiskLevel, riskRank } from '../core/vocabulary.js';
 
 /** Below this confidence nothing ever runs by itself, whatever the channel allows. */
 export const autoRunConfidenceFloor = 0.7;

@@ -1,5 +1,6 @@
-import type { Action, ResourceList, RiskLevel } from './catalog.js';
-import { namespaceOf, riskRank } from './catalog.js';
+import type { Action, ResourceList } from './catalog.js';
+import { type RiskLevel, riskRank } from '../core/vocabulary.js';
+import { namespaceOf } from './catalog.js';
 import type { ChannelConfig, DenyRule } from '../core/config/file.js';
 import type { TargetSnapshot } from './proposal.js';
 

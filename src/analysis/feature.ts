@@ -1,6 +1,6 @@
 import type { Action } from '../actions/catalog.js';
 import type { Proposal } from '../actions/proposal.js';
-import type { AppContext, Feature } from '../app.js';
+import type { AppContext, Feature } from '../core/feature.js';
 import { channelConfigOf } from '../core/config/load.js';
 import { queueNames } from '../jobs/queues.js';
 import { AppError } from '../shared/errors.js';

@@ -1,6 +1,6 @@
 import type { CircuitBreaker } from '../actions/breaker.js';
 import { renderKubectl } from '../actions/kubectl.js';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../core/feature.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { channelConfigOf } from '../core/config/load.js';
 import type { ModeStore } from '../control/mode-store.js';

@@ -3,7 +3,7 @@ import type { Action } from '../actions/catalog.js';
 import { renderKubectl } from '../actions/kubectl.js';
 import type { TargetSnapshot } from '../actions/proposal.js';
 import type { DecisionRecord } from '../decisions/proposal-store.js';
-import type { AppContext, Feature } from '../app.js';
+import type { AppContext, Feature } from '../core/feature.js';
 import { createAuditLog, type AuditLog } from '../audit/audit-log.js';
 import type { AskRequest } from '../commands/ports.js';
 import { createCommandPorts, type CommandStores } from '../commands/wiring.js';

@@ -1,16 +1,10 @@
 import * as z from 'zod';
+import { AlertSource, Severity } from './vocabulary.js';
 
 /**
  * The normalised alert: what every intake source (PagerDuty V3, Alertmanager v4) turns its
  * payload into. One Alert is one event about one incident; the incident key groups them.
  */
-export const alertSources = ['pagerduty', 'alertmanager'] as const;
-export const AlertSource = z.enum(alertSources);
-export type AlertSource = z.infer<typeof AlertSource>;
-
-export const Severity = z.enum(['critical', 'high', 'warning', 'info']);
-export type Severity = z.infer<typeof Severity>;
-
 export const IncidentStatus = z.enum(['triggered', 'acknowledged', 'resolved']);
 export type IncidentStatus = z.infer<typeof IncidentStatus>;
 

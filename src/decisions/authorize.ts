@@ -1,4 +1,5 @@
-import { type RiskLevel, namespaceOf } from '../actions/catalog.js';
+import { namespaceOf } from '../actions/catalog.js';
+import { type RiskLevel } from '../core/vocabulary.js';
 import type { Proposal, ProposalStatus } from '../actions/proposal.js';
 import type { ChannelConfig, ChannelMode } from '../core/config/file.js';
 

@@ -1,4 +1,4 @@
-import type { AppContext, Feature } from '../app.js';
+import type { AppContext, Feature } from '../core/feature.js';
 import { queueNames } from '../jobs/queues.js';
 import { AppError } from '../shared/errors.js';
 import { createExecutionProcessor } from './execution-worker.js';

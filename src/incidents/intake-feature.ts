@@ -1,4 +1,6 @@
-import type { Feature } from '../app.js';
+import type { Feature } from '../core/feature.js';
+import { createAlertEnqueuer } from '../ingest/enqueue.js';
+import { createIngestRoutes } from '../ingest/routes.js';
 import { type AnalysisJobData, IntakeJobData, safeJobId } from '../jobs/job-data.js';
 import { queueNames } from '../jobs/queues.js';
 import { AppError } from '../shared/errors.js';
@@ -12,6 +14,14 @@ import { createIntakeProcessor } from './intake.js';
 export function createIntakeFeature(options: { concurrency?: number } = {}): Feature {
   return {
     name: 'intake',
+    routes: (ctx) =>
+      createIngestRoutes({
+        config: ctx.config,
+        enqueue: createAlertEnqueuer({ queue: ctx.queues.get(queueNames.intake) }),
+        metrics: ctx.metrics,
+        log: ctx.log.child({ component: 'ingest' }),
+        clock: ctx.clock,
+      }),
     start(ctx) {
       const process = createIntakeProcessor({
         store: ctx.incidents,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RiskLevel } from '../../src/actions/catalog.js';
+import type { RiskLevel } from '../../src/core/vocabulary.js';
 import { decideAutoRun } from '../../src/actions/policy.js';
 import type { ChannelMode, YoloPolicy } from '../../src/core/config/file.js';
 

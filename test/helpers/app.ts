@@ -1,5 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { createDeckhand, type AppContext, type ClusterRegistryLike, type Deckhand, type Feature } from '../../src/app.js';
+import { createDeckhand, type Deckhand } from '../../src/app.js';
+import type { AppContext, Feature } from '../../src/core/feature.js';
+import { createIntakeFeature } from '../../src/incidents/intake-feature.js';
+import type { ClusterRegistry } from '../../src/kube/connection.js';
+import { AppError } from '../../src/shared/errors.js';
 import { loadConfig, type Config } from '../../src/core/config/load.js';
 import { startSlackSandbox, type SlackSandbox } from '../../src/sandbox/slack/index.js';
 import { createLogger } from '../../src/shared/logger.js';
@@ -13,14 +17,27 @@ export const testSecrets = {
   botToken: 'xoxb-sandbox',
 } as const;
 
+/** The cluster edge of a test: names and checks as given; `get` only where a test has a connection. */
+export type TestClusters = Pick<ClusterRegistry, 'names' | 'check'> & { get?: ClusterRegistry['get'] };
+
+function registryOf(clusters: TestClusters): ClusterRegistry {
+  const get: ClusterRegistry['get'] =
+    clusters.get ??
+    ((name) => {
+      throw new AppError('not_found', `cluster "${name}" has no connection in this test`, { retryable: false });
+    });
+  return { names: () => clusters.names(), check: (name, timeoutMs) => clusters.check(name, timeoutMs), get };
+}
+
 export interface TestAppOptions {
   /** Env overrides; a value of undefined removes the default. */
   env?: Record<string, string | undefined>;
   /** deckhand.yaml content. */
   yaml?: string;
+  /** The features under test; intake is added when missing (webhooks are the way in). */
   features?: Feature[];
   /** Default: every configured cluster answers ok. */
-  clusters?: ClusterRegistryLike;
+  clusters?: TestClusters;
   /** Share one sandbox between apps (two instances); default: a private one, closed by stop(). */
   slack?: SlackSandbox;
   /** Share Redis state between apps; default: a unique prefix. */
@@ -95,16 +112,14 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const log = createLogger({ level: config.env.LOG_LEVEL, destination: { write: (line: string) => void lines.push(line) } });
   const prefix = options.redisPrefix ?? uniquePrefix('app');
-  const clusters: ClusterRegistryLike = options.clusters ?? {
-    names: () => Object.keys(config.file.clusters),
-    check: () => Promise.resolve({ ok: true }),
-  };
+  const clusters = registryOf(options.clusters ?? { names: () => Object.keys(config.file.clusters), check: () => Promise.resolve({ ok: true }) });
+  const features = options.features ?? [];
   const deckhand = createDeckhand({
     config,
     log,
     clusters,
     redisPrefix: prefix,
-    features: options.features ?? [],
+    features: features.some((f) => f.name === 'intake') ? features : [createIntakeFeature(), ...features],
     processBeforeResponse: options.processBeforeResponse ?? true,
     processMetrics: false,
     slackRetry: { baseDelayMs: 5, maxDelayMs: 20 },

@@ -1,4 +1,4 @@
-import type { ClusterRegistryLike } from '../../src/app.js';
+import type { TestClusters } from './app.js';
 import { createClusterConnection, type ClusterConnection } from '../../src/kube/connection.js';
 import { startSandboxCluster, type SandboxCluster, type SandboxClusterOptions } from '../../src/sandbox/cluster/index.js';
 import { createSilentLogger } from '../../src/shared/logger.js';
@@ -19,13 +19,13 @@ export interface SandboxProd {
   cluster: SandboxCluster;
   connection: ClusterConnection;
   /** A registry with the one cluster `prod`, always reachable, for startTestApp's `clusters`. */
-  clusters: ClusterRegistryLike;
+  clusters: TestClusters;
 }
 
 /** The sandbox cluster behind a real client-node connection named `prod`. Close with `cluster.close()`. */
 export async function startSandboxProd(options: SandboxClusterOptions): Promise<SandboxProd> {
   const cluster = await startSandboxCluster(options);
   const connection = createClusterConnection('prod', cluster.kubeconfigYaml(), createSilentLogger());
-  const clusters: ClusterRegistryLike = { names: () => ['prod'], check: () => Promise.resolve({ ok: true }), get: () => connection };
+  const clusters: TestClusters = { names: () => ['prod'], check: () => Promise.resolve({ ok: true }), get: () => connection };
   return { cluster, connection, clusters };
 }

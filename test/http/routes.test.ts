@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Feature } from '../../src/app.js';
+import type { Feature } from '../../src/core/feature.js';
 import { waitFor } from '../../src/shared/wait.js';
 import { fixture, startTestApp, type TestApp } from '../helpers/app.js';
 import { signSlack } from '../helpers/signers.js';

@@ -1,5 +1,5 @@
 import { KubeConfig } from '@kubernetes/client-node';
-import type { ClusterRegistryLike, Feature } from '../../src/app.js';
+import type { Feature } from '../../src/core/feature.js';
 import { createConversationFeature, type ConversationFeatureOptions } from '../../src/conversation/feature.js';
 import type { Incident } from '../../src/core/incident.js';
 import { createClusterConnection, type ClusterConnection } from '../../src/kube/connection.js';
@@ -9,7 +9,7 @@ import type { ClusterReader } from '../../src/kube/reader.js';
 import { startSandboxCluster, type SandboxCluster } from '../../src/sandbox/cluster/index.js';
 import type { SlackSandbox } from '../../src/sandbox/slack/index.js';
 import { waitFor } from '../../src/shared/wait.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { startTestApp, type TestApp, type TestClusters } from '../helpers/app.js';
 
 export const conversationYaml = `
 clusters:
@@ -33,7 +33,7 @@ export async function sandboxReader(): Promise<ClusterReader> {
 }
 
 /** A cluster registry over the sandbox cluster (B's connection: reader, snapshot, execute, check). */
-export async function sandboxRegistry(): Promise<ClusterRegistryLike & { get: (name: string) => ClusterConnection }> {
+export async function sandboxRegistry(): Promise<TestClusters & { get: (name: string) => ClusterConnection }> {
   await sandboxReader();
   const connection = createClusterConnection('lab', cluster!.kubeconfigYaml(), createSilentLogger());
   return {
@@ -59,7 +59,7 @@ export async function startConversationApp(options: {
   slack?: SlackSandbox;
   redisPrefix?: string;
   yaml?: string;
-  clusters?: ClusterRegistryLike;
+  clusters?: TestClusters;
   processBeforeResponse?: boolean;
 } = {}): Promise<TestApp> {
   const reader = await sandboxReader();

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { NamespaceName, ObjectName } from '../../actions/catalog.js';
+import { NamespaceName, ObjectName } from '../../core/vocabulary.js';
 import { formatPodDescribe } from '../../kube/format/index.js';
 import { defineTool } from './tool.js';
 

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { NamespaceName } from '../../actions/catalog.js';
+import { NamespaceName } from '../../core/vocabulary.js';
 import { defineTool } from './tool.js';
 
 export const findWorkload = defineTool({

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ObjectName } from '../../actions/catalog.js';
+import { ObjectName } from '../../core/vocabulary.js';
 import { formatNode } from '../../kube/format/index.js';
 import { defineTool } from './tool.js';
 

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ContainerName, NamespaceName, ObjectName } from '../../actions/catalog.js';
+import { ContainerName, NamespaceName, ObjectName } from '../../core/vocabulary.js';
 import { formatLogs } from '../../kube/format/index.js';
 import { defineTool } from './tool.js';
 

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { NamespaceName } from '../../actions/catalog.js';
+import { NamespaceName } from '../../core/vocabulary.js';
 import { podDisplayStatus } from '../../kube/format/index.js';
 import { defineTool, LabelSelector } from './tool.js';
 

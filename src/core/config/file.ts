@@ -1,6 +1,5 @@
 import * as z from 'zod';
-import { NamespaceName, RiskLevel } from '../../actions/catalog.js';
-import { AlertSource, Severity } from '../incident.js';
+import { AlertSource, NamespaceName, RiskLevel, Severity } from '../vocabulary.js';
 
 /**
  * The schema of deckhand.yaml. deckhand.example.yaml documents every key; keep them in step.

@@ -1,4 +1,5 @@
-import type { Alert, Link, MemberAlert, Severity } from '../../core/incident.js';
+import type { Alert, Link, MemberAlert } from '../../core/incident.js';
+import type { Severity } from '../../core/vocabulary.js';
 import { targetFromLabels } from '../target.js';
 import type { AlertmanagerPayload } from './schema.js';
 

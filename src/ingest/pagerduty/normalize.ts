@@ -1,5 +1,6 @@
 import type { ServiceMapping } from '../../core/config/file.js';
-import type { Alert, IncidentStatus, Severity } from '../../core/incident.js';
+import type { Alert, IncidentStatus } from '../../core/incident.js';
+import type { Severity } from '../../core/vocabulary.js';
 import type { HandledPagerDutyEvent, PagerDutyIncident } from './schema.js';
 
 export interface NormalizePagerDutyInput {

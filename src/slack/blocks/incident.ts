@@ -1,4 +1,5 @@
-import type { Incident, IncidentStatus, Severity } from '../../core/incident.js';
+import type { Incident, IncidentStatus } from '../../core/incident.js';
+import type { Severity } from '../../core/vocabulary.js';
 import type { KnownBlock, SlackMessage } from '../messenger.js';
 
 /** Members listed in the root before "+N more"; Slack caps a section's text at 3000 chars. */
