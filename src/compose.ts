@@ -3,7 +3,7 @@ import { createDeckhand, type CreateDeckhandOptions, type Deckhand } from './app
 import { createConversationFeature } from './conversation/feature.js';
 import type { Feature } from './core/feature.js';
 import { createDecisionsFeature, type DecisionsFeatureOptions } from './decisions/feature.js';
-import { createIntakeFeature } from './incidents/intake-feature.js';
+import { createIntakeFeature } from './intake/feature.js';
 import { createClusterRegistry, type ClusterEnv } from './kube/connection.js';
 
 export interface ProductOptions extends Omit<CreateDeckhandOptions, 'features' | 'clusters'> {

@@ -1,4 +1,4 @@
-import { actionIds } from '../../src/slack/action-ids.js';
+import { actionIds } from '../../src/decisions/action-ids.js';
 import { waitFor } from '../../src/shared/wait.js';
 import type { BenchEnv } from '../lib/bench-env.js';
 import { benchApprover, benchChannel, benchServices, startBot, type BotUnderTest } from '../lib/bot.js';

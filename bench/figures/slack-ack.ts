@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { actionIds } from '../../src/slack/action-ids.js';
+import { actionIds } from '../../src/decisions/action-ids.js';
 import type { BotAnswer } from '../../src/sandbox/slack/index.js';
 import type { BenchEnv } from '../lib/bench-env.js';
 import { benchChannel, benchNonApprover, benchServices, startBot } from '../lib/bot.js';

@@ -1,4 +1,4 @@
-import { actionIds } from '../../src/slack/action-ids.js';
+import { actionIds } from '../../src/decisions/action-ids.js';
 import type { BenchEnv } from '../lib/bench-env.js';
 import { benchChannel, benchServices, startBot, type BotUnderTest } from '../lib/bot.js';
 import { createLoadClient } from '../lib/load.js';

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as z from 'zod';
-import { verifyPagerDutySignature } from '../../src/ingest/pagerduty/verify.js';
+import { verifyPagerDutySignature } from '../../src/intake/pagerduty/verify.js';
 import { runChild } from '../lib/child-protocol.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { ChannelMode } from '../core/config/file.js';
-import type { AuditLine } from '../slack/blocks/audit.js';
-import type { StatusView } from '../slack/blocks/status.js';
+import type { AuditLine } from './blocks/audit.js';
+import type { StatusView } from './blocks/status.js';
 
 /**
  * What `/k8s` needs from the rest of Deckhand, as narrow ports. The command core depends

@@ -1,7 +1,7 @@
 import { AppError } from '../shared/errors.js';
-import { buildAuditMessage } from '../slack/blocks/audit.js';
-import { buildErrorMessage, buildHelpMessage, buildUsageMessage } from '../slack/blocks/help.js';
-import { buildClustersMessage, buildModeMessage, buildPauseMessage, buildStatusMessage, type StatusView } from '../slack/blocks/status.js';
+import { buildAuditMessage } from './blocks/audit.js';
+import { buildErrorMessage, buildHelpMessage, buildUsageMessage } from './blocks/help.js';
+import { buildClustersMessage, buildModeMessage, buildPauseMessage, buildStatusMessage, type StatusView } from './blocks/status.js';
 import type { SlackMessage } from '../slack/messenger.js';
 import { subcommands, type ParsedCommand } from './parse.js';
 import type { CommandPorts } from './ports.js';

@@ -1,17 +1,17 @@
-import type { CircuitBreaker } from '../actions/breaker.js';
+import type { CircuitBreaker } from '../decisions/breaker.js';
 import { renderKubectl } from '../actions/kubectl.js';
 import type { AppContext } from '../core/feature.js';
-import type { AuditLog } from '../audit/audit-log.js';
+import type { AuditLog } from '../decisions/audit-log.js';
 import { channelConfigOf } from '../core/config/load.js';
-import type { ModeStore } from '../control/mode-store.js';
-import type { PauseSwitch } from '../control/pause.js';
+import type { ModeStore } from '../decisions/mode-store.js';
+import type { PauseSwitch } from '../decisions/pause.js';
 import type { ApproverResolver } from '../decisions/approvers.js';
 import type { ProposalStore } from '../decisions/proposal-store.js';
 import { AppError } from '../shared/errors.js';
-import type { AuditLine } from '../slack/blocks/audit.js';
+import type { AuditLine } from './blocks/audit.js';
 import type { AskRequest, CommandPorts } from './ports.js';
 
-/** The decision-side stores `/k8s` reads and drives (src/control, src/decisions, src/audit). */
+/** The decision-side stores `/k8s` reads and drives (all in src/decisions). */
 export interface CommandStores {
   modes: Pick<ModeStore, 'effectiveMode' | 'getOverride' | 'setChannelMode'>;
   pause: Pick<PauseSwitch, 'state' | 'pause' | 'resume'>;

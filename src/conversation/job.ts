@@ -8,7 +8,7 @@ import type { Incident } from '../core/incident.js';
 import type { IncidentStore } from '../core/incident-store.js';
 import type { ClusterReader } from '../kube/reader.js';
 import type { Logger } from '../shared/logger.js';
-import { buildAnswerErrorMessage, buildAnswerMessages, buildAskRootMessage } from '../slack/blocks/answer.js';
+import { buildAnswerErrorMessage, buildAnswerMessages, buildAskRootMessage } from './blocks/answer.js';
 import type { SlackMessenger } from '../slack/messenger.js';
 import { describeFailure } from '../commands/run.js';
 import { answerQuestion, type AnswerDeps } from './answer.js';

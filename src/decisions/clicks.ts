@@ -1,10 +1,10 @@
-import type { AuditLog } from '../audit/audit-log.js';
+import type { AuditLog } from './audit-log.js';
 import type { ChannelConfig } from '../core/config/file.js';
-import type { ModeStore } from '../control/mode-store.js';
-import type { PauseSwitch } from '../control/pause.js';
+import type { ModeStore } from './mode-store.js';
+import type { PauseSwitch } from './pause.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
-import { buildDecidedProposalMessage, type Decision } from '../slack/blocks/decision.js';
+import { buildDecidedProposalMessage, type Decision } from './blocks/decision.js';
 import type { SlackMessenger } from '../slack/messenger.js';
 import type { ApproverResolver } from './approvers.js';
 import { type ClickKind, type RefusalReason, authorizeClick } from './authorize.js';

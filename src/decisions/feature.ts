@@ -1,12 +1,12 @@
 import type { AppContext, Feature } from '../core/feature.js';
 import { queueNames } from '../jobs/queues.js';
 import { AppError } from '../shared/errors.js';
-import { createExecutionProcessor } from './execution-worker.js';
+import { createExecutionProcessor } from './execute/worker.js';
 import { registerDecisionListeners } from './listeners.js';
 import type { RenderProposal } from './messages.js';
 import type { ActionConnections } from './ports.js';
 import { createDecisionServices, enqueueVerification, type DecisionServices } from './services.js';
-import { createVerificationProcessor } from './verification-worker.js';
+import { createVerificationProcessor } from './verify/worker.js';
 
 export interface DecisionsFeatureOptions {
   /** Cluster access (src/kube createClusterRegistry); default: ctx.clusters when it has `get`. */

@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import * as z from 'zod';
 import type { Logger } from '../shared/logger.js';
-import { actionIds } from '../slack/action-ids.js';
+import { actionIds } from './action-ids.js';
 import type { SlackMessenger } from '../slack/messenger.js';
 import type { Click, ClickHandlers, ClickResult } from './clicks.js';
 

@@ -1,9 +1,9 @@
 import { renderKubectl } from '../actions/kubectl.js';
 import type { Proposal } from '../actions/proposal.js';
 import { redactText } from '../shared/redact.js';
-import { actionIds } from '../slack/action-ids.js';
-import { buildProposalMessage } from '../slack/blocks/proposal.js';
-import { buildProposalSummaryBlocks } from '../slack/blocks/decision.js';
+import { actionIds } from './action-ids.js';
+import { buildProposalMessage } from './blocks/proposal.js';
+import { buildProposalSummaryBlocks } from './blocks/decision.js';
 import { escapeMrkdwn } from '../slack/blocks/text.js';
 import type { KnownBlock, SlackMessage } from '../slack/messenger.js';
 import type { ExecutionResult, Verdict } from './ports.js';

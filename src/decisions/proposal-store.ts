@@ -57,7 +57,7 @@ export interface ProposalStoreDeps {
   /** Key prefix, e.g. 'deckhand'. */
   prefix: string;
   clock: Clock;
-  /** Redis key whose existence means "paused" (src/control/pause.ts pauseKeyOf). */
+  /** Redis key whose existence means "paused" (pause.ts pauseKeyOf). */
   pauseKey: string;
   /** How long decided proposals are kept (default 30 days). */
   retentionMs?: number;

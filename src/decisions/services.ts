@@ -1,11 +1,11 @@
 import type { Redis } from 'ioredis';
-import { createCircuitBreaker, type CircuitBreaker } from '../actions/breaker.js';
+import { createCircuitBreaker, type CircuitBreaker } from './breaker.js';
 import type { Proposal } from '../actions/proposal.js';
 import { classifyRisk } from '../actions/risk.js';
-import { createAuditLog, type AuditLog } from '../audit/audit-log.js';
+import { createAuditLog, type AuditLog } from './audit-log.js';
 import { channelConfigOf, type Config } from '../core/config/load.js';
-import { createModeStore, type ModeStore } from '../control/mode-store.js';
-import { createPauseSwitch, pauseKeyOf, type PauseSwitch } from '../control/pause.js';
+import { createModeStore, type ModeStore } from './mode-store.js';
+import { createPauseSwitch, pauseKeyOf, type PauseSwitch } from './pause.js';
 import { type AnalysisJobData, safeJobId } from '../jobs/job-data.js';
 import { queueNames } from '../jobs/queues.js';
 import type { Queues } from '../jobs/registry.js';
@@ -14,12 +14,12 @@ import type { Logger } from '../shared/logger.js';
 import type { SlackMessenger } from '../slack/messenger.js';
 import { createApproverResolver, type ApproverResolver, type GroupMembers } from './approvers.js';
 import { createClickHandlers, type ClickDeps, type ClickHandlers } from './clicks.js';
-import type { ExecutionJobData } from './execution-worker.js';
+import type { ExecutionJobData } from './execute/worker.js';
 import type { RenderProposal } from './messages.js';
 import type { ActionConnections } from './ports.js';
 import { createProposalStore, type ProposalStore } from './proposal-store.js';
 import { type ClassifyRisk, type SubmitOutcome, submitProposal } from './submit.js';
-import type { VerificationJobData } from './verification-worker.js';
+import type { VerificationJobData } from './verify/worker.js';
 
 export interface DecisionServicesInput {
   config: Config;

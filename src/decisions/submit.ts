@@ -1,13 +1,13 @@
 import type { Action } from '../actions/catalog.js';
-import type { CircuitBreaker } from '../actions/breaker.js';
+import type { CircuitBreaker } from './breaker.js';
 import { inverseAction } from '../actions/inverse.js';
-import { decideAutoRun } from '../actions/policy.js';
+import { decideAutoRun } from './policy.js';
 import type { Proposal, TargetSnapshot } from '../actions/proposal.js';
 import type { RiskResult } from '../actions/risk.js';
-import type { AuditLog } from '../audit/audit-log.js';
+import type { AuditLog } from './audit-log.js';
 import type { ChannelConfig } from '../core/config/file.js';
-import type { ModeStore } from '../control/mode-store.js';
-import type { PauseSwitch } from '../control/pause.js';
+import type { ModeStore } from './mode-store.js';
+import type { PauseSwitch } from './pause.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { SlackMessenger } from '../slack/messenger.js';

@@ -8,11 +8,11 @@ import type { ClusterConfig } from '../core/config/file.js';
 import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { toKubeError } from './errors.js';
-import { executeAction, type ExecuteOptions, type ExecutionResult } from './executor.js';
+import { executeAction, type ExecuteOptions, type ExecutionResult } from '../decisions/execute/executor.js';
 import { createClusterReader } from './read/cluster-reader.js';
 import type { ClusterReader } from './reader.js';
-import { snapshotTarget } from './snapshot.js';
-import { verifyAction, type Verdict, type VerifyOptions } from './verifier.js';
+import { snapshotTarget } from '../actions/snapshot.js';
+import { verifyAction, type Verdict, type VerifyOptions } from '../decisions/verify/verifier.js';
 
 /** Everything Deckhand does on one cluster. */
 export interface ClusterConnection {

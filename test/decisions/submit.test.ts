@@ -4,7 +4,7 @@ import type { Action } from '../../src/actions/catalog.js';
 import { createAnalysisProcessor } from '../../src/analysis/worker.js';
 import { proposeInverse, submitProposal } from '../../src/decisions/submit.js';
 import { AppError } from '../../src/shared/errors.js';
-import { actionIds } from '../../src/slack/action-ids.js';
+import { actionIds } from '../../src/decisions/action-ids.js';
 import { fakeReader, now } from '../analysis/fixtures.js';
 import { channelConfig, incident } from '../analysis/helpers.js';
 import { checkoutWorld } from '../analysis/scenario-worlds.js';

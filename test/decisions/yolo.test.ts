@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { submitProposal } from '../../src/decisions/submit.js';
-import { actionIds } from '../../src/slack/action-ids.js';
+import { actionIds } from '../../src/decisions/action-ids.js';
 import { createTestRedis } from '../helpers/redis.js';
 import { buttonsOf, createHarness } from './harness.js';
 

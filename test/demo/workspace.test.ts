@@ -3,11 +3,11 @@ import { channelConfigOf, loadConfig } from '../../src/core/config/load.js';
 import { buildDemoAlert, demoAlertNames, type DemoAlertName } from '../../src/demo/alerts.js';
 import { buildDemoConfigYaml, demoChannelIds, demoChannels, demoUsers } from '../../src/demo/workspace.js';
 import type { Alert } from '../../src/core/incident.js';
-import { routeAlert } from '../../src/incidents/routing.js';
-import { normalizeAlertmanager } from '../../src/ingest/alertmanager/normalize.js';
-import { AlertmanagerPayload } from '../../src/ingest/alertmanager/schema.js';
-import { normalizePagerDuty } from '../../src/ingest/pagerduty/normalize.js';
-import { PagerDutyEnvelope, PagerDutyIncident } from '../../src/ingest/pagerduty/schema.js';
+import { routeAlert } from '../../src/intake/routing.js';
+import { normalizeAlertmanager } from '../../src/intake/alertmanager/normalize.js';
+import { AlertmanagerPayload } from '../../src/intake/alertmanager/schema.js';
+import { normalizePagerDuty } from '../../src/intake/pagerduty/normalize.js';
+import { PagerDutyEnvelope, PagerDutyIncident } from '../../src/intake/pagerduty/schema.js';
 
 const env = { SLACK_BOT_TOKEN: 'xoxb-x', SLACK_SIGNING_SECRET: 's', DECKHAND_CONFIG: '/demo/deckhand.yaml' };
 

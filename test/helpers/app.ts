@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createDeckhand, type Deckhand } from '../../src/app.js';
 import type { AppContext, Feature } from '../../src/core/feature.js';
-import { createIntakeFeature } from '../../src/incidents/intake-feature.js';
+import { createIntakeFeature } from '../../src/intake/feature.js';
 import type { ClusterRegistry } from '../../src/kube/connection.js';
 import { AppError } from '../../src/shared/errors.js';
 import { loadConfig, type Config } from '../../src/core/config/load.js';

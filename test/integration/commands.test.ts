@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createProposalStore } from '../../src/decisions/proposal-store.js';
-import { pauseKeyOf } from '../../src/control/pause.js';
-import { createCircuitBreaker } from '../../src/actions/breaker.js';
+import { pauseKeyOf } from '../../src/decisions/pause.js';
+import { createCircuitBreaker } from '../../src/decisions/breaker.js';
 import { subcommands } from '../../src/commands/parse.js';
 import { waitFor } from '../../src/shared/wait.js';
 import type { TestApp } from '../helpers/app.js';

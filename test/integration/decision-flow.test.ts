@@ -4,7 +4,7 @@ import { createAnalysisFeature } from '../../src/analysis/feature.js';
 import { createDecisionsFeature, type DecisionsFeature } from '../../src/decisions/feature.js';
 import { defaultUsers, startSlackSandbox, type SandboxMessage, type SlackSandbox } from '../../src/sandbox/slack/index.js';
 import { waitFor } from '../../src/shared/wait.js';
-import { actionIds } from '../../src/slack/action-ids.js';
+import { actionIds } from '../../src/decisions/action-ids.js';
 import { fixture, startTestApp, type TestApp } from '../helpers/app.js';
 import { startSandboxProd, type SandboxProd } from '../helpers/sandbox-cluster.js';
 

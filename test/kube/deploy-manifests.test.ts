@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { Action } from '../../src/actions/catalog.js';
 import { FileConfig } from '../../src/core/config/file.js';
-import { executeAction } from '../../src/kube/executor.js';
+import { executeAction } from '../../src/decisions/execute/executor.js';
 import { createClusterReader } from '../../src/kube/read/cluster-reader.js';
-import { snapshotTarget } from '../../src/kube/snapshot.js';
-import { verifyAction } from '../../src/kube/verifier.js';
+import { snapshotTarget } from '../../src/actions/snapshot.js';
+import { verifyAction } from '../../src/decisions/verify/verifier.js';
 import { startSandboxCluster, type SandboxCluster } from '../../src/sandbox/cluster/index.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return -- manifests are loosely typed YAML */

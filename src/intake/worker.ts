@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import type { Route } from '../core/config/file.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { buildIncidentRootMessage } from './blocks/incident.js';
+import type { SlackMessenger } from '../slack/messenger.js';
+import type { Clock } from '../shared/clock.js';
+import { AppError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import type { Locks } from '../core/lock.js';
+import { type Alert, type Incident, incidentKeyOf } from '../core/incident.js';
+import { routeAlert } from './routing.js';
+import type { IncidentPatch, IncidentStore } from '../core/incident-store.js';
+
+export type IntakeOutcome = 'opened' | 'updated' | 'retriggered' | 'unchanged' | 'stale' | 'ignored';
+
+export interface IntakeDeps {
+  store: IncidentStore;
+  locks: Locks;
+  slack: SlackMessenger;
+  routes: readonly Route[];
+  fallbackChannel: string | undefined;
+  /** Enqueues analysis for one trigger of an incident; must be idempotent per (incident, trigger). */
+  enqueueAnalysis: (incidentId: string, trigger: number) => Promise<void>;
+  /** Called when an incident becomes resolved (e.g. its pending proposals expire); must be idempotent. */
+  onResolved?: (incidentId: string) => Promise<void>;
+  log: Logger;
+  metrics: Metrics;
+  clock: Clock;
+  newId?: () => string;
+}
+
+/**
+ * Applies one alert to its incident: opens the thread (root message in the routed channel)
+ * for a new incident, edits the root on acknowledge / resolve / re-trigger, and asks for
+ * analysis of each trigger. Everything for one incident runs under its Redis lock, so
+ * duplicates and concurrent deliveries — in any process — see each other's results.
+ */
+export function createIntakeProcessor(deps: IntakeDeps): (alert: Alert) => Promise<IntakeOutcome> {
+  const newId = deps.newId ?? (() => `inc-${randomUUID().replaceAll('-', '').slice(0, 16)}`);
+  const now = () => new Date(deps.clock()).toISOString();
+
+  const ensureRoot = async (incident: Incident): Promise<Incident> => {
+    if (incident.threadTs && incident.channel) return incident;
+    const channel = incident.channel;
+    if (!channel) throw new AppError('internal', `incident ${incident.id} has no channel`, { retryable: false });
+    // The key makes a retried job (or another process) get this post's ts, never a second root.
+    const posted = await deps.slack.post({ channel, message: buildIncidentRootMessage(incident), idempotencyKey: `incident-root:${incident.id}` });
+    return deps.store.update(incident.id, { channel: posted.channel, threadTs: posted.ts });
+  };
+
+  /**
+   * Queues the analysis a triggered incident is owed and records it. Run on every pass, so
+   * a job that died between storing an incident (or a re-trigger) and queueing its analysis
+   * queues it when retried, while a duplicate delivery finds nothing owed.
+   */
+  const owedAnalysis = async (incident: Incident): Promise<Incident> => {
+    const trigger = incident.triggerCount ?? 1;
+    if (incident.status !== 'triggered' || (incident.analysisQueuedFor ?? 0) >= trigger) return incident;
+    await deps.enqueueAnalysis(incident.id, trigger);
+    return deps.store.update(incident.id, { analysisQueuedFor: trigger });
+  };
+
+  const open = async (alert: Alert, log: Logger): Promise<IntakeOutcome> => {
+    const channel = routeAlert(alert, deps.routes, deps.fallbackChannel);
+    if (!channel) {
+      deps.metrics.intakeUnroutable.inc({ source: alert.source });
+      log.error({ title: alert.title, labels: alert.labels }, 'no route and no ALERT_CHANNEL for alert');
+      throw new AppError('not_found', 'no channel for this alert: add a route to deckhand.yaml or set ALERT_CHANNEL', { retryable: false });
+    }
+    const at = now();
+    const { created, incident } = await deps.store.create({
+      id: newId(),
+      key: incidentKeyOf(alert),
+      source: alert.source,
+      externalId: alert.externalId,
+      title: alert.title,
+      severity: alert.severity,
+      status: alert.status,
+      labels: alert.labels,
+      target: alert.target,
+      ...(alert.service ? { service: alert.service } : {}),
+      links: alert.links,
+      members: alert.members,
+      truncatedAlerts: alert.truncatedAlerts,
+      channel,
+      triggerCount: 1,
+      lastEventAt: alert.occurredAt,
+      createdAt: at,
+      updatedAt: at,
+    });
+    const rooted = await ensureRoot(incident);
+    if (!created) return apply(await owedAnalysis(rooted), alert, log);
+    await owedAnalysis(rooted);
+    log.info({ incidentId: rooted.id, channel: rooted.channel, threadTs: rooted.threadTs }, 'incident opened');
+    return 'opened';
+  };
+
+  const apply = async (current: Incident, alert: Alert, log: Logger): Promise<IntakeOutcome> => {
+    if (current.lastEventAt && Date.parse(alert.occurredAt) < Date.parse(current.lastEventAt)) {
+      log.info({ incidentId: current.id, occurredAt: alert.occurredAt }, 'older event ignored');
+      return 'stale';
+    }
+    const retrigger = alert.status === 'triggered' && (alert.retrigger || current.status === 'resolved');
+    const patch: IncidentPatch = {
+      title: alert.title,
+      severity: alert.severity,
+      status: alert.status,
+      labels: alert.labels,
+      target: alert.target,
+      links: alert.links,
+      members: alert.members,
+      truncatedAlerts: alert.truncatedAlerts,
+      lastEventAt: alert.occurredAt,
+    };
+    if (retrigger) patch.triggerCount = (current.triggerCount ?? 1) + 1;
+    const next: Incident = { ...current, ...patch };
+    const visible = (i: Incident) => JSON.stringify([i.title, i.severity, i.status, i.target, i.members, i.truncatedAlerts, i.links]);
+    if (!retrigger && visible(next) === visible(current)) {
+      await deps.store.update(current.id, { lastEventAt: alert.occurredAt });
+      return 'unchanged';
+    }
+    // Slack first: if the edit fails the job retries and finds the change still to apply.
+    if (current.channel && current.threadTs) {
+      await deps.slack.update({ channel: current.channel, ts: current.threadTs, message: buildIncidentRootMessage(next) });
+    }
+    // Before the store update: if a hook fails, the retried job still sees the change to apply.
+    if (alert.status === 'resolved' && current.status !== 'resolved') await deps.onResolved?.(current.id);
+    const stored = await deps.store.update(current.id, patch);
+    if (retrigger) {
+      await owedAnalysis(stored);
+      log.info({ incidentId: stored.id, trigger: stored.triggerCount }, 'incident re-triggered');
+      return 'retriggered';
+    }
+    log.info({ incidentId: stored.id, status: stored.status }, 'incident updated');
+    return 'updated';
+  };
+
+  return async (alert) => {
+    const key = incidentKeyOf(alert);
+    const log = deps.log.child({ incidentKey: key, deliveryId: alert.deliveryId, eventType: alert.eventType });
+    return deps.locks.withLock(`incident:${key}`, async () => {
+      const existing = await deps.store.getByKey(key);
+      if (!existing) {
+        if (alert.status === 'resolved') {
+          log.info('resolve for an unknown incident ignored');
+          return 'ignored';
+        }
+        return open(alert, log);
+      }
+      return apply(await owedAnalysis(await ensureRoot(existing)), alert, log);
+    });
+  };
+}

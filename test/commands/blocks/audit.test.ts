@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { buildAuditMessage } from '../../../src/commands/blocks/audit.js';
+
+describe('buildAuditMessage', () => {
+  it('lists entries with actor, type and incident', () => {
+    const msg = buildAuditMessage({ limit: 10, entries: [{ at: '2026-01-01T10:00:00.000Z', actor: 'UALICE', type: 'mode.changed', detail: 'plan → yolo', incidentId: 'inc-1' }] });
+    const all = JSON.stringify(msg.blocks);
+    expect(all).toContain('<@UALICE> *mode.changed* `inc-1` — plan → yolo');
+    expect(all).toContain('2026-01-01T10:00:00Z');
+  });
+  it('says there is nothing rather than posting an empty list', () => {
+    expect(buildAuditMessage({ limit: 5, incidentId: 'inc-9', entries: [] }).text).toBe('No audit entries for incident `inc-9`.');
+  });
+  it('spreads many entries over several sections within Slack limits', () => {
+    const entries = Array.from({ length: 50 }, (_, i) => ({ at: '2026-01-01T10:00:00.000Z', actor: 'deckhand', type: 'action.executed', detail: `${i} ${'d'.repeat(250)}` }));
+    const msg = buildAuditMessage({ limit: 50, entries });
+    expect(msg.blocks!.length).toBeGreaterThan(1);
+    for (const b of msg.blocks!) expect(JSON.stringify(b).length).toBeLessThan(3200);
+  });
+});
