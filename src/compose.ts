@@ -32,6 +32,6 @@ export function createProductFeatures(options: { decisions?: DecisionsFeatureOpt
  */
 export function createProductDeckhand(options: ProductOptions): Deckhand {
   const { clusterEnv, decisions, ...rest } = options;
-  const clusters = createClusterRegistry({ clusters: options.config.file.clusters, env: clusterEnv, log: options.log.child({ component: 'kube' }) });
+  const clusters = createClusterRegistry({ clusters: options.config.file.clusters, env: clusterEnv });
   return createDeckhand({ ...rest, clusters, features: createProductFeatures(decisions ? { decisions } : {}) });
 }

@@ -1,3 +1,4 @@
+import { KubeConfig } from '@kubernetes/client-node';
 import type { ProposeActionInput } from '../../src/analysis/agent/propose-action.js';
 import { createAnthropicMessages } from '../../src/analysis/agent/client.js';
 import { createClaudeInvestigator } from '../../src/analysis/agent/investigator.js';
@@ -5,9 +6,9 @@ import { analyzeIncident } from '../../src/analysis/analyze-incident.js';
 import { ChannelConfig } from '../../src/core/config/file.js';
 import type { Incident } from '../../src/core/incident.js';
 import { createClusterConnection } from '../../src/kube/connection.js';
+import { snapshotTarget } from '../../src/actions/snapshot.js';
 import { scriptedInvestigator, startFakeAnthropic, type ScriptedInvestigatorOptions } from '../../src/sandbox/anthropic/index.js';
 import { scenarioNames, startSandboxCluster } from '../../src/sandbox/cluster/index.js';
-import { createSilentLogger } from '../../src/shared/logger.js';
 import type { BenchEnv } from '../lib/bench-env.js';
 import type { BenchSizes } from '../lib/options.js';
 import { metric, type FigureResult } from '../lib/report.js';
@@ -95,7 +96,9 @@ export async function runClaudeCost(_env: BenchEnv, sizes: BenchSizes['claude'],
   const cluster = await startSandboxCluster({ timeScale: 50 });
   try {
     await cluster.settle(30_000).catch(() => undefined);
-    const connection = createClusterConnection('sandbox', cluster.kubeconfigYaml(), createSilentLogger());
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromString(cluster.kubeconfigYaml());
+    const connection = createClusterConnection('sandbox', kubeConfig);
     const investigator = createClaudeInvestigator({ messages: createAnthropicMessages({ apiKey: 'bench-fake-key', baseURL: fake.url, maxRetries: 0 }), model: 'claude-sonnet-5-5' });
     const channel = ChannelConfig.parse({ cluster: 'sandbox', namespaces: ['*'] });
     const costs: ScenarioCost[] = [];
@@ -125,7 +128,7 @@ export async function runClaudeCost(_env: BenchEnv, sizes: BenchSizes['claude'],
         };
         const outcome = await analyzeIncident(incident, {
           reader: () => connection.reader,
-          snapshot: (_c, action) => connection.snapshot(action),
+          snapshot: (_c, action) => snapshotTarget(connection.reader, action),
           channel,
           policy: { protectedNamespaces: [], deny: [], proposalTtlMinutes: 30 },
           investigator,

@@ -2,7 +2,7 @@ import type { Action } from './catalog.js';
 import type { TargetSnapshot } from './proposal.js';
 import type { ClusterReader, WorkloadRef } from '../kube/reader.js';
 import { controllerOf, revisionOf } from '../kube/selectors.js';
-import { readWorkload } from '../decisions/verify/workload.js';
+import { readWorkload } from '../kube/read/workload.js';
 
 /**
  * The target of an action as it is now: identity, resourceVersion and generation (for

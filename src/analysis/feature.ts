@@ -1,5 +1,6 @@
 import type { Action } from '../actions/catalog.js';
 import type { Proposal } from '../actions/proposal.js';
+import { snapshotTarget } from '../actions/snapshot.js';
 import type { AppContext, Feature } from '../core/feature.js';
 import { channelConfigOf } from '../core/config/load.js';
 import { queueNames } from '../jobs/queues.js';
@@ -38,7 +39,7 @@ export function createAnalysisFeature(options: AnalysisFeatureOptions = {}): Fea
           const channel = channelConfigOf(ctx.config, incident.channel ?? '');
           return {
             reader: (cluster) => get(cluster).reader,
-            snapshot: (cluster: string, action: Action) => get(cluster).snapshot(action),
+            snapshot: (cluster: string, action: Action) => snapshotTarget(get(cluster).reader, action),
             channel,
             policy: {
               protectedNamespaces: [...file.policy.protectedNamespaces, ...(file.clusters[channel.cluster]?.protectedNamespaces ?? [])],

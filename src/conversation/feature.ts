@@ -2,6 +2,7 @@ import { createCircuitBreaker } from '../decisions/breaker.js';
 import type { Action } from '../actions/catalog.js';
 import { renderKubectl } from '../actions/kubectl.js';
 import type { TargetSnapshot } from '../actions/proposal.js';
+import { snapshotTarget } from '../actions/snapshot.js';
 import type { DecisionRecord } from '../decisions/proposal-store.js';
 import type { AppContext, Feature } from '../core/feature.js';
 import { createAuditLog, type AuditLog } from '../decisions/audit-log.js';
@@ -194,21 +195,14 @@ function defaultClaude(ctx: AppContext): ClaudeAnswerer | undefined {
 }
 
 function defaultSnapshot(ctx: AppContext): (cluster: string, action: Action) => Promise<TargetSnapshot | undefined> {
-  const registry = ctx.clusters as Partial<{ get: (name: string) => { snapshot?: (action: Action) => Promise<TargetSnapshot | undefined> } }>;
-  return async (cluster, action) => {
-    if (typeof registry.get !== 'function') return undefined;
-    const connection = registry.get(cluster);
-    return connection.snapshot ? connection.snapshot(action) : undefined;
-  };
+  return (cluster, action) => snapshotTarget(ctx.clusters.get(cluster).reader, action);
 }
 
-/** B's registry exposes `get(name).reader`; the app context types it narrowly, so look for it. */
+/** A cluster the registry does not know has no reader: the answer says so. */
 function defaultReaderFor(ctx: AppContext): (cluster: string) => ClusterReader | undefined {
-  const registry = ctx.clusters as Partial<{ get: (name: string) => { reader: ClusterReader } }>;
   return (cluster) => {
-    if (typeof registry.get !== 'function') return undefined;
     try {
-      return registry.get(cluster).reader;
+      return ctx.clusters.get(cluster).reader;
     } catch {
       return undefined;
     }

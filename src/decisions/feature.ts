@@ -1,16 +1,13 @@
 import type { AppContext, Feature } from '../core/feature.js';
 import { queueNames } from '../jobs/queues.js';
-import { AppError } from '../shared/errors.js';
 import { createExecutionProcessor } from './execute/worker.js';
 import { registerDecisionListeners } from './listeners.js';
 import type { RenderProposal } from './messages.js';
-import type { ActionConnections } from './ports.js';
+import { createActionConnections } from './ports.js';
 import { createDecisionServices, enqueueVerification, type DecisionServices } from './services.js';
 import { createVerificationProcessor } from './verify/worker.js';
 
 export interface DecisionsFeatureOptions {
-  /** Cluster access (src/kube createClusterRegistry); default: ctx.clusters when it has `get`. */
-  connections?: ActionConnections;
   renderProposal?: RenderProposal;
   /** How often undecided proposals past their TTL lose their buttons (default 60 s; 0 = never). */
   sweepIntervalMs?: number;
@@ -35,8 +32,7 @@ export function createDecisionsFeature(options: DecisionsFeatureOptions = {}): D
 
   const services = (ctx: AppContext): DecisionServices => {
     if (built) return built;
-    const connections = options.connections ?? (hasGet(ctx.clusters) ? ctx.clusters : undefined);
-    if (!connections) throw new AppError('config_invalid', 'decisions feature: no cluster registry with get(cluster) was given', { retryable: false });
+    const connections = createActionConnections(ctx.clusters, ctx.log.child({ component: 'kube' }));
     built = createDecisionServices({
       config: ctx.config,
       log: ctx.log,
@@ -92,8 +88,4 @@ export function createDecisionsFeature(options: DecisionsFeatureOptions = {}): D
       return Promise.resolve();
     },
   };
-}
-
-function hasGet(clusters: object): clusters is ActionConnections {
-  return 'get' in clusters && typeof clusters.get === 'function';
 }

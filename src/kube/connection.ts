@@ -2,26 +2,17 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { KubeConfig, Observable, VersionApi, type ConfigurationOptions, type RequestContext } from '@kubernetes/client-node';
-import type { Action } from '../actions/catalog.js';
-import type { TargetSnapshot } from '../actions/proposal.js';
 import type { ClusterConfig } from '../core/config/file.js';
 import { AppError } from '../shared/errors.js';
-import type { Logger } from '../shared/logger.js';
 import { toKubeError } from './errors.js';
-import { executeAction, type ExecuteOptions, type ExecutionResult } from '../decisions/execute/executor.js';
 import { createClusterReader } from './read/cluster-reader.js';
 import type { ClusterReader } from './reader.js';
-import { snapshotTarget } from '../actions/snapshot.js';
-import { verifyAction, type Verdict, type VerifyOptions } from '../decisions/verify/verifier.js';
 
-/** Everything Deckhand does on one cluster. */
+/** One cluster: its KubeConfig (for API clients), a reader, and a reachability check. */
 export interface ClusterConnection {
   name: string;
   kubeConfig: KubeConfig;
   reader: ClusterReader;
-  execute(action: Action, options: Omit<ExecuteOptions, 'cluster'>): Promise<ExecutionResult>;
-  verify(action: Action, options: VerifyOptions): Promise<Verdict>;
-  snapshot(action: Action): Promise<TargetSnapshot | undefined>;
   /** GET /version with a short deadline: is the API server there and do our credentials work? */
   check(timeoutMs?: number): Promise<{ ok: boolean; message?: string }>;
 }
@@ -45,7 +36,6 @@ export interface ClusterEnv {
 export interface ClusterRegistryOptions {
   clusters: Record<string, ClusterConfig>;
   env: ClusterEnv;
-  log: Logger;
   readFile?: (path: string) => string;
 }
 
@@ -66,29 +56,14 @@ function timeoutOptions(ms: number): ConfigurationOptions {
   };
 }
 
-/** A connection over a ready KubeConfig (its current context). Tests build one from the sandbox's kubeconfig. */
-export function createClusterConnection(name: string, kubeConfig: KubeConfig | string, log: Logger): ClusterConnection {
-  let kc: KubeConfig;
-  if (typeof kubeConfig === 'string') {
-    kc = new KubeConfig();
-    kc.loadFromString(kubeConfig);
-  } else {
-    kc = kubeConfig;
-  }
+/** A connection over a ready KubeConfig (its current context). */
+export function createClusterConnection(name: string, kc: KubeConfig): ClusterConnection {
   const reader = createClusterReader(kc, name);
   const version = kc.makeApiClient(VersionApi);
-  const clusterLog = log.child({ cluster: name });
   return {
     name,
     kubeConfig: kc,
     reader,
-    async execute(action, options) {
-      const result = await executeAction(kc, action, { ...options, cluster: name });
-      clusterLog.info({ action: action.type, dryRun: options.dryRun, ok: result.ok, code: result.ok ? undefined : result.code }, 'kube action executed');
-      return result;
-    },
-    verify: (action, options) => verifyAction(reader, action, options),
-    snapshot: (action) => snapshotTarget(reader, action),
     async check(timeoutMs = defaultCheckTimeoutMs) {
       try {
         const info = await version.getCode(undefined, timeoutOptions(timeoutMs));
@@ -191,7 +166,7 @@ export function createClusterRegistry(options: ClusterRegistryOptions): ClusterR
   const problems: string[] = [];
   for (const [name, config] of Object.entries(options.clusters)) {
     try {
-      connections.set(name, createClusterConnection(name, loadClusterKubeConfig(name, config, options.env, readFile), options.log));
+      connections.set(name, createClusterConnection(name, loadClusterKubeConfig(name, config, options.env, readFile)));
     } catch (err) {
       problems.push(err instanceof Error ? err.message : String(err));
     }

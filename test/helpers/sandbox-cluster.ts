@@ -1,7 +1,7 @@
 import type { TestClusters } from './app.js';
+import { KubeConfig } from '@kubernetes/client-node';
 import { createClusterConnection, type ClusterConnection } from '../../src/kube/connection.js';
 import { startSandboxCluster, type SandboxCluster, type SandboxClusterOptions } from '../../src/sandbox/cluster/index.js';
-import { createSilentLogger } from '../../src/shared/logger.js';
 
 /** The deckhand.yaml of flow tests: one cluster `prod`, #incidents acting on `shop`, alice approves. */
 export const incidentsYaml = `
@@ -25,7 +25,14 @@ export interface SandboxProd {
 /** The sandbox cluster behind a real client-node connection named `prod`. Close with `cluster.close()`. */
 export async function startSandboxProd(options: SandboxClusterOptions): Promise<SandboxProd> {
   const cluster = await startSandboxCluster(options);
-  const connection = createClusterConnection('prod', cluster.kubeconfigYaml(), createSilentLogger());
+  const connection = createClusterConnection('prod', kubeConfigFromYaml(cluster.kubeconfigYaml()));
   const clusters: TestClusters = { names: () => ['prod'], check: () => Promise.resolve({ ok: true }), get: () => connection };
   return { cluster, connection, clusters };
+}
+
+/** A KubeConfig over a kubeconfig's text (the sandbox cluster writes one). */
+export function kubeConfigFromYaml(yaml: string): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromString(yaml);
+  return kc;
 }

@@ -4,12 +4,13 @@ import { parseQuantity } from '../../src/actions/risk.js';
 import { createAnthropicMessages } from '../../src/analysis/agent/client.js';
 import { createClaudeInvestigator } from '../../src/analysis/agent/investigator.js';
 import { analyzeIncident, type AnalysisOutcome, type AnalyzeDeps } from '../../src/analysis/analyze-incident.js';
+import { snapshotTarget } from '../../src/actions/snapshot.js';
 import type { Incident } from '../../src/core/incident.js';
 import { createClusterConnection, type ClusterConnection } from '../../src/kube/connection.js';
 import { scriptedInvestigator, startFakeAnthropic, type FakeAnthropic } from '../../src/sandbox/anthropic/index.js';
 import { startSandboxCluster, type SandboxCluster } from '../../src/sandbox/cluster/index.js';
-import { createSilentLogger } from '../../src/shared/logger.js';
 import { waitFor } from '../../src/shared/wait.js';
+import { kubeConfigFromYaml } from '../helpers/sandbox-cluster.js';
 import { channelConfig, incident } from '../analysis/helpers.js';
 
 /**
@@ -21,7 +22,7 @@ let connection: ClusterConnection;
 
 beforeAll(async () => {
   sandbox = await startSandboxCluster({ timeScale: 1 });
-  connection = createClusterConnection('sandbox', sandbox.kubeconfigYaml(), createSilentLogger());
+  connection = createClusterConnection('sandbox', kubeConfigFromYaml(sandbox.kubeconfigYaml()));
 });
 afterAll(async () => {
   await sandbox.close();
@@ -32,7 +33,7 @@ function deps(overrides: Partial<AnalyzeDeps> = {}): AnalyzeDeps {
     reader: () => connection.reader,
     channel: channelConfig({ cluster: 'sandbox', namespaces: ['*'] }),
     policy: { protectedNamespaces: [], deny: [], proposalTtlMinutes: 30 },
-    snapshot: (_c: string, action: Action) => connection.snapshot(action),
+    snapshot: (_c: string, action: Action) => snapshotTarget(connection.reader, action),
     clock: () => Date.now(),
     idFactory: (p) => `${p.origin}:${p.action.type}`,
     ...overrides,

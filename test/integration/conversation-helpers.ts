@@ -4,11 +4,11 @@ import { createConversationFeature, type ConversationFeatureOptions } from '../.
 import type { Incident } from '../../src/core/incident.js';
 import { createClusterConnection, type ClusterConnection } from '../../src/kube/connection.js';
 import { createClusterReader } from '../../src/kube/read/cluster-reader.js';
-import { createSilentLogger } from '../../src/shared/logger.js';
 import type { ClusterReader } from '../../src/kube/reader.js';
 import { startSandboxCluster, type SandboxCluster } from '../../src/sandbox/cluster/index.js';
 import type { SlackSandbox } from '../../src/sandbox/slack/index.js';
 import { waitFor } from '../../src/shared/wait.js';
+import { kubeConfigFromYaml } from '../helpers/sandbox-cluster.js';
 import { startTestApp, type TestApp, type TestClusters } from '../helpers/app.js';
 
 export const conversationYaml = `
@@ -35,7 +35,7 @@ export async function sandboxReader(): Promise<ClusterReader> {
 /** A cluster registry over the sandbox cluster (B's connection: reader, snapshot, execute, check). */
 export async function sandboxRegistry(): Promise<TestClusters & { get: (name: string) => ClusterConnection }> {
   await sandboxReader();
-  const connection = createClusterConnection('lab', cluster!.kubeconfigYaml(), createSilentLogger());
+  const connection = createClusterConnection('lab', kubeConfigFromYaml(cluster!.kubeconfigYaml()));
   return {
     names: () => ['lab'],
     check: () => Promise.resolve({ ok: true }),

@@ -5,9 +5,7 @@ import { ClusterConfig } from '../../src/core/config/file.js';
 import { createClusterRegistry, loadClusterKubeConfig } from '../../src/kube/connection.js';
 import { startSandboxCluster, type SandboxCluster } from '../../src/sandbox/cluster/index.js';
 import { AppError } from '../../src/shared/errors.js';
-import { createSilentLogger } from '../../src/shared/logger.js';
 
-const log = createSilentLogger();
 const cluster = (raw: unknown) => ClusterConfig.parse(raw);
 
 const twoContexts = `
@@ -95,7 +93,6 @@ describe('createClusterRegistry', () => {
       createClusterRegistry({
         clusters: { a: cluster({ kubeconfig: '/absent' }), b: cluster({ server: 'https://x:6443', tokenEnv: 'NOPE' }) },
         env: {},
-        log,
         readFile: files({}),
       });
     } catch (err) {
@@ -112,7 +109,6 @@ describe('createClusterRegistry', () => {
     const registry = createClusterRegistry({
       clusters: { sandbox: cluster({ kubeconfig: '/sandbox.yaml', context: 'sandbox' }) },
       env: {},
-      log,
       readFile: files({ '/sandbox.yaml': sandbox.kubeconfigYaml() }),
     });
     expect(registry.names()).toEqual(['sandbox']);
@@ -133,7 +129,6 @@ describe('createClusterRegistry', () => {
         down: cluster({ server: 'http://127.0.0.1:1', tokenEnv: 'T', skipTLSVerify: true }),
       },
       env: { T: 'token' },
-      log,
     });
     expect(await registry.check('hung', 200)).toEqual({ ok: false, message: 'cluster hung: the API server did not answer get version in time' });
     const down = await registry.check('down', 2000);
@@ -144,7 +139,7 @@ describe('createClusterRegistry', () => {
   it('reports a 403 on /version as a permissions problem', async () => {
     sandbox = await startSandboxCluster();
     sandbox.faults.failRequests(1, 403);
-    const registry = createClusterRegistry({ clusters: { s: cluster({ kubeconfig: '/s' }) }, env: {}, log, readFile: files({ '/s': sandbox.kubeconfigYaml() }) });
+    const registry = createClusterRegistry({ clusters: { s: cluster({ kubeconfig: '/s' }) }, env: {}, readFile: files({ '/s': sandbox.kubeconfigYaml() }) });
     const result = await registry.check('s');
     expect(result.ok).toBe(false);
     expect(result.message).toContain('cluster s: the service account may not get version at cluster scope');

@@ -1,14 +1,14 @@
-import { KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import type { V1Pod } from '@kubernetes/client-node';
 import type { Action } from '../../actions/catalog.js';
 import type { TargetSnapshot } from '../../actions/proposal.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
 import { formatNode } from '../../kube/format/node.js';
-import { createClusterReader } from '../../kube/read/cluster-reader.js';
+import { readWorkload } from '../../kube/read/workload.js';
 import type { ClusterReader, WorkloadRef } from '../../kube/reader.js';
 import { gatherEvidence } from './evidence.js';
 import { createReplacementLook, originalPodOf } from './pod-replacement.js';
 import { fail, holdUntil, lookUntil, pass, realSleep, wait, type Look, type Timing } from './poll.js';
-import { createRolloutLook, readWorkload } from './workload.js';
+import { createRolloutLook } from './workload.js';
 
 /** The outcome of verifying an executed action, with what was observed. */
 export interface Verdict {
@@ -43,8 +43,7 @@ function seconds(ms: number): string {
  * the settle window; scale → ready replicas equal the request; cordon/uncordon → node
  * (un)schedulable. A failed verdict carries evidence: pod statuses, events, last log lines.
  */
-export async function verifyAction(source: KubeConfig | ClusterReader, action: Action, options: VerifyOptions): Promise<Verdict> {
-  const reader = source instanceof KubeConfig ? createClusterReader(source, source.getCurrentContext()) : source;
+export async function verifyAction(reader: ClusterReader, action: Action, options: VerifyOptions): Promise<Verdict> {
   const timing: Timing = { clock: options.clock ?? systemClock, sleep: options.sleep ?? realSleep, pollMs: options.pollMs ?? 1000 };
   const start = timing.clock();
   const deadline = start + options.timeoutMs;

@@ -1,4 +1,5 @@
-import type { V1DaemonSet, V1Deployment, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
+import type { V1DaemonSet, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
+import { readWorkload, type Workload } from '../../kube/read/workload.js';
 import type { ClusterReader, WorkloadKind, WorkloadRef } from '../../kube/reader.js';
 import { revisionOf } from '../../kube/selectors.js';
 import { fail, pass, wait, type Look } from './poll.js';
@@ -15,13 +16,6 @@ import {
   type RolloutState,
 } from './rollout-status.js';
 
-type Workload = V1Deployment | V1StatefulSet | V1DaemonSet;
-
-export async function readWorkload(reader: ClusterReader, ref: WorkloadRef): Promise<Workload | undefined> {
-  if (ref.kind === 'Deployment') return reader.getDeployment(ref.namespace, ref.name);
-  if (ref.kind === 'StatefulSet') return reader.getStatefulSet(ref.namespace, ref.name);
-  return reader.getDaemonSet(ref.namespace, ref.name);
-}
 
 export function rolloutStateOf(kind: WorkloadKind, workload: Workload, staleDeadline?: string): RolloutState {
   if (kind === 'Deployment') return deploymentRolloutState(workload, { staleDeadline });

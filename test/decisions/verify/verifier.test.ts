@@ -1,16 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Action } from '../../../src/actions/catalog.js';
+import { createActionConnection, type ActionConnection } from '../../../src/decisions/ports.js';
 import { createClusterConnection, type ClusterConnection } from '../../../src/kube/connection.js';
 import { startSandboxCluster, type SandboxCluster } from '../../../src/sandbox/cluster/index.js';
 import { createSilentLogger } from '../../../src/shared/logger.js';
+import { kubeConfigFromYaml } from '../../helpers/sandbox-cluster.js';
 
 let sandbox: SandboxCluster;
-let cluster: ClusterConnection;
+let connection: ClusterConnection;
+let cluster: ActionConnection;
 
 beforeEach(async () => {
   // 120 simulated seconds per real second: crash loops, probes and rollouts play out in a few real seconds.
   sandbox = await startSandboxCluster({ timeScale: 120 });
-  cluster = createClusterConnection('sandbox', sandbox.kubeconfigYaml(), createSilentLogger());
+  connection = createClusterConnection('sandbox', kubeConfigFromYaml(sandbox.kubeconfigYaml()));
+  cluster = createActionConnection(connection, createSilentLogger());
 });
 
 afterEach(async () => {
@@ -29,7 +33,7 @@ async function run(action: Action) {
 }
 
 async function podOf(deployment: string): Promise<string> {
-  const pods = await cluster.reader.listWorkloadPods({ kind: 'Deployment', namespace: 'shop', name: deployment });
+  const pods = await connection.reader.listWorkloadPods({ kind: 'Deployment', namespace: 'shop', name: deployment });
   return pods[0]!.metadata!.name!;
 }
 
