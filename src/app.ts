@@ -14,6 +14,7 @@ import { createSlackApp, type SlackApp } from './slack/app.js';
 import { createSlackClient, type RetryPolicy } from './slack/client.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import type { Logger } from './shared/logger.js';
+import { withTimeout } from './shared/timeout.js';
 
 export interface CreateDeckhandOptions {
   config: Config;
@@ -165,13 +166,9 @@ export function createDeckhand(options: CreateDeckhandOptions): Deckhand {
 /** Longest wait for one shutdown step (workers finishing their active jobs, mostly). */
 const shutdownStepMs = 20_000;
 
+/** Waits for `promise` (its failure included) at most `ms`; `onTimeout` says it did not end. */
 async function within(promise: Promise<unknown>, ms: number, onTimeout: () => void): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), ms);
-  });
-  const outcome = await Promise.race([promise.then(() => 'done' as const, () => 'done' as const), timedOut]);
-  clearTimeout(timer);
+  const outcome = await withTimeout(promise.then(() => 'done' as const, () => 'done' as const), ms, () => 'timeout' as const);
   if (outcome === 'timeout') onTimeout();
 }
 

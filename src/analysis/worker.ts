@@ -10,11 +10,8 @@ import { buildFindingsMessages } from './blocks/findings.js';
 import { buildProposalMessage } from '../decisions/blocks/proposal.js';
 import type { SlackMessenger } from '../slack/messenger.js';
 import { analyzeIncident, type AnalyzeDeps } from './analyze-incident.js';
+import { AnalysisJobData } from './job.js';
 import { actionKey } from './run-analyzers.js';
-
-/** Data of a job on the `analysis` queue (enqueued by intake for new / re-triggered incidents). */
-export const AnalysisJobData = z.object({ incidentId: z.string().min(1) });
-export type AnalysisJobData = z.infer<typeof AnalysisJobData>;
 
 /** The part of a BullMQ Job the processor reads (a real Job satisfies it). */
 export interface AnalysisJob {

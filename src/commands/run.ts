@@ -5,6 +5,7 @@ import { buildClustersMessage, buildModeMessage, buildPauseMessage, buildStatusM
 import type { SlackMessage } from '../slack/messenger.js';
 import { subcommands, type ParsedCommand } from './parse.js';
 import type { CommandPorts } from './ports.js';
+import { withTimeout } from '../shared/timeout.js';
 
 export interface CommandInvocation {
   channel: string;
@@ -99,16 +100,10 @@ async function refuseUnlessAuthorized(ports: CommandPorts, call: CommandInvocati
 }
 
 async function checkWithTimeout(ports: CommandPorts, name: string): Promise<{ ok: boolean; detail?: string }> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<{ ok: boolean; detail: string }>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, detail: `no answer within ${clusterCheckTimeoutMs / 1000} s` }), clusterCheckTimeoutMs);
-  });
   try {
-    return await Promise.race([ports.checkCluster(name), timeout]);
+    return await withTimeout(ports.checkCluster(name), clusterCheckTimeoutMs, () => ({ ok: false, detail: `no answer within ${clusterCheckTimeoutMs / 1000} s` }));
   } catch (err) {
     return { ok: false, detail: err instanceof Error ? err.message : String(err) };
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -13,7 +13,7 @@ import { createModeStore } from '../decisions/mode-store.js';
 import { createPauseSwitch, pauseKeyOf } from '../decisions/pause.js';
 import { createApproverResolver, slackGroupMembers } from '../decisions/approvers.js';
 import { createProposalStore } from '../decisions/proposal-store.js';
-import { safeJobId } from '../jobs/job-data.js';
+import { safeJobId } from '../jobs/job-id.js';
 import { queueNames } from '../jobs/queues.js';
 import type { ClusterReader } from '../kube/reader.js';
 import { redactText } from '../shared/redact.js';

@@ -4,7 +4,8 @@ import { createExecutionProcessor } from './execute/worker.js';
 import { registerDecisionListeners } from './listeners.js';
 import type { RenderProposal } from './messages.js';
 import { createActionConnections } from './ports.js';
-import { createDecisionServices, enqueueVerification, type DecisionServices } from './services.js';
+import { createDecisionServices, type DecisionServices } from './services.js';
+import { enqueueVerification } from './verify/job.js';
 import { createVerificationProcessor } from './verify/worker.js';
 
 export interface DecisionsFeatureOptions {

@@ -6,20 +6,18 @@ import { createAuditLog, type AuditLog } from './audit-log.js';
 import { channelConfigOf, type Config } from '../core/config/load.js';
 import { createModeStore, type ModeStore } from './mode-store.js';
 import { createPauseSwitch, pauseKeyOf, type PauseSwitch } from './pause.js';
-import { type AnalysisJobData, safeJobId } from '../jobs/job-data.js';
-import { queueNames } from '../jobs/queues.js';
+import { enqueueAnalysis } from '../analysis/job.js';
 import type { Queues } from '../jobs/registry.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { SlackMessenger } from '../slack/messenger.js';
 import { createApproverResolver, type ApproverResolver, type GroupMembers } from './approvers.js';
 import { createClickHandlers, type ClickDeps, type ClickHandlers } from './clicks.js';
-import type { ExecutionJobData } from './execute/worker.js';
+import { enqueueExecution } from './execute/job.js';
 import type { RenderProposal } from './messages.js';
 import type { ActionConnections } from './ports.js';
 import { createProposalStore, type ProposalStore } from './proposal-store.js';
 import { type ClassifyRisk, type SubmitOutcome, submitProposal } from './submit.js';
-import type { VerificationJobData } from './verify/worker.js';
 
 export interface DecisionServicesInput {
   config: Config;
@@ -90,19 +88,8 @@ export function createDecisionServices(input: DecisionServicesInput): DecisionSe
     log: log.child({ feature: 'decisions' }),
     proposalTtlMs: config.file.policy.proposalTtlMinutes * 60_000,
     ...(input.renderProposal ? { renderProposal: input.renderProposal } : {}),
-    async enqueueExecution(proposalId) {
-      const data: ExecutionJobData = { proposalId };
-      // A retry after a lock conflict must outlast the lock's TTL (30 s): 2+4+8+16+32 s…
-      await input.queues.get(queueNames.execution).add('execute', data, {
-        jobId: safeJobId('exec', proposalId),
-        attempts: 10,
-        backoff: { type: 'exponential', delay: 2000 },
-      });
-    },
-    async enqueueAnalysis({ incidentId, reason }) {
-      const data: AnalysisJobData = { incidentId };
-      await input.queues.get(queueNames.analysis).add('analyze', data, { jobId: safeJobId('analysis', incidentId, reason) });
-    },
+    enqueueExecution: (proposalId) => enqueueExecution(input.queues, proposalId),
+    enqueueAnalysis: ({ incidentId, reason }) => enqueueAnalysis(input.queues, incidentId, reason),
   };
   return {
     store,
@@ -116,10 +103,4 @@ export function createDecisionServices(input: DecisionServicesInput): DecisionSe
     clicks: createClickHandlers(deps),
     submit: (proposal) => submitProposal(deps, proposal, { allowAuto: true }),
   };
-}
-
-/** Queues a verification job for a proposal (idempotent per proposal). */
-export async function enqueueVerification(queues: Queues, proposalId: string): Promise<void> {
-  const data: VerificationJobData = { proposalId };
-  await queues.get(queueNames.verification).add('verify', data, { jobId: safeJobId('verify', proposalId), attempts: 3 });
 }

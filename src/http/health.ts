@@ -1,6 +1,7 @@
 import type { Metrics } from '../metrics/metrics.js';
 import { sendJson, sendText } from './respond.js';
 import type { Route } from './server.js';
+import { withTimeout } from '../shared/timeout.js';
 
 export interface CheckResult {
   ok: boolean;
@@ -46,18 +47,10 @@ export async function checkReadiness(sources: ReadinessSources): Promise<Readine
 }
 
 async function bounded(check: ReadinessCheck, timeoutMs: number): Promise<CheckResult> {
-  let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([
-      check(),
-      new Promise<CheckResult>((resolve) => {
-        timer = setTimeout(() => resolve({ ok: false, message: `no answer within ${timeoutMs} ms` }), timeoutMs);
-      }),
-    ]);
+    return await withTimeout(check(), timeoutMs, (): CheckResult => ({ ok: false, message: `no answer within ${timeoutMs} ms` }));
   } catch (err) {
     return { ok: false, message: err instanceof Error ? err.message : String(err) };
-  } finally {
-    clearTimeout(timer);
   }
 }
 

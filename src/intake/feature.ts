@@ -1,7 +1,7 @@
 import type { Feature } from '../core/feature.js';
-import { createAlertEnqueuer } from './enqueue.js';
+import { createAlertEnqueuer, IntakeJobData } from './job.js';
 import { createIngestRoutes } from './routes.js';
-import { type AnalysisJobData, IntakeJobData, safeJobId } from '../jobs/job-data.js';
+import { enqueueAnalysis } from '../analysis/job.js';
 import { queueNames } from '../jobs/queues.js';
 import { AppError } from '../shared/errors.js';
 import { createIntakeProcessor } from './worker.js';
@@ -33,10 +33,7 @@ export function createIntakeFeature(options: { concurrency?: number } = {}): Fea
         metrics: ctx.metrics,
         clock: ctx.clock,
         onResolved: (incidentId) => ctx.incidentEvents.emitResolved(incidentId),
-        enqueueAnalysis: async (incidentId, trigger) => {
-          const data: AnalysisJobData = { incidentId };
-          await ctx.queues.get(queueNames.analysis).add('analyze', data, { jobId: safeJobId('analysis', incidentId, String(trigger)) });
-        },
+        enqueueAnalysis: (incidentId, trigger) => enqueueAnalysis(ctx.queues, incidentId, String(trigger)),
       });
       ctx.workers.start(
         queueNames.intake,

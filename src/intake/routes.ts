@@ -12,7 +12,7 @@ import type { Logger } from '../shared/logger.js';
 import { normalizeAlertmanager } from './alertmanager/normalize.js';
 import { AlertmanagerPayload } from './alertmanager/schema.js';
 import { verifyBearer } from './bearer.js';
-import type { EnqueueAlert } from './enqueue.js';
+import type { EnqueueAlert } from './job.js';
 import { normalizePagerDuty } from './pagerduty/normalize.js';
 import { PagerDutyEnvelope, PagerDutyIncident, isHandledPagerDutyEvent } from './pagerduty/schema.js';
 import { verifyPagerDutySignature } from './pagerduty/verify.js';

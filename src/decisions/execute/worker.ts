@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Job } from 'bullmq';
-import * as z from 'zod';
 import type { CircuitBreaker } from '../breaker.js';
 import { inverseAction } from '../../actions/inverse.js';
 import type { AuditLog } from '../audit-log.js';
@@ -11,9 +10,7 @@ import type { SlackMessage, SlackMessenger } from '../../slack/messenger.js';
 import { buildDryRunMessage, buildExecutionMessage, buildUnknownOutcomeMessage, simple } from '../messages.js';
 import type { ActionConnections, ExecutionResult } from '../ports.js';
 import type { DecisionRecord, ProposalStore } from '../proposal-store.js';
-
-export const ExecutionJobData = z.object({ proposalId: z.string().min(1) });
-export type ExecutionJobData = z.infer<typeof ExecutionJobData>;
+import { ExecutionJobData } from './job.js';
 
 export interface ExecutionDeps {
   store: ProposalStore;

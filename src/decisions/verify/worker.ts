@@ -1,14 +1,11 @@
 import type { Job } from 'bullmq';
-import * as z from 'zod';
 import type { CircuitBreaker } from '../breaker.js';
 import type { Clock } from '../../shared/clock.js';
 import { buildVerdictMessage, simple } from '../messages.js';
 import { audit, postInThread, recordFailure, type ExecutionDeps } from '../execute/worker.js';
 import type { Verdict } from '../ports.js';
 import { type ClassifyRisk, type SubmitDeps, proposeInverse } from '../submit.js';
-
-export const VerificationJobData = z.object({ proposalId: z.string().min(1) });
-export type VerificationJobData = z.infer<typeof VerificationJobData>;
+import { VerificationJobData } from './job.js';
 
 export interface VerificationDeps extends SubmitDeps, Pick<ExecutionDeps, 'connections' | 'messenger' | 'audit' | 'store' | 'log'> {
   breaker: Pick<CircuitBreaker, 'recordFailure' | 'recordSuccess' | 'state'>;

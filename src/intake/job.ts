@@ -1,8 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
-import type { Alert } from '../core/incident.js';
-import { safeJobId, type IntakeJobData } from '../jobs/job-data.js';
+import * as z from 'zod';
+import { Alert } from '../core/incident.js';
+import { safeJobId } from '../jobs/job-id.js';
 import { AppError } from '../shared/errors.js';
+import { withTimeout } from '../shared/timeout.js';
+
+/** Data of a job on the `intake` queue: one normalised alert, as received. */
+export const IntakeJobData = z.object({ alert: Alert });
+export type IntakeJobData = z.infer<typeof IntakeJobData>;
 
 export type EnqueueAlert = (alert: Alert) => Promise<{ jobId: string }>;
 
@@ -17,18 +23,14 @@ export function createAlertEnqueuer(options: { queue: Queue; timeoutMs?: number 
   return async (alert) => {
     const jobId = safeJobId('intake', alert.source, createHash('sha256').update(alert.deliveryId).digest('hex').slice(0, 32));
     const data: IntakeJobData = { alert };
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new AppError('unavailable', 'queue did not answer in time')), timeoutMs);
-    });
     try {
-      await Promise.race([options.queue.add(alert.eventType, data, { jobId }), timeout]);
+      await withTimeout(options.queue.add(alert.eventType, data, { jobId }), timeoutMs, () => {
+        throw new AppError('unavailable', 'queue did not answer in time');
+      });
       return { jobId };
     } catch (err) {
       if (err instanceof AppError) throw err;
       throw new AppError('unavailable', 'alert queue unavailable, retry later', { cause: err });
-    } finally {
-      clearTimeout(timer);
     }
   };
 }
