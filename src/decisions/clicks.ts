@@ -9,7 +9,7 @@ import type { SlackMessenger } from '../slack/messenger.js';
 import type { ApproverResolver } from './approvers.js';
 import { type ClickKind, type RefusalReason, authorizeClick } from './authorize.js';
 import { simple } from './messages.js';
-import type { ActionConnections } from './ports.js';
+import type { ActionConnections } from './connections.js';
 import type { DecisionRecord } from './proposal-store.js';
 import { checkStaleness } from './staleness.js';
 import { type ClassifyRisk, type SubmitDeps, proposeInverse } from './submit.js';

@@ -3,7 +3,7 @@ import { queueNames } from '../jobs/queues.js';
 import { createExecutionProcessor } from './execute/worker.js';
 import { registerDecisionListeners } from './listeners.js';
 import type { RenderProposal } from './messages.js';
-import { createActionConnections } from './ports.js';
+import { createActionConnections } from './connections.js';
 import { createDecisionServices, type DecisionServices } from './services.js';
 import { enqueueVerification } from './verify/job.js';
 import { createVerificationProcessor } from './verify/worker.js';

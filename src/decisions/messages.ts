@@ -6,7 +6,7 @@ import { buildProposalMessage } from './blocks/proposal.js';
 import { buildProposalSummaryBlocks } from './blocks/decision.js';
 import { escapeMrkdwn } from '../slack/blocks/text.js';
 import type { KnownBlock, SlackMessage } from '../slack/messenger.js';
-import type { ExecutionResult, Verdict } from './ports.js';
+import type { ExecutionResult, Verdict } from './connections.js';
 
 /**
  * Thread messages of the decision loop. Pure builders: the workers and the click core

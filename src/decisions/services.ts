@@ -15,7 +15,7 @@ import { createApproverResolver, type ApproverResolver, type GroupMembers } from
 import { createClickHandlers, type ClickDeps, type ClickHandlers } from './clicks.js';
 import { enqueueExecution } from './execute/job.js';
 import type { RenderProposal } from './messages.js';
-import type { ActionConnections } from './ports.js';
+import type { ActionConnections } from './connections.js';
 import { createProposalStore, type ProposalStore } from './proposal-store.js';
 import { type ClassifyRisk, type SubmitOutcome, submitProposal } from './submit.js';
 

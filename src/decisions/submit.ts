@@ -12,7 +12,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { SlackMessenger } from '../slack/messenger.js';
 import { type RenderProposal, renderProposalMessage } from './messages.js';
-import type { ActionConnections } from './ports.js';
+import type { ActionConnections } from './connections.js';
 import type { DecisionRecord, ProposalStore } from './proposal-store.js';
 
 /** The bot's own "approver" id when yolo runs something by itself. */

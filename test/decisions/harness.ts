@@ -10,7 +10,7 @@ import { createPauseSwitch, pauseKeyOf } from '../../src/decisions/pause.js';
 import { createApproverResolver } from '../../src/decisions/approvers.js';
 import { type ClickDeps, createClickHandlers } from '../../src/decisions/clicks.js';
 import { createExecutionProcessor } from '../../src/decisions/execute/worker.js';
-import type { ActionConnection, ExecutionResult, Verdict } from '../../src/decisions/ports.js';
+import type { ActionConnection, ExecutionResult, Verdict } from '../../src/decisions/connections.js';
 import { createProposalStore } from '../../src/decisions/proposal-store.js';
 import type { ClassifyRisk } from '../../src/decisions/submit.js';
 import { createVerificationProcessor } from '../../src/decisions/verify/worker.js';

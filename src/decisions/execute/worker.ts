@@ -8,7 +8,7 @@ import { AppError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { SlackMessage, SlackMessenger } from '../../slack/messenger.js';
 import { buildDryRunMessage, buildExecutionMessage, buildUnknownOutcomeMessage, simple } from '../messages.js';
-import type { ActionConnections, ExecutionResult } from '../ports.js';
+import type { ActionConnections, ExecutionResult } from '../connections.js';
 import type { DecisionRecord, ProposalStore } from '../proposal-store.js';
 import { ExecutionJobData } from './job.js';
 

@@ -3,7 +3,7 @@ import type { CircuitBreaker } from '../breaker.js';
 import type { Clock } from '../../shared/clock.js';
 import { buildVerdictMessage, simple } from '../messages.js';
 import { audit, postInThread, recordFailure, type ExecutionDeps } from '../execute/worker.js';
-import type { Verdict } from '../ports.js';
+import type { Verdict } from '../connections.js';
 import { type ClassifyRisk, type SubmitDeps, proposeInverse } from '../submit.js';
 import { VerificationJobData } from './job.js';
 

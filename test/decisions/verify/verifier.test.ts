@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Action } from '../../../src/actions/catalog.js';
-import { createActionConnection, type ActionConnection } from '../../../src/decisions/ports.js';
+import { createActionConnection, type ActionConnection } from '../../../src/decisions/connections.js';
 import { createClusterConnection, type ClusterConnection } from '../../../src/kube/connection.js';
 import { startSandboxCluster, type SandboxCluster } from '../../../src/sandbox/cluster/index.js';
 import { createSilentLogger } from '../../../src/shared/logger.js';
