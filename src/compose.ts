@@ -1,5 +1,6 @@
 import { createAnalysisFeature } from './analysis/feature.js';
 import { createDeckhand, type CreateDeckhandOptions, type Deckhand } from './app.js';
+import { createCommandsFeature } from './commands/feature.js';
 import { createConversationFeature } from './conversation/feature.js';
 import type { Feature } from './core/feature.js';
 import { createDecisionsFeature, type DecisionsFeatureOptions } from './decisions/feature.js';
@@ -14,16 +15,17 @@ export interface ProductOptions extends Omit<CreateDeckhandOptions, 'features' |
 }
 
 /**
- * Every feature of the product, wired to share one decision loop: analysis hands its
- * proposals to decisions (risk, store, yolo, buttons); conversation and /k8s use the same
- * stores (modes, pause, breaker, audit, proposals), so a mode set by /k8s is the mode the
- * buttons obey.
+ * Every feature of the product, wired through declared ports: analysis and conversation hand
+ * proposals to the decision loop's port (risk, store, yolo, buttons); /k8s drives the same
+ * stores through it (so a mode set by /k8s is the mode the buttons obey) and hands `ask` to
+ * the conversation's port.
  */
 export function createProductFeatures(options: { decisions?: DecisionsFeatureOptions } = {}): Feature[] {
   const decisions = createDecisionsFeature(options.decisions ?? {});
-  const analysis = createAnalysisFeature({ submit: (ctx) => decisions.services(ctx).submit });
-  const conversation = createConversationFeature({ decisions: (ctx) => decisions.services(ctx) });
-  return [createIntakeFeature(), decisions, analysis, conversation];
+  const analysis = createAnalysisFeature({ decisions });
+  const conversation = createConversationFeature({ decisions });
+  const commands = createCommandsFeature({ decisions, conversation });
+  return [createIntakeFeature(), decisions, analysis, conversation, commands];
 }
 
 /**

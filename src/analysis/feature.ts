@@ -1,18 +1,17 @@
 import type { Action } from '../actions/catalog.js';
-import type { Proposal } from '../actions/proposal.js';
 import { snapshotTarget } from '../actions/snapshot.js';
 import type { AppContext, Feature } from '../core/feature.js';
 import { channelConfigOf } from '../core/config/load.js';
+import type { DecisionsProvider } from '../decisions/port.js';
 import { queueNames } from '../jobs/queues.js';
-import { AppError } from '../shared/errors.js';
 import { createAnthropicMessages } from './agent/client.js';
 import { createClaudeInvestigator } from './agent/investigator.js';
 import type { Investigator } from './investigator.js';
 import { createAnalysisProcessor } from './worker.js';
 
 export interface AnalysisFeatureOptions {
-  /** The decision loop's entry point (decisions feature: `services(ctx).submit`). Default: this worker posts proposals itself. */
-  submit?: (ctx: AppContext) => ((proposal: Proposal) => Promise<unknown>) | undefined;
+  /** Where proposals go: the decision loop's port (the decisions feature). */
+  decisions: DecisionsProvider;
   /** Claude; default: built from ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL / ANTHROPIC_MODEL when the key is set. */
   investigator?: (ctx: AppContext) => Investigator | undefined;
   concurrency?: number;
@@ -22,19 +21,18 @@ export interface AnalysisFeatureOptions {
  * The `analysis` worker as a Feature: for each `{ incidentId }` job (enqueued by intake), the
  * built-in analyzers and, with an API key, Claude; findings and proposals go to the thread.
  */
-export function createAnalysisFeature(options: AnalysisFeatureOptions = {}): Feature {
+export function createAnalysisFeature(options: AnalysisFeatureOptions): Feature {
   return {
     name: 'analysis',
     start(ctx) {
-      const get = ctx.clusters.get?.bind(ctx.clusters);
-      if (!get) throw new AppError('config_invalid', 'analysis feature: no cluster registry with get(cluster) was given', { retryable: false });
+      const get = (cluster: string) => ctx.clusters.get(cluster);
       const file = ctx.config.file;
-      const submit = options.submit?.(ctx);
+      const decisions = options.decisions.port(ctx);
       const investigator = options.investigator ? options.investigator(ctx) : defaultInvestigator(ctx);
       const processor = createAnalysisProcessor({
         incidents: ctx.incidents,
         messenger: ctx.slack,
-        proposals: submit ? { submit } : { save: () => Promise.resolve() },
+        proposals: { submit: (proposal) => decisions.submit(proposal) },
         analysisDeps: (incident) => {
           const channel = channelConfigOf(ctx.config, incident.channel ?? '');
           return {
@@ -52,7 +50,6 @@ export function createAnalysisFeature(options: AnalysisFeatureOptions = {}): Fea
             log: ctx.log.child({ feature: 'analysis' }),
           };
         },
-        kubectlContext: (cluster) => file.clusters[cluster]?.context,
         log: ctx.log.child({ feature: 'analysis' }),
       });
       ctx.workers.start(queueNames.analysis, (job) => processor(job), { concurrency: options.concurrency ?? 2 });

@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import * as z from 'zod';
-import { renderKubectl } from '../actions/kubectl.js';
 import type { Proposal } from '../actions/proposal.js';
 import type { Incident } from '../core/incident.js';
 import { AppError, isAppError, toAppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { buildFindingsMessages } from './blocks/findings.js';
-import { buildProposalMessage } from '../decisions/blocks/proposal.js';
 import type { SlackMessenger } from '../slack/messenger.js';
 import { analyzeIncident, type AnalyzeDeps } from './analyze-incident.js';
 import { AnalysisJobData } from './job.js';
@@ -24,16 +22,10 @@ export interface AnalysisJob {
 export interface AnalysisProcessorDeps {
   incidents: { get(id: string): Promise<Incident | undefined> };
   messenger: SlackMessenger;
-  /**
-   * Where proposals go. `submit` (E's decision loop: store, audit, yolo / buttons / show by
-   * the channel's effective mode, post) is the normal path; `save` makes this worker post the
-   * proposal itself with Approve / Reject by the channel's configured mode (standalone use).
-   */
-  proposals: { submit(proposal: Proposal): Promise<unknown> } | { save(proposal: Proposal): Promise<void> };
+  /** The decision loop's way in: store, audit, yolo / buttons / show by the channel's mode, post. */
+  proposals: { submit(proposal: Proposal): Promise<unknown> };
   /** Everything analyzeIncident needs for this incident (channel config, readers, investigator…). */
   analysisDeps(incident: Incident): Omit<AnalyzeDeps, 'idFactory'> | Promise<Omit<AnalyzeDeps, 'idFactory'>>;
-  /** Kube context shown in kubectl commands (deckhand.yaml clusters.<name>.context). */
-  kubectlContext?(cluster: string): string | undefined;
   log: Logger;
 }
 
@@ -72,21 +64,7 @@ export function createAnalysisProcessor(deps: AnalysisProcessorDeps): (job: Anal
       for (const [i, message] of messages.entries()) {
         await deps.messenger.post({ ...thread, message, idempotencyKey: `${runKey}:findings:${i}` });
       }
-      const context = deps.kubectlContext?.(outcome.cluster);
-      for (const proposal of outcome.proposals) {
-        if ('submit' in deps.proposals) {
-          await deps.proposals.submit(proposal);
-          continue;
-        }
-        await deps.proposals.save(proposal);
-        const kubectl = renderKubectl(proposal.action, context === undefined ? {} : { context });
-        const posted = await deps.messenger.post({
-          ...thread,
-          message: buildProposalMessage(proposal, { mode: analysisDeps.channel.mode, kubectl }),
-          idempotencyKey: `${runKey}:proposal:${proposal.id}`,
-        });
-        await deps.proposals.save({ ...proposal, messageTs: posted.ts });
-      }
+      for (const proposal of outcome.proposals) await deps.proposals.submit(proposal);
       log.info({ findings: outcome.findings.length, proposals: outcome.proposals.length, ai: outcome.aiStatus.state }, 'analysis posted');
     } catch (err) {
       const error = toAppError(err);

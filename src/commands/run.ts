@@ -62,7 +62,6 @@ export async function runK8sCommand(ports: CommandPorts, parsed: ParsedCommand, 
       if (parsed.mode === undefined) return ephemeral(buildModeMessage({ channel: call.channel, mode: current.mode }));
       const refusal = await refuseUnlessAuthorized(ports, call, 'change the mode');
       if (refusal) return refusal;
-      if (!ports.setChannelMode) return ephemeral(buildErrorMessage('Changing the mode is not available in this deployment.'));
       await ports.setChannelMode({ channel: call.channel, mode: parsed.mode, user: call.user });
       return { responseType: 'in_channel', message: buildModeMessage({ channel: call.channel, mode: parsed.mode, changedBy: call.user, previous: current.mode }) };
     }
@@ -77,16 +76,10 @@ export async function runK8sCommand(ports: CommandPorts, parsed: ParsedCommand, 
           buildErrorMessage(`\`/k8s ${parsed.kind}\` acts on every cluster at once; per-cluster ${parsed.kind} is not supported. Run \`/k8s ${parsed.kind}\` alone.`),
         );
       }
-      const run = parsed.kind === 'pause' ? ports.pause : ports.resume;
-      if (!run) return ephemeral(buildErrorMessage(`\`${parsed.kind}\` is not available in this deployment.`));
-      await run({ user: call.user, ...(parsed.cluster ? { cluster: parsed.cluster } : {}) });
-      return {
-        responseType: 'in_channel',
-        message: buildPauseMessage({ paused: parsed.kind === 'pause', user: call.user, ...(parsed.cluster ? { cluster: parsed.cluster } : {}) }),
-      };
+      await (parsed.kind === 'pause' ? ports.pause : ports.resume)({ user: call.user });
+      return { responseType: 'in_channel', message: buildPauseMessage({ paused: parsed.kind === 'pause', user: call.user }) };
     }
     case 'audit': {
-      if (!ports.auditRecent) return ephemeral(buildErrorMessage('The audit log is not available in this deployment.'));
       const query = { limit: parsed.limit, ...(parsed.incidentId ? { incidentId: parsed.incidentId } : {}) };
       const entries = await ports.auditRecent(query);
       return ephemeral(buildAuditMessage({ entries, ...query }));
@@ -109,21 +102,19 @@ async function checkWithTimeout(ports: CommandPorts, name: string): Promise<{ ok
 
 /** Reads every part of the status independently: one failing store does not hide the others. */
 export async function collectStatus(ports: CommandPorts, channel: string): Promise<StatusView> {
-  const orUnknown = async <T>(read: (() => Promise<T>) | undefined): Promise<T | 'unknown'> => {
-    if (!read) return 'unknown';
+  const orUnknown = async <T>(read: () => Promise<T>): Promise<T | 'unknown'> => {
     try {
       return await read();
     } catch {
       return 'unknown';
     }
   };
-  const breakerStates = ports.breakerStates;
   const [mode, paused, incidents, pendingProposals, breakers] = await Promise.all([
     ports.getChannelMode(channel),
     orUnknown(ports.pauseState),
     orUnknown(ports.listOpenIncidents),
     orUnknown(ports.listPendingProposals),
-    orUnknown(breakerStates ? () => breakerStates(ports.clusterNames()) : undefined),
+    orUnknown(() => ports.breakerStates(ports.clusterNames())),
   ]);
   return { channel, mode: mode.mode, modeSource: mode.source, paused, incidents, pendingProposals, breakers };
 }

@@ -1,53 +1,43 @@
-import type { CircuitBreaker } from '../decisions/breaker.js';
 import { renderKubectl } from '../actions/kubectl.js';
 import type { AppContext } from '../core/feature.js';
-import type { AuditLog } from '../decisions/audit-log.js';
 import { channelConfigOf } from '../core/config/load.js';
-import type { ModeStore } from '../decisions/mode-store.js';
-import type { PauseSwitch } from '../decisions/pause.js';
-import type { ApproverResolver } from '../decisions/approvers.js';
-import type { ProposalStore } from '../decisions/proposal-store.js';
+import type { AskRequest } from '../conversation/port.js';
+import type { DecisionsPort } from '../decisions/port.js';
 import { AppError } from '../shared/errors.js';
 import type { AuditLine } from './blocks/audit.js';
-import type { AskRequest, CommandPorts } from './ports.js';
-
-/** The decision-side stores `/k8s` reads and drives (all in src/decisions). */
-export interface CommandStores {
-  modes: Pick<ModeStore, 'effectiveMode' | 'getOverride' | 'setChannelMode'>;
-  pause: Pick<PauseSwitch, 'state' | 'pause' | 'resume'>;
-  audit: Pick<AuditLog, 'recent'>;
-  breaker: Pick<CircuitBreaker, 'state'>;
-  approvers: ApproverResolver;
-  proposals?: Pick<ProposalStore, 'listByIncident'>;
-}
+import type { CommandPorts } from './ports.js';
 
 /**
  * Adapts the app's context and the decision stores to CommandPorts. Pure wiring: every
  * rule lives in the stores (who may set a mode, auditing) or in src/commands/run.ts.
  */
-export function createCommandPorts(ctx: Pick<AppContext, 'config' | 'incidents' | 'clusters'>, stores: CommandStores, enqueueAsk: (ask: AskRequest) => Promise<void>): CommandPorts {
+export function createCommandPorts(
+  ctx: Pick<AppContext, 'config' | 'incidents' | 'clusters'>,
+  decisions: DecisionsPort,
+  enqueueAsk: (ask: AskRequest) => Promise<void>,
+): CommandPorts {
   const channelConfig = (channel: string) => channelConfigOf(ctx.config, channel);
   const listOpen = () => ctx.incidents.listOpen();
-  const ports: CommandPorts = {
+  return {
     async getChannelMode(channel) {
-      const [mode, override] = await Promise.all([stores.modes.effectiveMode(channel), stores.modes.getOverride(channel)]);
+      const [mode, override] = await Promise.all([decisions.modes.effectiveMode(channel), decisions.modes.getOverride(channel)]);
       return { mode, source: override !== undefined && override === mode ? 'runtime' : 'config' };
     },
     async setChannelMode(input) {
-      const result = await stores.modes.setChannelMode(input);
+      const result = await decisions.modes.setChannelMode(input);
       // A refusal by the store (not an approver, channel not configured) is shown as is.
       if (!result.ok) throw new AppError('forbidden', result.message);
     },
-    isAuthorized: ({ user, channel }) => stores.approvers.isApprover(channelConfig(channel), user),
+    isAuthorized: ({ user, channel }) => decisions.approvers.isApprover(channelConfig(channel), user),
     async pauseState() {
-      const state = await stores.pause.state();
+      const state = await decisions.pause.state();
       return { global: state.paused, clusters: [] };
     },
     async pause({ user }) {
-      await stores.pause.pause({ user, reason: 'via /k8s pause' });
+      await decisions.pause.pause({ user, reason: 'via /k8s pause' });
     },
     async resume({ user }) {
-      await stores.pause.resume({ user });
+      await decisions.pause.resume({ user });
     },
     async listOpenIncidents() {
       const open = await listOpen();
@@ -65,7 +55,7 @@ export function createCommandPorts(ctx: Pick<AppContext, 'config' | 'incidents' 
     async breakerStates(clusters) {
       return Promise.all(
         clusters.map(async (cluster) => {
-          const state = await stores.breaker.state(cluster);
+          const state = await decisions.breaker.state(cluster);
           return state.open
             ? { cluster, state: 'open', detail: `${state.failures} failures; closes ${new Date(state.closesAt).toISOString()}` }
             : { cluster, state: 'closed', ...(state.failures > 0 ? { detail: `${state.failures} recent failures` } : {}) };
@@ -73,7 +63,7 @@ export function createCommandPorts(ctx: Pick<AppContext, 'config' | 'incidents' 
       );
     },
     async auditRecent(query) {
-      const entries = await stores.audit.recent(query);
+      const entries = await decisions.audit.recent(query);
       return entries.map(
         (e): AuditLine => ({
           at: e.at,
@@ -89,17 +79,13 @@ export function createCommandPorts(ctx: Pick<AppContext, 'config' | 'incidents' 
       const result = await ctx.clusters.check(name);
       return { ok: result.ok, ...(result.ok || !result.message ? {} : { detail: result.message }) };
     },
-    enqueueAsk,
-  };
-  const proposals = stores.proposals;
-  if (proposals) {
-    ports.listPendingProposals = async () => {
+    async listPendingProposals() {
       const open = await listOpen();
-      const records = (await Promise.all(open.map((i) => proposals.listByIncident(i.id)))).flat();
+      const records = (await Promise.all(open.map((i) => decisions.store.listByIncident(i.id)))).flat();
       return records
         .filter((r) => r.status === 'pending')
         .map((r) => ({ id: r.proposal.id, summary: renderKubectl(r.proposal.action), risk: r.proposal.risk, incidentId: r.proposal.incidentId }));
-    };
-  }
-  return ports;
+    },
+    enqueueAsk,
+  };
 }

@@ -1,97 +1,46 @@
-import { createCircuitBreaker } from '../decisions/breaker.js';
 import type { Action } from '../actions/catalog.js';
 import { renderKubectl } from '../actions/kubectl.js';
 import type { TargetSnapshot } from '../actions/proposal.js';
 import { snapshotTarget } from '../actions/snapshot.js';
-import type { DecisionRecord } from '../decisions/proposal-store.js';
+import { createAnthropicMessages } from '../analysis/agent/client.js';
 import type { AppContext, Feature } from '../core/feature.js';
-import { createAuditLog, type AuditLog } from '../decisions/audit-log.js';
-import type { AskRequest } from '../commands/ports.js';
-import { createCommandPorts, type CommandStores } from '../commands/wiring.js';
-import { channelConfigOf } from '../core/config/load.js';
-import { createModeStore } from '../decisions/mode-store.js';
-import { createPauseSwitch, pauseKeyOf } from '../decisions/pause.js';
-import { createApproverResolver, slackGroupMembers } from '../decisions/approvers.js';
-import { createProposalStore } from '../decisions/proposal-store.js';
+import type { DecisionRecord, DecisionsProvider } from '../decisions/port.js';
 import { safeJobId } from '../jobs/job-id.js';
 import { queueNames } from '../jobs/queues.js';
 import type { ClusterReader } from '../kube/reader.js';
 import { redactText } from '../shared/redact.js';
-import { buildAskRootMessage } from './blocks/answer.js';
-import { registerCommandListener } from '../commands/listener.js';
-import { registerMessageListeners } from './listeners.js';
-import { createAnthropicMessages } from '../analysis/agent/client.js';
 import type { ClaudeAnswerer } from './answer.js';
+import { buildAskRootMessage } from './blocks/answer.js';
 import { createClaudeAnswerer } from './claude-answer.js';
 import { createContextStore, type ContextEventInput, type ContextStore } from './context-store.js';
 import { claimMessage, conversationJobId } from './dedup.js';
 import { ConversationJobData, processConversationJob } from './job.js';
-import { createConversationProposalSubmitter, type ProposalPipeline } from './proposals.js';
-
-/** The decision services this feature uses; src/decisions' DecisionServices satisfies it. */
-export type DecisionsLike = Partial<Omit<CommandStores, 'audit' | 'proposals'>> & {
-  audit?: AuditLog;
-  store?: NonNullable<CommandStores['proposals']>;
-} & Partial<ProposalPipeline>;
+import { registerMessageListeners } from './listeners.js';
+import type { AskProvider, AskRequest } from './port.js';
+import { createConversationProposalSubmitter } from './proposals.js';
 
 export interface ConversationFeatureOptions {
-  /** Read access per cluster; default: `ctx.clusters.get(name).reader` when the registry has it. */
+  /** The decision loop's port: the proposal store (context) and classify + submit (proposals Claude makes while answering). */
+  decisions: DecisionsProvider;
+  /** Read access per cluster; default: `ctx.clusters.get(name).reader`. */
   readerFor?: (cluster: string) => ClusterReader | undefined;
   /** Claude; default: built from ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL / ANTHROPIC_MODEL when the key is set. */
   claude?: (ctx: AppContext) => ClaudeAnswerer | undefined;
-  /**
-   * The decision loop's services (src/decisions `createDecisionsFeature().services(ctx)` fits):
-   * mode store, pause, breaker, audit, approvers and proposal store for `/k8s`, and
-   * classify + submit for proposals Claude makes while answering. Missing stores are built
-   * over the same Redis keys; without `submit`, such proposals are only named in the answer.
-   */
-  decisions?: (ctx: AppContext) => DecisionsLike;
-  /** The slash command's name; default `/k8s`. */
-  command?: string;
   /** Parallel answers per process. */
   concurrency?: number;
 }
 
+export type ConversationFeature = Feature & AskProvider & { contextStore(): ContextStore };
+
 /**
- * Conversation and `/k8s`: Bolt listeners for thread replies, mentions and the slash command,
- * and the `conversation` worker that answers. Plug into createDeckhand's `features`.
+ * Conversation: Bolt listeners for thread replies and mentions, and the `conversation` worker
+ * that answers. `/k8s ask` comes in through `ask(ctx)` (the commands feature holds it).
  */
-export function createConversationFeature(options: ConversationFeatureOptions = {}): Feature & { contextStore(): ContextStore } {
+export function createConversationFeature(options: ConversationFeatureOptions): ConversationFeature {
   let wired: ReturnType<typeof wire> | undefined;
   const wire = (ctx: AppContext) => {
-    const keyPrefix = ctx.prefix;
-    const store = createContextStore({ redis: ctx.redis, keyPrefix, clock: ctx.clock });
-    const given = options.decisions?.(ctx) ?? {};
-    const audit =
-      given.audit ??
-      createAuditLog({
-        redis: ctx.redis,
-        key: `${ctx.prefix}:audit`,
-        clock: ctx.clock,
-        log: ctx.log,
-        maxEntries: ctx.config.file.audit.maxEntries,
-        retentionDays: ctx.config.file.audit.retentionDays,
-      });
-    const approvers = given.approvers ?? createApproverResolver({ groupMembers: slackGroupMembers(ctx.slack.web), clock: ctx.clock });
-    const stores: CommandStores = {
-      audit,
-      approvers,
-      modes:
-        given.modes ??
-        createModeStore({
-          redis: ctx.redis,
-          prefix: ctx.prefix,
-          audit,
-          approvers,
-          channelConfig: (channel) => channelConfigOf(ctx.config, channel),
-        }),
-      pause:
-        given.pause ??
-        createPauseSwitch({ redis: ctx.redis, prefix: ctx.prefix, clock: ctx.clock, audit }),
-      breaker: given.breaker ?? createCircuitBreaker({ redis: ctx.redis, prefix: ctx.prefix, clock: ctx.clock }),
-      // Same key layout as src/decisions/services.ts.
-      proposals: given.store ?? createProposalStore({ redis: ctx.redis, prefix: `${ctx.prefix}:decisions`, clock: ctx.clock, pauseKey: pauseKeyOf(ctx.prefix) }),
-    };
+    const store = createContextStore({ redis: ctx.redis, keyPrefix: ctx.prefix, clock: ctx.clock });
+    const decisions = options.decisions.port(ctx);
     const queue = ctx.queues.get(queueNames.conversation);
     const enqueue = async (data: ConversationJobData, jobId: string) => {
       await queue.add('question', ConversationJobData.parse(data), { jobId });
@@ -111,12 +60,8 @@ export function createConversationFeature(options: ConversationFeatureOptions = 
         safeJobId('conv', 'ask', ask.triggerId),
       );
     };
-    const pipeline = given.classify && given.submit ? { classify: given.classify, submit: given.submit } : undefined;
-    const proposalStore = stores.proposals;
-    const proposalsOf = proposalStore
-      ? async (incidentId: string) => (await proposalStore.listByIncident(incidentId)).map(describeProposalRecord)
-      : undefined;
-    return { store, stores, enqueue, enqueueAsk, pipeline, proposalsOf };
+    const proposalsOf = async (incidentId: string) => (await decisions.store.listByIncident(incidentId)).map(describeProposalRecord);
+    return { store, decisions, enqueue, enqueueAsk, proposalsOf };
   };
   const get = (ctx: AppContext) => (wired ??= wire(ctx));
 
@@ -126,31 +71,28 @@ export function createConversationFeature(options: ConversationFeatureOptions = 
       if (!wired) throw new Error('conversation feature is not wired yet');
       return wired.store;
     },
+    ask: (ctx) => get(ctx).enqueueAsk,
     registerSlack(app, ctx) {
-      const { store, stores, enqueue, enqueueAsk } = get(ctx);
-      const log = ctx.log.child({ component: 'conversation' });
+      const { store, enqueue } = get(ctx);
       registerMessageListeners(app, {
         isConversationThread: async (thread) =>
           (await store.isConversationThread(thread)) || (await ctx.incidents.getByThread(thread.channel, thread.threadTs)) !== undefined,
         claim: (message) => claimMessage(ctx.redis, ctx.prefix, message),
         enqueue: (data) => enqueue(data, conversationJobId({ channel: data.channel, ts: data.ts ?? '' })),
-        log,
+        log: ctx.log.child({ component: 'conversation' }),
       });
-      registerCommandListener(app, { ports: createCommandPorts(ctx, stores, enqueueAsk), log, ...(options.command ? { command: options.command } : {}) });
     },
     start(ctx) {
-      const { store, pipeline, proposalsOf } = get(ctx);
+      const { store, decisions, proposalsOf } = get(ctx);
       const log = ctx.log.child({ component: 'conversation' });
       const claude = options.claude ? options.claude(ctx) : defaultClaude(ctx);
-      const submitProposals = pipeline
-        ? createConversationProposalSubmitter({
-            pipeline,
-            snapshot: defaultSnapshot(ctx),
-            clock: ctx.clock,
-            ttlMs: ctx.config.file.policy.proposalTtlMinutes * 60_000,
-            log,
-          })
-        : undefined;
+      const submitProposals = createConversationProposalSubmitter({
+        pipeline: { classify: decisions.classify, submit: decisions.submit },
+        snapshot: defaultSnapshot(ctx),
+        clock: ctx.clock,
+        ttlMs: ctx.config.file.policy.proposalTtlMinutes * 60_000,
+        log,
+      });
       const readerFor = options.readerFor ?? defaultReaderFor(ctx);
       const deps = {
         config: ctx.config,
@@ -159,8 +101,8 @@ export function createConversationFeature(options: ConversationFeatureOptions = 
         messenger: ctx.slack,
         readerFor,
         answer: { now: ctx.clock, ...(claude ? { claude } : {}) },
-        ...(submitProposals ? { submitProposals } : {}),
-        ...(proposalsOf ? { proposalsOf } : {}),
+        submitProposals,
+        proposalsOf,
         log,
         clock: ctx.clock,
       };

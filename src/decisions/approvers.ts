@@ -1,5 +1,6 @@
 import type { ChannelConfig } from '../core/config/file.js';
 import type { Clock } from '../shared/clock.js';
+import type { SlackClient } from '../slack/client.js';
 
 /** Members of a Slack user group (usergroups.users.list), injected so tests need no Slack. */
 export type GroupMembers = (groupId: string) => Promise<string[]>;
@@ -49,15 +50,10 @@ export function createApproverResolver(deps: ApproverResolverDeps): ApproverReso
   };
 }
 
-/** The part of Bolt's WebClient that group lookups use. */
-export interface UsergroupsClient {
-  usergroups: { users: { list(args: { usergroup: string }): Promise<{ ok?: boolean; users?: string[] }> } };
-}
-
-/** groupMembers over Slack's usergroups.users.list. */
-export function slackGroupMembers(client: UsergroupsClient): GroupMembers {
-  return async (groupId) => {
-    const res = await client.usergroups.users.list({ usergroup: groupId });
+/** groupMembers over Slack's usergroups.users.list, through the retrying Slack client. */
+export function slackGroupMembers(slack: Pick<SlackClient, 'call'>): GroupMembers {
+  return async (usergroup) => {
+    const res = (await slack.call('usergroups.users.list', { usergroup })) as { users?: string[] };
     return res.users ?? [];
   };
 }

@@ -1,9 +1,11 @@
 import type { AppContext, Feature } from '../core/feature.js';
 import { queueNames } from '../jobs/queues.js';
 import { createExecutionProcessor } from './execute/worker.js';
+import { slackGroupMembers } from './approvers.js';
 import { registerDecisionListeners } from './listeners.js';
 import type { RenderProposal } from './messages.js';
 import { createActionConnections } from './connections.js';
+import type { DecisionsProvider } from './port.js';
 import { createDecisionServices, type DecisionServices } from './services.js';
 import { enqueueVerification } from './verify/job.js';
 import { createVerificationProcessor } from './verify/worker.js';
@@ -16,7 +18,7 @@ export interface DecisionsFeatureOptions {
   lockTtlMs?: number;
 }
 
-export interface DecisionsFeature extends Feature {
+export interface DecisionsFeature extends Feature, DecisionsProvider {
   /** The decision services of the running app (after registerSlack / start). */
   services: (ctx: AppContext) => DecisionServices;
 }
@@ -43,10 +45,7 @@ export function createDecisionsFeature(options: DecisionsFeatureOptions = {}): D
       queues: ctx.queues,
       messenger: ctx.slack,
       connections,
-      groupMembers: async (usergroup) => {
-        const res = (await ctx.slack.call('usergroups.users.list', { usergroup })) as { users?: string[] };
-        return res.users ?? [];
-      },
+      groupMembers: slackGroupMembers(ctx.slack),
       ...(options.renderProposal ? { renderProposal: options.renderProposal } : {}),
     });
     return built;
@@ -55,6 +54,7 @@ export function createDecisionsFeature(options: DecisionsFeatureOptions = {}): D
   return {
     name: 'decisions',
     services,
+    port: services,
     registerSlack(app, ctx) {
       const s = services(ctx);
       registerDecisionListeners(app, { clicks: s.clicks, messenger: ctx.slack, log: ctx.log.child({ feature: 'decisions' }) });

@@ -63,11 +63,12 @@ export function memoryMessenger(): SlackMessenger & { posts: (PostInput & { ts: 
   return m;
 }
 
-export function memoryProposals(): { save(p: Proposal): Promise<void>; all: Map<string, Proposal> } {
+/** The decision loop's way in, remembering what was submitted. */
+export function memoryProposals(): { submit(p: Proposal): Promise<void>; all: Map<string, Proposal> } {
   const all = new Map<string, Proposal>();
   return {
     all,
-    save: (p) => {
+    submit: (p) => {
       all.set(p.id, p);
       return Promise.resolve();
     },

@@ -34,7 +34,7 @@ async function start(env: Record<string, string> = {}): Promise<TestApp> {
     yaml,
     env,
     clusters,
-    features: [decisions, createAnalysisFeature({ submit: (ctx) => (proposal) => decisions.services(ctx).submit(proposal) })],
+    features: [decisions, createAnalysisFeature({ decisions })],
   });
 }
 

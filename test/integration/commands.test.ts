@@ -159,7 +159,13 @@ describe('/k8s', () => {
     app = await startConversationApp({
       yaml,
       clusters,
-      feature: { decisions: () => ({ modes: { effectiveMode: () => Promise.reject(new Error('boom')), getOverride: () => Promise.resolve(undefined), setChannelMode: () => Promise.reject(new Error('boom')) } }) },
+      // The mode store fails (as with Redis refusing): the user hears so, privately, without the detail.
+      decisions: (real) => ({
+        port: (ctx) => {
+          const port = real.port(ctx);
+          return { ...port, modes: { ...port.modes, effectiveMode: () => Promise.reject(new Error('boom')) } };
+        },
+      }),
     });
     const answer = await k8s(app, 'mode');
     expect(answer.type).toBe('ephemeral');

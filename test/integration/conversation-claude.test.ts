@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { appendContextEvent } from '../../src/conversation/context-store.js';
-import { createDecisionsFeature } from '../../src/decisions/feature.js';
+import type { DecisionsProvider } from '../../src/decisions/port.js';
 import { startFakeAnthropic, type FakeAnthropic, type RecordedRequest } from '../../src/sandbox/anthropic/server.js';
 import { startSlackSandbox, type SlackSandbox } from '../../src/sandbox/slack/index.js';
 import { waitFor } from '../../src/shared/wait.js';
@@ -110,13 +110,12 @@ describe('proposals made while answering', () => {
             }
           : { text: 'I proposed undoing the rollout of checkout.' },
     });
-    const decisions = createDecisionsFeature({ sweepIntervalMs: 0 });
+    let loop: DecisionsProvider | undefined;
     const app = await startConversationApp({
       env: claudeEnv(fake.url),
       clusters: await sandboxRegistry(),
-      extraFeatures: [decisions],
+      decisions: (real) => (loop = real),
       yaml: conversationYaml.replace('users: [UALICE]', 'users: [UALICE, UBOB]'),
-      feature: { decisions: (ctx) => decisions.services(ctx) },
     });
     apps.push(app);
     const incident = await openIncident(app);
@@ -125,10 +124,11 @@ describe('proposals made while answering', () => {
       botReplies(app, incident.threadTs!).find((m) => JSON.stringify(m.blocks ?? []).includes('kubectl rollout undo deployment/checkout -n shop')),
     );
     expect(JSON.stringify(proposalMessage.blocks)).toContain('proposal_approve');
-    const [record] = await decisions.services(app.ctx).store.listByIncident(incident.id);
+    const decisions = loop!.port(app.ctx);
+    const [record] = await decisions.store.listByIncident(incident.id);
     expect(record?.status).toBe('pending');
     expect(record?.proposal).toMatchObject({ requestedBy: 'UBOB', origin: 'claude', channel: 'CINCIDENTS', threadTs: incident.threadTs, cluster: 'lab' });
-    expect(record?.proposal.risk).toBe(decisions.services(app.ctx).classify(record!.proposal.action, { cluster: 'lab', channel: 'CINCIDENTS', target: record!.proposal.target }).risk);
+    expect(record?.proposal.risk).toBe(decisions.classify(record!.proposal.action, { cluster: 'lab', channel: 'CINCIDENTS', target: record!.proposal.target }).risk);
     // Bob is an approver, but he asked for this one: someone else must approve it.
     await app.slack.clickButton({ user: 'UBOB', channel: 'CINCIDENTS', messageTs: proposalMessage.ts, actionId: 'proposal_approve' });
     const refusal = await waitFor(() => app.slack.ephemerals('CINCIDENTS').find((e) => e.user === 'UBOB'));
@@ -142,7 +142,7 @@ describe('proposals made while answering', () => {
     expect(seed).toContain('asked by UBOB');
     expect(seed).toContain(': pending');
     expect(seed).toContain('can you fix it?');
-    expect((await decisions.services(app.ctx).store.get(record!.proposal.id))?.status).toBe('pending');
+    expect((await decisions.store.get(record!.proposal.id))?.status).toBe('pending');
   });
 });
 

@@ -1,5 +1,8 @@
 import { KubeConfig } from '@kubernetes/client-node';
+import { createCommandsFeature } from '../../src/commands/feature.js';
 import type { Feature } from '../../src/core/feature.js';
+import { createDecisionsFeature } from '../../src/decisions/feature.js';
+import type { DecisionsProvider } from '../../src/decisions/port.js';
 import { createConversationFeature, type ConversationFeatureOptions } from '../../src/conversation/feature.js';
 import type { Incident } from '../../src/core/incident.js';
 import { createClusterConnection, type ClusterConnection } from '../../src/kube/connection.js';
@@ -51,10 +54,18 @@ export async function closeSandboxCluster(): Promise<void> {
   cluster = undefined;
 }
 
+/** Decisions, conversation and /k8s as the product wires them (no sweep: tests decide when). */
+export function chatFeatures(feature: Partial<ConversationFeatureOptions> = {}, decisionsOf: (real: DecisionsProvider) => DecisionsProvider = (real) => real): Feature[] {
+  const real = createDecisionsFeature({ sweepIntervalMs: 0 });
+  const decisions = decisionsOf(real);
+  const conversation = createConversationFeature({ decisions, ...feature });
+  return [real, conversation, createCommandsFeature({ decisions, conversation })];
+}
+
 export async function startConversationApp(options: {
-  feature?: ConversationFeatureOptions;
-  /** More features (e.g. decisions), started after conversation. */
-  extraFeatures?: Feature[];
+  feature?: Partial<ConversationFeatureOptions>;
+  /** The decision loop's port as conversation and /k8s see it; default: the real decisions feature. */
+  decisions?: (real: DecisionsProvider) => DecisionsProvider;
   env?: Record<string, string | undefined>;
   slack?: SlackSandbox;
   redisPrefix?: string;
@@ -67,7 +78,7 @@ export async function startConversationApp(options: {
     yaml: options.yaml ?? conversationYaml,
     ...(options.clusters ? { clusters: options.clusters } : {}),
     ...(options.processBeforeResponse === undefined ? {} : { processBeforeResponse: options.processBeforeResponse }),
-    features: [createConversationFeature({ readerFor: (name) => (name === 'lab' ? reader : undefined), ...options.feature }), ...(options.extraFeatures ?? [])],
+    features: chatFeatures({ readerFor: (name) => (name === 'lab' ? reader : undefined), ...options.feature }, options.decisions),
     ...(options.env ? { env: options.env } : {}),
     ...(options.slack ? { slack: options.slack } : {}),
     ...(options.redisPrefix ? { redisPrefix: options.redisPrefix } : {}),

@@ -53,7 +53,7 @@ async function start(): Promise<{ app: TestApp; decisions: DecisionsFeature }> {
     yaml,
     clusters,
     slack,
-    features: [decisions, createAnalysisFeature({ submit: (ctx) => (proposal) => decisions.services(ctx).submit(proposal) })],
+    features: [decisions, createAnalysisFeature({ decisions })],
   });
   slack.setBotUrl(`${started.url}/slack/events`);
   return { app: started, decisions };

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { subcommands } from '../../src/commands/parse.js';
-import { createConversationFeature } from '../../src/conversation/feature.js';
 import { startSlackSandbox, type SlackSandbox } from '../../src/sandbox/slack/index.js';
 import { waitFor } from '../../src/shared/wait.js';
 import { fixture, startTestApp, type TestApp } from '../helpers/app.js';
+import { chatFeatures } from './conversation-helpers.js';
 
 const appToken = 'xapp-1-A0DECKHAND-socket-test';
 
@@ -22,7 +22,7 @@ async function startSocketApp(sandbox: SlackSandbox): Promise<TestApp> {
   return startTestApp({
     slack: sandbox,
     env: { SLACK_APP_TOKEN: appToken, SLACK_SIGNING_SECRET: undefined },
-    features: [createConversationFeature({ readerFor: () => undefined })],
+    features: chatFeatures({ readerFor: () => undefined }),
   });
 }
 

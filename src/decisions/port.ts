@@ -1,0 +1,16 @@
+import type { AppContext } from '../core/feature.js';
+import type { DecisionServices } from './services.js';
+
+export type { DecisionRecord } from './proposal-store.js';
+
+/**
+ * The decision loop as the other capabilities reach it — the one declared way in:
+ * analysis and conversation hand proposals to `submit` (with `classify`, risk by code);
+ * /k8s reads and drives the stores (modes, pause, breaker, audit, approvers, proposals).
+ */
+export type DecisionsPort = Pick<DecisionServices, 'submit' | 'classify' | 'store' | 'audit' | 'pause' | 'modes' | 'breaker' | 'approvers'>;
+
+/** Gives the port of a running app; the decisions feature is one. */
+export interface DecisionsProvider {
+  port(ctx: AppContext): DecisionsPort;
+}
