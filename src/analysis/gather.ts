@@ -47,19 +47,21 @@ export async function gatherEvidence(reader: ClusterReader, target: GatherTarget
   };
   if (target.namespace !== undefined) evidence.namespace = target.namespace;
 
-  if (target.node !== undefined) {
-    evidence.targetNode = target.node;
-    const node = await attempt(`node ${target.node}`, () => reader.getNode(target.node!));
+  const targetNode = target.node;
+  if (targetNode !== undefined) {
+    evidence.targetNode = targetNode;
+    const node = await attempt(`node ${targetNode}`, () => reader.getNode(targetNode));
     if (node) evidence.nodes.push(node);
-    else evidence.notes.push(`node ${target.node} not found`);
+    else evidence.notes.push(`node ${targetNode} not found`);
   }
 
   const resolved = await resolveWorkload(reader, target, limits, attempt);
   const targetPod = resolved.pod;
-  if (resolved.ref) {
-    evidence.namespace = resolved.ref.namespace;
-    evidence.workload = await readWorkload(reader, resolved.ref, limits, attempt);
-    const pods = (await attempt(`pods of ${resolved.ref.name}`, () => reader.listWorkloadPods(resolved.ref!))) ?? [];
+  const ref = resolved.ref;
+  if (ref) {
+    evidence.namespace = ref.namespace;
+    evidence.workload = await readWorkload(reader, ref, limits, attempt);
+    const pods = (await attempt(`pods of ${ref.name}`, () => reader.listWorkloadPods(ref))) ?? [];
     evidence.totalPods = pods.length;
     evidence.pods = pickPods(pods, targetPod, limits.maxPods);
   } else if (targetPod) {
@@ -126,9 +128,10 @@ async function resolveWorkload(reader: ClusterReader, target: GatherTarget, limi
     const exact = found?.find((r) => r.kind === kind && r.name === name);
     if (exact) return { ref: exact, notes: [] };
   }
-  if (target.pod !== undefined && ns !== undefined) {
-    const pod = await attempt(`pod ${target.pod}`, () => reader.getPod(ns, target.pod!));
-    if (!pod) return { notes: [`pod ${target.pod} not found in ${ns}`] };
+  const podName = target.pod;
+  if (podName !== undefined && ns !== undefined) {
+    const pod = await attempt(`pod ${podName}`, () => reader.getPod(ns, podName));
+    if (!pod) return { notes: [`pod ${podName} not found in ${ns}`] };
     const ref = await ownerOf(reader, pod, attempt);
     return ref ? { ref, pod, notes: [] } : { pod, notes: ['the pod has no controlling workload'] };
   }
@@ -140,7 +143,8 @@ async function resolveWorkload(reader: ClusterReader, target: GatherTarget, limi
   for (const name of (target.names ?? []).slice(0, limits.maxNameLookups)) {
     const found = (await attempt(`workloads named ${name}`, () => reader.findWorkloads(name, ns))) ?? [];
     const exact = found.filter((r) => r.name === name);
-    if (exact.length === 1) return { ref: exact[0]!, notes: [`workload found by name: ${exact[0]!.kind}/${name} in ${exact[0]!.namespace}`] };
+    const [only] = exact;
+    if (only && exact.length === 1) return { ref: only, notes: [`workload found by name: ${only.kind}/${name} in ${only.namespace}`] };
     if (exact.length > 1) return { notes: [`several workloads are named ${name}; give the namespace in the alert labels`] };
   }
   return { notes: target.node === undefined ? ['the alert names no workload, pod or node that could be found'] : [] };

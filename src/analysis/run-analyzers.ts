@@ -47,7 +47,7 @@ export function dedupeProposals(proposals: readonly ProposedAction[]): ProposedA
     const key = actionKey(p.action);
     const seen = byKey.get(key);
     if (!seen) byKey.set(key, p);
-    else if (p.confidence > seen.confidence) byKey.set(key, { ...p, origin: seen.origin === p.origin ? p.origin : `${p.origin}` });
+    else if (p.confidence > seen.confidence) byKey.set(key, p);
   }
   return [...byKey.values()];
 }

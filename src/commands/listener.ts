@@ -1,7 +1,8 @@
 import type { App, RespondFn } from '@slack/bolt';
 import { parseK8sCommand } from './parse.js';
 import type { CommandPorts } from './ports.js';
-import { describeFailure, runK8sCommand } from './run.js';
+import { runK8sCommand } from './run.js';
+import { describeFailure } from '../slack/failure-text.js';
 import type { Logger } from '../shared/logger.js';
 import { buildErrorMessage } from './blocks/help.js';
 import type { SlackMessage } from '../slack/messenger.js';

@@ -1,5 +1,5 @@
 import { channelModes, type ChannelMode } from '../core/config/file.js';
-import { extractScope } from '../conversation/scope.js';
+import { extractScope } from '../conversation/port.js';
 
 /**
  * `/k8s …` as a value. Pure and total: every text parses to something, so a typo answers

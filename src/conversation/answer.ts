@@ -1,5 +1,4 @@
-import type { GatherTarget } from '../analysis/gather.js';
-import type { ProposedAction } from '../analysis/types.js';
+import type { GatherTarget, ProposedAction } from '../analysis/port.js';
 import type { Incident } from '../core/incident.js';
 import type { ClusterReader } from '../kube/reader.js';
 import { redactText } from '../shared/redact.js';

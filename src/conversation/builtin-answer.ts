@@ -1,6 +1,4 @@
-import { gatherEvidence, type GatherTarget } from '../analysis/gather.js';
-import { runAnalyzers } from '../analysis/run-analyzers.js';
-import type { Evidence } from '../analysis/types.js';
+import { gatherEvidence, runAnalyzers, type GatherTarget, type Evidence } from '../analysis/port.js';
 import { formatDeployment, formatEvents, formatLogs, formatPodSummary } from '../kube/format/index.js';
 import type { ClusterReader } from '../kube/reader.js';
 

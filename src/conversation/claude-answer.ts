@@ -1,7 +1,4 @@
-import type { MessagesApi } from '../analysis/agent/client.js';
-import { runToolLoop, totalTokens, type ToolLoopLimits } from '../analysis/agent/loop.js';
-import { defaultRetryOptions, type RetryOptions } from '../analysis/agent/retry.js';
-import { readTools } from '../analysis/tools/index.js';
+import { runToolLoop, totalTokens, defaultRetryOptions, readTools, type MessagesApi, type ToolLoopLimits, type RetryOptions } from '../analysis/port.js';
 import type { Logger } from '../shared/logger.js';
 import { redactText } from '../shared/redact.js';
 import type { ClaudeAnswerer, ClaudeQuestion } from './answer.js';

@@ -1,8 +1,6 @@
 import * as z from 'zod';
 import { renderKubectl } from '../actions/kubectl.js';
-import { gatherEvidence, type GatherTarget } from '../analysis/gather.js';
-import { runAnalyzers } from '../analysis/run-analyzers.js';
-import type { ProposedAction } from '../analysis/types.js';
+import { gatherEvidence, runAnalyzers, type GatherTarget, type ProposedAction } from '../analysis/port.js';
 import { channelConfigOf, type Config } from '../core/config/load.js';
 import type { Incident } from '../core/incident.js';
 import type { IncidentStore } from '../core/incident-store.js';
@@ -10,7 +8,7 @@ import type { ClusterReader } from '../kube/reader.js';
 import type { Logger } from '../shared/logger.js';
 import { buildAnswerErrorMessage, buildAnswerMessages, buildAskRootMessage } from './blocks/answer.js';
 import type { SlackMessenger } from '../slack/messenger.js';
-import { describeFailure } from '../commands/run.js';
+import { describeFailure } from '../slack/failure-text.js';
 import { answerQuestion, type AnswerDeps } from './answer.js';
 import type { ContextEvent, ContextEventInput, ContextStore, ThreadRef } from './context-store.js';
 import { extractScope } from './scope.js';

@@ -15,3 +15,6 @@ export interface AskRequest {
 export interface AskProvider {
   ask(ctx: AppContext): (request: AskRequest) => Promise<void>;
 }
+
+/** `/k8s ask` reads a question's cluster / namespace the way thread questions are read. */
+export { extractScope } from './scope.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Action } from '../actions/catalog.js';
 import type { Proposal, TargetSnapshot } from '../actions/proposal.js';
 import type { RiskResult } from '../actions/risk.js';
-import { actionKey } from '../analysis/run-analyzers.js';
+import { actionKey } from '../analysis/port.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { SubmitProposalsInput } from './job.js';

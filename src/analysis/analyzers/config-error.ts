@@ -10,15 +10,16 @@ const name = 'config-error';
  */
 export const analyzeConfigError: Analyzer = (evidence) => {
   const failing = containerProblems(evidence).filter((p) => p.waitingReason === 'CreateContainerConfigError' || p.waitingReason === 'CreateContainerError');
-  if (failing.length === 0) return { findings: [], proposals: [] };
+  const [first] = failing;
+  if (!first) return { findings: [], proposals: [] };
   const messages = unique(failing.map((f) => redactText(f.waitingMessage ?? 'no message')));
   const finding: Finding = {
     analyzer: name,
     title: `${workloadLabel(evidence)} cannot create its containers`,
     severity: 'critical',
-    summary: `Container ${failing[0]!.status.name} cannot start: ${messages[0] ?? ''}. Create the missing ConfigMap/Secret or key, or fix the reference; no automatic action is safe here.`,
+    summary: `Container ${first.status.name} cannot start: ${messages[0] ?? ''}. Create the missing ConfigMap/Secret or key, or fix the reference; no automatic action is safe here.`,
     evidence: [
-      ...messages.map((m) => `${failing[0]!.waitingReason ?? ''}: ${m}`),
+      ...messages.map((m) => `${first.waitingReason ?? ''}: ${m}`),
       ...eventsWhere(evidence, (e) => e.reason === 'Failed' && /not found|couldn't find/i.test(e.message ?? ''), 2).map(describeEvent),
     ],
   };

@@ -11,8 +11,8 @@ const name = 'crash-loop';
  */
 export const analyzeCrashLoop: Analyzer = (evidence, now) => {
   const crashing = containerProblems(evidence).filter((p) => p.waitingReason === 'CrashLoopBackOff' && p.lastReason !== 'OOMKilled');
-  if (crashing.length === 0) return { findings: [], proposals: [] };
-  const first = crashing[0]!;
+  const [first] = crashing;
+  if (!first) return { findings: [], proposals: [] };
   const container = first.status.name;
   const lines: string[] = [];
   const reasons = unique(crashing.map((p) => `${p.lastReason ?? 'unknown reason'} (exit code ${p.lastExitCode ?? '?'})`));

@@ -7,8 +7,8 @@ const name = 'image-pull';
 /** ImagePullBackOff / ErrImagePull: a recent image change is rolled back; otherwise reported. */
 export const analyzeImagePull: Analyzer = (evidence, now) => {
   const failing = containerProblems(evidence).filter((p) => p.waitingReason === 'ImagePullBackOff' || p.waitingReason === 'ErrImagePull');
-  if (failing.length === 0) return { findings: [], proposals: [] };
-  const first = failing[0]!;
+  const [first] = failing;
+  if (!first) return { findings: [], proposals: [] };
   const image = first.pod.spec?.containers.find((c) => c.name === first.status.name)?.image ?? first.status.image;
   const lines = [
     `${failing.length} container(s) waiting with ${unique(failing.map((f) => f.waitingReason)).join('/')}: image ${image ?? '?'}`,

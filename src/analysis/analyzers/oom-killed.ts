@@ -13,13 +13,14 @@ const mi = 2 ** 20;
  */
 export const analyzeOomKilled: Analyzer = (evidence) => {
   const killed = containerProblems(evidence).filter((p) => p.lastReason === 'OOMKilled');
-  if (killed.length === 0) return { findings: [], proposals: [] };
-  const container = killed[0]!.status.name;
-  const spec = templateContainer(evidence, container) ?? killed[0]!.pod.spec?.containers.find((c) => c.name === container);
+  const [first] = killed;
+  if (!first) return { findings: [], proposals: [] };
+  const container = first.status.name;
+  const spec = templateContainer(evidence, container) ?? first.pod.spec?.containers.find((c) => c.name === container);
   const limit = spec?.resources?.limits?.memory;
   const request = spec?.resources?.requests?.memory;
   const lines = [
-    `${killed.length} container(s) OOMKilled (exit code ${killed[0]!.lastExitCode ?? 137}); restarts: ${killed.map((p) => `${p.podName} ×${p.status.restartCount}`).join(', ')}`,
+    `${killed.length} container(s) OOMKilled (exit code ${first.lastExitCode ?? 137}); restarts: ${killed.map((p) => `${p.podName} ×${p.status.restartCount}`).join(', ')}`,
     `container ${container}: memory limit ${limit ?? 'none'}, request ${request ?? 'none'}`,
     ...eventsWhere(evidence, (e) => e.reason === 'BackOff' || e.reason === 'OOMKilling', 1).map(describeEvent),
   ];

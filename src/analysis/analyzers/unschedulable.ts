@@ -16,10 +16,11 @@ const name = 'unschedulable';
  */
 export const analyzeUnschedulable: Analyzer = (evidence) => {
   const pending = evidence.pods.filter(isUnschedulable);
-  if (pending.length === 0) return { findings: [], proposals: [] };
-  const message = redactText(scheduledCondition(pending[0]!)?.message ?? '');
-  const insufficient = unique([...message.matchAll(/Insufficient ([a-z0-9./-]+)/g)].map((m) => m[1]!.replace(/\.$/, '')));
-  const taints = unique([...message.matchAll(/untolerated taint[s]? \{([^}]*)\}/g)].map((m) => m[1]!.trim()));
+  const [pod] = pending;
+  if (!pod) return { findings: [], proposals: [] };
+  const message = redactText(scheduledCondition(pod)?.message ?? '');
+  const insufficient = unique([...message.matchAll(/Insufficient ([a-z0-9./-]+)/g)].map((m) => (m[1] ?? '').replace(/\.$/, '')));
+  const taints = unique([...message.matchAll(/untolerated taint[s]? \{([^}]*)\}/g)].map((m) => (m[1] ?? '').trim()));
   const usable = evidence.nodes.filter(isUsable);
   const lines = [
     `${pending.length} pod(s) Pending: ${message || 'Unschedulable'}`,
@@ -29,7 +30,6 @@ export const analyzeUnschedulable: Analyzer = (evidence) => {
 
   const proposals: ProposedAction[] = [];
   const ref = evidence.workload?.ref;
-  const pod = pending[0]!;
   for (const c of pod.spec?.containers ?? []) {
     const spec = templateContainer(evidence, c.name) ?? c;
     const requests = spec.resources?.requests ?? {};

@@ -36,6 +36,7 @@ export function pickRollbackTarget(replicaSets: readonly V1ReplicaSet[], deploym
 export function templateForDeployment(template: V1PodTemplateSpec | undefined): V1PodTemplateSpec {
   const copy = JSON.parse(JSON.stringify(template ?? {})) as V1PodTemplateSpec & { metadata?: Record<string, unknown> };
   const labels = copy.metadata?.labels as Record<string, string> | undefined;
+  // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- a constant key: the controller's own label
   if (labels) delete labels[podTemplateHash];
   if (copy.metadata) delete copy.metadata.creationTimestamp;
   return copy;

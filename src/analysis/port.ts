@@ -1,0 +1,12 @@
+/**
+ * What other capabilities may use of analysis: its stage's entry (enqueueAnalysis, in job.ts)
+ * and the investigation kit the conversation answers with — evidence gathering, the built-in
+ * analyzers, the Claude tool loop and its read tools.
+ */
+export { createAnthropicMessages, type MessagesApi } from './agent/client.js';
+export { runToolLoop, totalTokens, type ToolLoopLimits } from './agent/loop.js';
+export { defaultRetryOptions, type RetryOptions } from './agent/retry.js';
+export { gatherEvidence, type GatherTarget } from './gather.js';
+export { actionKey, runAnalyzers } from './run-analyzers.js';
+export { readTools } from './tools/index.js';
+export type { Evidence, ProposedAction } from './types.js';
