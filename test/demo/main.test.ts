@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isAlive, redisProcessId } from '../../src/demo/redis.js';
-import { waitFor } from '../../src/shared/wait.js';
+import { isAlive, redisProcessId } from '../../sandbox/demo/redis.js';
+import { waitFor } from '../../sandbox/shared/wait.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const tsx = `${root}node_modules/.bin/tsx`;
@@ -15,14 +15,14 @@ afterEach(() => {
   child = undefined;
 });
 
-describe('npm run demo (src/demo/main.ts)', () => {
+describe('npm run demo (sandbox/demo/main.ts)', () => {
   it('prints the URL and the kubectl command, serves the page, and on Ctrl-C exits 0 leaving no redis-server or temp dir', { timeout: 60_000 }, async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
     delete env.REDIS_URL;
     delete env.ANTHROPIC_API_KEY;
     delete env.DEMO_PORT;
     // Its own process group, like a terminal's foreground job: Ctrl-C signals the whole group.
-    const demo = spawn(tsx, ['src/demo/main.ts', '--no-alerts'], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const demo = spawn(tsx, ['sandbox/demo/main.ts', '--no-alerts'], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     child = demo;
     let out = '';
     let err = '';

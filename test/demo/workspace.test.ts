@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { channelConfigOf, loadConfig } from '../../src/config/load.js';
-import { buildDemoAlert, demoAlertNames, type DemoAlertName } from '../../src/demo/alerts.js';
-import { buildDemoConfigYaml, demoChannelIds, demoChannels, demoUsers } from '../../src/demo/workspace.js';
+import { buildDemoAlert, demoAlertNames, type DemoAlertName } from '../../sandbox/demo/alerts.js';
+import { buildDemoConfigYaml, demoChannelIds, demoChannels, demoUsers } from '../../sandbox/demo/workspace.js';
 import type { Alert } from '../../src/incidents/model.js';
 import { routeAlert } from '../../src/incidents/routing.js';
 import { normalizeAlertmanager } from '../../src/ingest/alertmanager/normalize.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createDeckhand, type AppContext, type ClusterRegistryLike, type Deckhand, type Feature } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/load.js';
-import { startSlackSandbox, type SlackSandbox } from '../../src/sandbox/slack/index.js';
+import { startSlackSandbox, type SlackSandbox } from '../../sandbox/slack/index.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { testRedisUrl, uniquePrefix } from './redis.js';
 import { signPagerDuty, signSlack, slackForm } from './signers.js';

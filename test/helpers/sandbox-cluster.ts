@@ -1,6 +1,6 @@
 import type { ClusterRegistryLike } from '../../src/app.js';
 import { createClusterConnection, type ClusterConnection } from '../../src/kube/connection.js';
-import { startSandboxCluster, type SandboxCluster, type SandboxClusterOptions } from '../../src/sandbox/cluster/index.js';
+import { startSandboxCluster, type SandboxCluster, type SandboxClusterOptions } from '../../sandbox/cluster/index.js';
 import { createSilentLogger } from '../../src/shared/logger.js';
 
 /** The deckhand.yaml of flow tests: one cluster `prod`, #incidents acting on `shop`, alice approves. */

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAnalysisFeature } from '../../src/analysis/feature.js';
 import { createDecisionsFeature } from '../../src/decisions/feature.js';
-import { scriptedInvestigator, startFakeAnthropic, type FakeAnthropic } from '../../src/sandbox/anthropic/index.js';
-import { waitFor } from '../../src/shared/wait.js';
+import { scriptedInvestigator, startFakeAnthropic, type FakeAnthropic } from '../../sandbox/anthropic/index.js';
+import { waitFor } from '../../sandbox/shared/wait.js';
 import { fixture, startTestApp, type TestApp } from '../helpers/app.js';
 import { incidentsYaml as yaml, startSandboxProd, type SandboxProd } from '../helpers/sandbox-cluster.js';
 

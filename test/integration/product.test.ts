@@ -1,8 +1,8 @@
 import type { V1Deployment } from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createProductFeatures } from '../../src/compose.js';
-import { startSlackSandbox, type SandboxMessage, type SlackSandbox } from '../../src/sandbox/slack/index.js';
-import { waitFor } from '../../src/shared/wait.js';
+import { startSlackSandbox, type SandboxMessage, type SlackSandbox } from '../../sandbox/slack/index.js';
+import { waitFor } from '../../sandbox/shared/wait.js';
 import { actionIds } from '../../src/slack/action-ids.js';
 import { fixture, startTestApp, type TestApp } from '../helpers/app.js';
 import { incidentsYaml as yaml, startSandboxProd, type SandboxProd } from '../helpers/sandbox-cluster.js';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createLogger } from '../../shared/logger.js';
+import { createLogger } from '../shared/product.js';
 import { startSlackSandbox } from './index.js';
 
 /**
