@@ -39,19 +39,22 @@ describe('npm run sandbox (sandbox/cluster/cli.ts)', () => {
   it('serves the API, writes a kubeconfig for it with the sandbox context, and stops on SIGTERM', { timeout: 60_000 }, async () => {
     workDir = await mkdtemp(join(tmpdir(), 'sandbox-cli-'));
     const kubeconfigPath = join(workDir, 'kubeconfig');
-    const sandbox = spawn(tsx, ['sandbox/cluster/cli.ts', '--port', '0', '--kubeconfig', kubeconfigPath, '--scenario', 'checkout-crashloop'], {
+    // node itself (not the tsx wrapper, which relays signals to a child) receives the SIGTERM.
+    const sandbox = spawn(process.execPath, ['--import', 'tsx', 'sandbox/cluster/cli.ts', '--port', '0', '--kubeconfig', kubeconfigPath, '--scenario', 'checkout-crashloop'], {
       cwd: root,
       env: { ...process.env, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = sandbox;
     let out = '';
+    let err = '';
     sandbox.stdout?.on('data', (d: Buffer) => (out += d.toString('utf8')));
-    const exited = new Promise<number | null>((resolve) => sandbox.once('exit', (code) => resolve(code)));
+    sandbox.stderr?.on('data', (d: Buffer) => (err += d.toString('utf8')));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => sandbox.once('exit', (code, signal) => resolve({ code, signal })));
 
     await waitFor(() => out.includes('Press Ctrl-C to stop.') || sandbox.exitCode !== null, { timeoutMs: 45_000, intervalMs: 50, message: 'the sandbox printed no banner' });
     const url = /Sandbox cluster listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
-    expect(url, out).toBeDefined();
+    expect(url, `${out}\n${err}`).toBeDefined();
     const kubeconfig = parse(await readFile(kubeconfigPath, 'utf8'));
     expect(kubeconfig['current-context']).toBe('sandbox');
     expect(kubeconfig.clusters.map((c: { cluster: { server: string } }) => c.cluster.server)).toContain(url);
@@ -60,7 +63,7 @@ describe('npm run sandbox (sandbox/cluster/cli.ts)', () => {
     expect(await version.json()).toHaveProperty('gitVersion');
 
     sandbox.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await exited, err).toEqual({ code: 0, signal: null });
     await expect(fetch(`${url}/version`)).rejects.toThrow();
   });
 });
