@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { scenarioNames } from '../../../sandbox/cluster/index.js';
-import { waitFor } from '../../../sandbox/shared/wait.js';
+import { spawnWatched } from '../../helpers/child-process.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const tsx = `${root}node_modules/.bin/tsx`;
@@ -40,21 +40,15 @@ describe('npm run sandbox (sandbox/cluster/cli.ts)', () => {
     workDir = await mkdtemp(join(tmpdir(), 'sandbox-cli-'));
     const kubeconfigPath = join(workDir, 'kubeconfig');
     // node itself (not the tsx wrapper, which relays signals to a child) receives the SIGTERM.
-    const sandbox = spawn(process.execPath, ['--import', 'tsx', 'sandbox/cluster/cli.ts', '--port', '0', '--kubeconfig', kubeconfigPath, '--scenario', 'checkout-crashloop'], {
+    const sandbox = spawnWatched(process.execPath, ['--import', 'tsx', 'sandbox/cluster/cli.ts', '--port', '0', '--kubeconfig', kubeconfigPath, '--scenario', 'checkout-crashloop'], {
       cwd: root,
       env: { ...process.env, LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child = sandbox;
-    let out = '';
-    let err = '';
-    sandbox.stdout?.on('data', (d: Buffer) => (out += d.toString('utf8')));
-    sandbox.stderr?.on('data', (d: Buffer) => (err += d.toString('utf8')));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => sandbox.once('exit', (code, signal) => resolve({ code, signal })));
+    child = sandbox.process;
 
-    await waitFor(() => out.includes('Press Ctrl-C to stop.') || sandbox.exitCode !== null, { timeoutMs: 45_000, intervalMs: 50, message: 'the sandbox printed no banner' });
-    const url = /Sandbox cluster listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
-    expect(url, `${out}\n${err}`).toBeDefined();
+    await sandbox.printed('Press Ctrl-C to stop.', 45_000);
+    const url = /Sandbox cluster listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(sandbox.out())?.[1];
+    expect(url, `${sandbox.out()}\n${sandbox.err()}`).toBeDefined();
     const kubeconfig = parse(await readFile(kubeconfigPath, 'utf8'));
     expect(kubeconfig['current-context']).toBe('sandbox');
     expect(kubeconfig.clusters.map((c: { cluster: { server: string } }) => c.cluster.server)).toContain(url);
@@ -62,8 +56,8 @@ describe('npm run sandbox (sandbox/cluster/cli.ts)', () => {
     expect(version.status).toBe(200);
     expect(await version.json()).toHaveProperty('gitVersion');
 
-    sandbox.kill('SIGTERM');
-    expect(await exited, err).toEqual({ code: 0, signal: null });
+    sandbox.process.kill('SIGTERM');
+    expect(await sandbox.exited, sandbox.err()).toEqual({ code: 0, signal: null });
     await expect(fetch(`${url}/version`)).rejects.toThrow();
   });
 });
