@@ -107,8 +107,11 @@ export function createHarness(redis: Redis, options: { channel?: Partial<Channel
     if (!list.includes(id)) list.push(id);
     return Promise.resolve();
   };
-  /** `inline`: a queued decision job runs at once (most tests); false: it waits for `h.decide`. */
-  const queue = { inline: true };
+  /**
+   * `inline`: a queued decision job runs at once (most tests); false: it waits for `h.decide`.
+   * `failVerification`: queueing a verification throws it (the process dies there).
+   */
+  const queue = { inline: true, failVerification: undefined as Error | undefined };
   const classify: ClassifyRisk = (action, input) =>
     classifyRisk(action, { cluster: input.cluster, channel, protectedNamespaces: [], deny: [], target: input.target });
   const deps: ClickDeps = {
@@ -140,7 +143,7 @@ export function createHarness(redis: Redis, options: { channel?: Partial<Channel
   const execute = createExecutionProcessor({
     ...deps,
     breaker,
-    enqueueVerification: (id) => queueOnce(verifications, id),
+    enqueueVerification: (id) => (queue.failVerification ? Promise.reject(queue.failVerification) : queueOnce(verifications, id)),
   });
   const verify = createVerificationProcessor({ ...deps, breaker, timeoutMs: 1000, settleMs: 0 });
   const job = (proposalId: string, attemptsMade = 0) => ({ id: `job-${proposalId}`, data: { proposalId }, attemptsMade, opts: { attempts: 5 } });
