@@ -2,6 +2,15 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** Import specifiers a product file (src/**) may not use (test/repo/product-boundary.test.ts checks them). */
+const productOnlyPatterns = [
+  { group: ['@deckhand/sandbox', '@deckhand/sandbox/*'], message: 'The product never imports the sandbox package.' },
+  {
+    regex: '^(\\.\\./)+(sandbox|test|bench)(/|$)',
+    message: 'The product never imports the sandbox, tests or bench (they are not in dist/ or the image).',
+  },
+];
+
 /**
  * The house (ARCHITECTURE.md): capabilities meet only through their declared ports, the
  * kernel (src/core) and the shared action domain (src/actions) import no capability, and
@@ -41,8 +50,26 @@ export default tseslint.config(
     },
   },
   {
+    // The product never imports the sandbox package (nor tests or bench): they are not in
+    // dist/ or the image. The reverse direction (sandbox → product) is allowed.
     files: ['src/**/*.ts'],
-    ignores: ['src/sandbox/**', 'src/demo/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: productOnlyPatterns }],
+    },
+  },
+  {
+    // The sandbox package reaches the product's plumbing through one door
+    // (sandbox/shared/product.ts); only the demo, whose point is to run the product, boots it.
+    files: ['sandbox/**/*.ts'],
+    ignores: ['sandbox/shared/product.ts', 'sandbox/demo/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ regex: '^(\\.\\./)+src/', message: 'Import the product through sandbox/shared/product.ts.' }],
+      }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
     extends: [tseslint.configs.strictTypeChecked],
     rules: {
       'max-lines': ['error', { max: 300 }],
@@ -65,13 +92,13 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: otherCapability(self), message: `A capability reaches another only through its declared port (${ports.join(', ')}).` }, noRoot] },
+        { patterns: [...productOnlyPatterns, { regex: otherCapability(self), message: `A capability reaches another only through its declared port (${ports.join(', ')}).` }, noRoot] },
       ],
     },
   })),
   {
     files: ['src/core/**/*.ts', 'src/actions/**/*.ts', 'src/kube/**/*.ts', 'src/slack/**/*.ts', 'src/jobs/**/*.ts', 'src/http/**/*.ts', 'src/metrics/**/*.ts', 'src/shared/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [noCapability, noRoot] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [...productOnlyPatterns, noCapability, noRoot] }] },
   },
   {
     files: ['test/**/*.ts', 'bench/**/*.ts'],

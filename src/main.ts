@@ -8,8 +8,14 @@ async function main(): Promise<void> {
   const config = orExit(() => loadConfig(process.env));
   const log = createLogger({ level: config.env.LOG_LEVEL });
   const deckhand = orExit(() => createProductDeckhand({ config, log, clusterEnv: process.env }));
+  let stopping = false;
   const shutdown = (signal: string) => {
+    // A second signal means "now": whatever was cut off is resumed by the next instance.
+    if (stopping) process.exit(1);
+    stopping = true;
     log.info({ signal }, 'shutdown requested');
+    // Every step of stop() is bounded; this is the backstop if one is not.
+    setTimeout(() => process.exit(1), hardStopMs).unref();
     deckhand.stop().then(
       () => process.exit(0),
       (err: unknown) => {
@@ -18,10 +24,13 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
   await deckhand.start();
 }
+
+/** Shutdown waits up to 10 s for clicks and 10 s for jobs (src/app.ts), plus closing; never longer than this. */
+const hardStopMs = 25_000;
 
 /** A configuration problem prints its one message (every problem listed, no stack) and exits 1. */
 function orExit<T>(build: () => T): T {

@@ -13,7 +13,7 @@ import type { Logger } from '../shared/logger.js';
 import type { SlackMessenger } from '../slack/messenger.js';
 import { createApproverResolver, type ApproverResolver, type GroupMembers } from './approvers.js';
 import { createClickHandlers, type ClickDeps, type ClickHandlers } from './clicks.js';
-import { enqueueExecution } from './execute/job.js';
+import { addStageJob } from './stage-jobs.js';
 import type { RenderProposal } from './messages.js';
 import type { ActionConnections } from './connections.js';
 import { createProposalStore, type ProposalStore } from './proposal-store.js';
@@ -88,7 +88,8 @@ export function createDecisionServices(input: DecisionServicesInput): DecisionSe
     log: log.child({ feature: 'decisions' }),
     proposalTtlMs: config.file.policy.proposalTtlMinutes * 60_000,
     ...(input.renderProposal ? { renderProposal: input.renderProposal } : {}),
-    enqueueExecution: (proposalId) => enqueueExecution(input.queues, proposalId),
+    enqueueExecution: (proposalId) => addStageJob(input.queues, 'execution', proposalId),
+    enqueueDecision: (proposalId) => addStageJob(input.queues, 'decision', proposalId),
     enqueueAnalysis: ({ incidentId, reason }) => enqueueAnalysis(input.queues, incidentId, reason),
   };
   return {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { channelConfigOf, loadConfig } from '../../src/core/config/load.js';
-import { buildDemoAlert, demoAlertNames, type DemoAlertName } from '../../src/demo/alerts.js';
-import { buildDemoConfigYaml, demoChannelIds, demoChannels, demoUsers } from '../../src/demo/workspace.js';
+import { buildDemoAlert, demoAlertNames, type DemoAlertName } from '../../sandbox/demo/alerts.js';
 import type { Alert } from '../../src/core/incident.js';
 import { routeAlert } from '../../src/intake/routing.js';
 import { normalizeAlertmanager } from '../../src/intake/alertmanager/normalize.js';
 import { AlertmanagerPayload } from '../../src/intake/alertmanager/schema.js';
 import { normalizePagerDuty } from '../../src/intake/pagerduty/normalize.js';
 import { PagerDutyEnvelope, PagerDutyIncident } from '../../src/intake/pagerduty/schema.js';
+import { buildDemoConfigYaml, demoChannelIds, demoChannels, demoUsergroups, demoUsers } from '../../sandbox/demo/workspace.js';
 
 const env = { SLACK_BOT_TOKEN: 'xoxb-x', SLACK_SIGNING_SECRET: 's', DECKHAND_CONFIG: '/demo/deckhand.yaml' };
 
@@ -25,8 +25,14 @@ describe('the demo deckhand.yaml', () => {
 
   it('makes alice an approver and leaves bob out, and every configured channel exists in the sandbox', () => {
     const approvers = channelConfigOf(config, demoChannelIds.incidents).approvers.users;
-    expect(approvers).toContain(demoUsers.find((u) => u.name === 'alice')?.id);
-    expect(approvers).not.toContain(demoUsers.find((u) => u.name === 'bob')?.id);
+    const idOf = (name: string) => demoUsers.find((u) => u.name === name)?.id;
+    expect(idOf('alice')).toBe('UALICE');
+    expect(idOf('bob')).toBe('UBOB');
+    expect(approvers).toContain('UALICE');
+    expect(approvers).not.toContain('UBOB');
+    // Nor is bob an approver through a group: @oncall holds carol alone.
+    expect(channelConfigOf(config, demoChannelIds.incidents).approvers.groups).toEqual(['SONCALL']);
+    expect(demoUsergroups.find((g) => g.id === 'SONCALL')?.users).toEqual(['UCAROL']);
     for (const id of Object.keys(config.file.channels)) expect(demoChannels.map((c) => c.id)).toContain(id);
   });
 });

@@ -5,7 +5,7 @@ import { createIntakeFeature } from '../../src/intake/feature.js';
 import type { ClusterRegistry } from '../../src/kube/connection.js';
 import { AppError } from '../../src/shared/errors.js';
 import { loadConfig, type Config } from '../../src/core/config/load.js';
-import { startSlackSandbox, type SlackSandbox } from '../../src/sandbox/slack/index.js';
+import { startSlackSandbox, type SlackSandbox, type SlackSandboxOptions } from '../../sandbox/slack/index.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { testRedisUrl, uniquePrefix } from './redis.js';
 import { signPagerDuty, signSlack, slackForm } from './signers.js';
@@ -40,6 +40,8 @@ export interface TestAppOptions {
   clusters?: TestClusters;
   /** Share one sandbox between apps (two instances); default: a private one, closed by stop(). */
   slack?: SlackSandbox;
+  /** Options of the private sandbox (its people, user groups…) when `slack` is not given. */
+  slackOptions?: SlackSandboxOptions;
   /** Share Redis state between apps; default: a unique prefix. */
   redisPrefix?: string;
   /** Hold Slack HTTP answers until listeners finish (default true: deterministic tests). */
@@ -88,7 +90,7 @@ export function fixture<T = any>(path: string): T {
  */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const ownSlack = options.slack === undefined;
-  const slack = options.slack ?? (await startSlackSandbox());
+  const slack = options.slack ?? (await startSlackSandbox(options.slackOptions));
   const lines: string[] = [];
   const env: Record<string, string | undefined> = {
     PORT: '0',

@@ -1,7 +1,8 @@
 import type { TestClusters } from './app.js';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createClusterConnection, type ClusterConnection } from '../../src/kube/connection.js';
-import { startSandboxCluster, type SandboxCluster, type SandboxClusterOptions } from '../../src/sandbox/cluster/index.js';
+import { startSandboxCluster, type SandboxCluster, type SandboxClusterOptions } from '../../sandbox/cluster/index.js';
+import { afterAll, beforeAll } from 'vitest';
 
 /** The deckhand.yaml of flow tests: one cluster `prod`, #incidents acting on `shop`, alice approves. */
 export const incidentsYaml = `
@@ -28,6 +29,27 @@ export async function startSandboxProd(options: SandboxClusterOptions): Promise<
   const connection = createClusterConnection('prod', kubeConfigFromYaml(cluster.kubeconfigYaml()));
   const clusters: TestClusters = { names: () => ['prod'], check: () => Promise.resolve({ ok: true }), get: () => connection };
   return { cluster, connection, clusters };
+}
+
+/**
+ * One sandbox `prod` for the whole test file: started (and, unless `settle: false`, settled)
+ * in beforeAll, closed in afterAll. Call at the top of the file; the returned getter gives
+ * the running sandbox inside tests.
+ */
+export function useSandboxProd(options: SandboxClusterOptions & { settle?: boolean }): () => SandboxProd {
+  const { settle = true, ...clusterOptions } = options;
+  let sandbox: SandboxProd | undefined;
+  beforeAll(async () => {
+    sandbox = await startSandboxProd(clusterOptions);
+    if (settle) await sandbox.cluster.settle();
+  });
+  afterAll(async () => {
+    await sandbox?.cluster.close();
+  });
+  return () => {
+    if (!sandbox) throw new Error('the sandbox starts in beforeAll: use it inside a test');
+    return sandbox;
+  };
 }
 
 /** A KubeConfig over a kubeconfig's text (the sandbox cluster writes one). */

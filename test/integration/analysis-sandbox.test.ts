@@ -7,9 +7,9 @@ import { analyzeIncident, type AnalysisOutcome, type AnalyzeDeps } from '../../s
 import { snapshotTarget } from '../../src/actions/snapshot.js';
 import type { Incident } from '../../src/core/incident.js';
 import { createClusterConnection, type ClusterConnection } from '../../src/kube/connection.js';
-import { scriptedInvestigator, startFakeAnthropic, type FakeAnthropic } from '../../src/sandbox/anthropic/index.js';
-import { startSandboxCluster, type SandboxCluster } from '../../src/sandbox/cluster/index.js';
-import { waitFor } from '../../src/shared/wait.js';
+import { scriptedInvestigator, startFakeAnthropic, type FakeAnthropic } from '../../sandbox/anthropic/index.js';
+import { startSandboxCluster, type SandboxCluster } from '../../sandbox/cluster/index.js';
+import { waitFor } from '../../sandbox/shared/wait.js';
 import { kubeConfigFromYaml } from '../helpers/sandbox-cluster.js';
 import { channelConfig, incident } from '../analysis/helpers.js';
 

@@ -8,9 +8,9 @@ import type { Incident } from '../../src/core/incident.js';
 import { createClusterConnection, type ClusterConnection } from '../../src/kube/connection.js';
 import { createClusterReader } from '../../src/kube/read/cluster-reader.js';
 import type { ClusterReader } from '../../src/kube/reader.js';
-import { startSandboxCluster, type SandboxCluster } from '../../src/sandbox/cluster/index.js';
-import type { SlackSandbox } from '../../src/sandbox/slack/index.js';
-import { waitFor } from '../../src/shared/wait.js';
+import { startSandboxCluster, type SandboxCluster } from '../../sandbox/cluster/index.js';
+import type { SlackSandbox } from '../../sandbox/slack/index.js';
+import { waitFor } from '../../sandbox/shared/wait.js';
 import { kubeConfigFromYaml } from '../helpers/sandbox-cluster.js';
 import { startTestApp, type TestApp, type TestClusters } from '../helpers/app.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { subcommands } from '../../src/commands/parse.js';
-import { startSlackSandbox, type SlackSandbox } from '../../src/sandbox/slack/index.js';
-import { waitFor } from '../../src/shared/wait.js';
+import { startSlackSandbox, type SlackSandbox } from '../../sandbox/slack/index.js';
+import { waitFor } from '../../sandbox/shared/wait.js';
 import { fixture, startTestApp, type TestApp } from '../helpers/app.js';
 import { chatFeatures } from './conversation-helpers.js';
 

@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandboxCluster, type SandboxCluster } from '../../../src/sandbox/cluster/index.js';
-import { waitFor } from '../../../src/shared/wait.js';
+import { startSandboxCluster, type SandboxCluster } from '../../../sandbox/cluster/index.js';
+import { waitFor } from '../../../sandbox/shared/wait.js';
 
 const kubectlMissing = await new Promise<boolean>((resolve) => execFile('kubectl', ['version', '--client'], { timeout: 10_000 }, (err) => resolve(Boolean(err))));
 
