@@ -83,12 +83,6 @@ const rules: Rule[] = [
     re: new RegExp(`(\\b${bareKeyword}\\s+(?:(?:is|was)\\s+)?)([^\\s"'<>,;()\\[\\]{}]+?)(?=[.,;:!?)]*(?:\\s|$|["'<>,;()\\[\\]{}]))`, 'gi'),
     replace: (m, head, value) => (looksLikeBareSecret(value) ? `${head}${mask}` : m),
   },
-  // A random-looking string shortly after a credential word on the same line: an AWS secret
-  // key after "aws_secret_access_key", a token after "credentials for ci are".
-  {
-    re: new RegExp(`((?<![A-Za-z0-9])${nearKeyword}(?![A-Za-z0-9]))([^\\n]{1,60})`, 'gi'),
-    replace: (_m, keyword, tail) => keyword + tail.replace(/(?<![A-Za-z0-9/+=_-])[A-Za-z0-9/+_-]{20,}={0,2}(?![A-Za-z0-9/+=_-])/g, (t) => (looksRandom(t) ? mask : t)),
-  },
 ];
 
 /**
@@ -126,13 +120,45 @@ function shannonBits(text: string): number {
   return bits;
 }
 
+const nearKeywordRe = new RegExp(`(?<![A-Za-z0-9])${nearKeyword}(?![A-Za-z0-9])`, 'gi');
+const candidateRe = /(?<![A-Za-z0-9/+=_-])[A-Za-z0-9/+_-]{20,}={0,2}(?![A-Za-z0-9/+=_-])/g;
+/** How far after a credential word, on the same line, a random-looking string counts as its value. */
+const nearWindow = 60;
+
+/**
+ * A random-looking string shortly after a credential word on the same line: an AWS secret
+ * key after "aws_secret_access_key", a token after "credentials for ci are". Windows of
+ * neighbouring words are merged, so one word's window never hides the next word.
+ */
+function maskNearCredentialWords(text: string): string {
+  const windows: [number, number][] = [];
+  for (const m of text.matchAll(nearKeywordRe)) {
+    const start = m.index + m[0].length;
+    const newline = text.indexOf('\n', start);
+    const end = Math.min(start + nearWindow, newline < 0 ? text.length : newline);
+    const last = windows.at(-1);
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else windows.push([start, end]);
+  }
+  if (windows.length === 0) return text;
+  let out = '';
+  let from = 0;
+  for (const [start, end] of windows) {
+    // Extend to the end of a candidate that starts inside the window.
+    const tail = /^[A-Za-z0-9/+_=-]*/.exec(text.slice(end))?.[0].length ?? 0;
+    out += text.slice(from, start) + text.slice(start, end + tail).replace(candidateRe, (t) => (looksRandom(t) ? mask : t));
+    from = end + tail;
+  }
+  return out + text.slice(from);
+}
+
 /** Masks every credential-looking part of `text`. Idempotent. */
 export function redactText(text: string): string {
   let out = text;
   for (const rule of rules) {
     out = out.replace(rule.re, rule.replace as (substring: string, ...args: unknown[]) => string);
   }
-  return out;
+  return maskNearCredentialWords(out);
 }
 
 /** True when an environment variable / key name says its value is a secret. */
