@@ -7,6 +7,7 @@ import type { Incident } from '../incidents/model.js';
 import { AppError, isAppError, toAppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { buildFindingsMessages } from '../slack/blocks/findings.js';
+import { clip, md, message, safe, type Mrkdwn } from '../slack/blocks/mrkdwn.js';
 import { buildProposalMessage } from '../slack/blocks/proposal.js';
 import type { SlackMessenger } from '../slack/messenger.js';
 import { analyzeIncident, type AnalyzeDeps } from './analyze-incident.js';
@@ -100,7 +101,7 @@ export function createAnalysisProcessor(deps: AnalysisProcessorDeps): (job: Anal
           .post({
             channel: incident.channel,
             threadTs: incident.threadTs,
-            message: { text: `:x: Analysis failed: ${failureReason(error)}. Use re-analyze or look at the cluster directly.` },
+            message: message(md`:x: Analysis failed: ${failureReason(error)}. Use re-analyze or look at the cluster directly.`),
             idempotencyKey: `${runKey}:failed`,
           })
           .catch(() => log.warn('analysis failure notice not posted'));
@@ -111,7 +112,6 @@ export function createAnalysisProcessor(deps: AnalysisProcessorDeps): (job: Anal
   };
 }
 
-function failureReason(error: AppError): string {
-  const text = isAppError(error) ? `${error.code}: ${error.message}` : 'unexpected error';
-  return text.replace(/[<>&]/g, ' ').slice(0, 300);
+function failureReason(error: AppError): Mrkdwn {
+  return clip(safe(isAppError(error) ? `${error.code}: ${error.message}` : 'unexpected error'), 300);
 }

@@ -1,5 +1,6 @@
 import { AppError } from '../shared/errors.js';
 import { buildAuditMessage } from '../slack/blocks/audit.js';
+import { channelRef, inlineCode, md, safe } from '../slack/blocks/mrkdwn.js';
 import { buildErrorMessage, buildHelpMessage, buildUsageMessage } from '../slack/blocks/help.js';
 import { buildClustersMessage, buildModeMessage, buildPauseMessage, buildStatusMessage, type StatusView } from '../slack/blocks/status.js';
 import type { SlackMessage } from '../slack/messenger.js';
@@ -61,7 +62,7 @@ export async function runK8sCommand(ports: CommandPorts, parsed: ParsedCommand, 
       if (parsed.mode === undefined) return ephemeral(buildModeMessage({ channel: call.channel, mode: current.mode }));
       const refusal = await refuseUnlessAuthorized(ports, call, 'change the mode');
       if (refusal) return refusal;
-      if (!ports.setChannelMode) return ephemeral(buildErrorMessage('Changing the mode is not available in this deployment.'));
+      if (!ports.setChannelMode) return ephemeral(buildErrorMessage(md`Changing the mode is not available in this deployment.`));
       await ports.setChannelMode({ channel: call.channel, mode: parsed.mode, user: call.user });
       return { responseType: 'in_channel', message: buildModeMessage({ channel: call.channel, mode: parsed.mode, changedBy: call.user, previous: current.mode }) };
     }
@@ -73,11 +74,11 @@ export async function runK8sCommand(ports: CommandPorts, parsed: ParsedCommand, 
       // "resumed on prod" while everything resumes) would mislead at the worst moment.
       if (parsed.cluster !== undefined) {
         return ephemeral(
-          buildErrorMessage(`\`/k8s ${parsed.kind}\` acts on every cluster at once; per-cluster ${parsed.kind} is not supported. Run \`/k8s ${parsed.kind}\` alone.`),
+          buildErrorMessage(md`\`/k8s ${safe(parsed.kind)}\` acts on every cluster at once; per-cluster ${safe(parsed.kind)} is not supported. Run \`/k8s ${safe(parsed.kind)}\` alone.`),
         );
       }
       const run = parsed.kind === 'pause' ? ports.pause : ports.resume;
-      if (!run) return ephemeral(buildErrorMessage(`\`${parsed.kind}\` is not available in this deployment.`));
+      if (!run) return ephemeral(buildErrorMessage(md`${inlineCode(parsed.kind)} is not available in this deployment.`));
       await run({ user: call.user, ...(parsed.cluster ? { cluster: parsed.cluster } : {}) });
       return {
         responseType: 'in_channel',
@@ -85,7 +86,7 @@ export async function runK8sCommand(ports: CommandPorts, parsed: ParsedCommand, 
       };
     }
     case 'audit': {
-      if (!ports.auditRecent) return ephemeral(buildErrorMessage('The audit log is not available in this deployment.'));
+      if (!ports.auditRecent) return ephemeral(buildErrorMessage(md`The audit log is not available in this deployment.`));
       const query = { limit: parsed.limit, ...(parsed.incidentId ? { incidentId: parsed.incidentId } : {}) };
       const entries = await ports.auditRecent(query);
       return ephemeral(buildAuditMessage({ entries, ...query }));
@@ -95,7 +96,7 @@ export async function runK8sCommand(ports: CommandPorts, parsed: ParsedCommand, 
 
 async function refuseUnlessAuthorized(ports: CommandPorts, call: CommandInvocation, what: string): Promise<CommandReply | undefined> {
   if (await ports.isAuthorized({ user: call.user, channel: call.channel })) return undefined;
-  return ephemeral(buildErrorMessage(`Only the approvers of <#${call.channel}> may ${what}. Ask one of them, or add yourself to \`approvers\` in deckhand.yaml.`));
+  return ephemeral(buildErrorMessage(md`Only the approvers of ${channelRef(call.channel)} may ${safe(what)}. Ask one of them, or add yourself to \`approvers\` in deckhand.yaml.`));
 }
 
 async function checkWithTimeout(ports: CommandPorts, name: string): Promise<{ ok: boolean; detail?: string }> {

@@ -15,7 +15,6 @@ import { createProposalStore } from '../decisions/proposal-store.js';
 import { safeJobId } from '../jobs/job-data.js';
 import { queueNames } from '../jobs/queues.js';
 import type { ClusterReader } from '../kube/reader.js';
-import { redactText } from '../shared/redact.js';
 import { buildAskRootMessage } from '../slack/blocks/answer.js';
 import { registerCommandListener } from '../slack/listeners/commands.js';
 import { registerMessageListeners } from '../slack/listeners/messages.js';
@@ -100,7 +99,7 @@ export function createConversationFeature(options: ConversationFeatureOptions = 
     const enqueueAsk = async (ask: AskRequest) => {
       const root = await ctx.slack.post({
         channel: ask.channel,
-        message: buildAskRootMessage({ user: ask.user, question: redactText(ask.question) }),
+        message: buildAskRootMessage({ user: ask.user, question: ask.question }),
         idempotencyKey: `conv-ask-root:ask-${ask.triggerId}`,
       });
       const scope = { ...(ask.cluster ? { cluster: ask.cluster } : {}), ...(ask.namespace ? { namespace: ask.namespace } : {}) };

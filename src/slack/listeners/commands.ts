@@ -4,6 +4,7 @@ import type { CommandPorts } from '../../commands/ports.js';
 import { describeFailure, runK8sCommand } from '../../commands/run.js';
 import type { Logger } from '../../shared/logger.js';
 import { buildErrorMessage } from '../blocks/help.js';
+import { safe } from '../blocks/mrkdwn.js';
 import type { SlackMessage } from '../messenger.js';
 
 export interface CommandListenerDeps {
@@ -35,7 +36,7 @@ export function registerCommandListener(app: App, deps: CommandListenerDeps): vo
       await send(respond, reply.responseType, reply.message, log);
     } catch (err) {
       log.warn({ err: err instanceof Error ? err.message : String(err) }, 'slash command failed');
-      await send(respond, 'ephemeral', buildErrorMessage(describeFailure(err)), log);
+      await send(respond, 'ephemeral', buildErrorMessage(safe(describeFailure(err))), log);
     }
   });
 }

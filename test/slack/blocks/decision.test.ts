@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildDecidedProposalBlocks, buildDecidedProposalMessage, describeDecision, slackDate } from '../../../src/slack/blocks/decision.js';
+import { buildDecidedProposalBlocks, buildDecidedProposalMessage, describeDecision } from '../../../src/slack/blocks/decision.js';
+import { slackDate } from '../../../src/slack/blocks/mrkdwn.js';
 import { actionIds } from '../../../src/slack/action-ids.js';
 import { makeProposal } from '../../decisions/fixtures.js';
 
