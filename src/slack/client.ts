@@ -119,7 +119,7 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
           throw new AppError(failure.reason === 'rate_limited' ? 'rate_limited' : 'upstream', `slack ${method} failed: ${failure.detail}`, {
             retryable: failure.retryable,
             cause: err,
-            details: { method, attempts: attempt, outcomeUnknown: uncertain },
+            details: { method, attempts: attempt, outcomeUnknown: uncertain, ...(failure.reason === 'platform_error' ? { slackError: failure.detail } : {}) },
           });
         }
         log.debug({ method, attempt, delay, reason: failure.reason }, 'slack call retrying');
@@ -343,3 +343,4 @@ function classify(err: unknown): Failure {
   if (err instanceof webApi.WebAPIRequestError) return { reason: 'network', retryable: true, ambiguous: true, detail: err.original.message };
   return { reason: 'network', retryable: true, ambiguous: true, detail: err instanceof Error ? err.message : String(err) };
 }
+

@@ -36,7 +36,16 @@ export function buildIncidentRootMessage(incident: Incident): SlackMessage {
 }
 
 function fallbackTextOf(incident: Incident): string {
-  return clip(`[${incident.severity.toUpperCase()}] ${incident.title} — ${incident.status}`, 3000);
+  return clip(`[${incident.severity.toUpperCase()}] ${escape(incident.title)} — ${incident.status}`, 3000);
+}
+
+/**
+ * The root as plain text only, for when Slack refuses the Block Kit root for its content:
+ * the incident still gets its thread, and its title, severity, status and id.
+ */
+export function buildMinimalIncidentRootMessage(incident: Incident): SlackMessage {
+  const title = clip(escape(incident.title.replace(/\s+/g, ' ').trim()), 300) || 'Untitled alert';
+  return { text: `[${incident.severity.toUpperCase()}] ${title} — ${incident.status} · incident \`${incident.id}\`` };
 }
 
 function factsOf(incident: Incident): [string, string][] {
