@@ -21,8 +21,10 @@ const deckhand = createProductDeckhand({
   redisPrefix: process.env.FAULT_REDIS_PREFIX ?? 'deckhand',
   decisions: { verification: { settleMs, pollMs: 200, timeoutMs: 60_000 } },
 });
+// As src/main.ts: stop() is bounded step by step; 25 s is the backstop.
 const shutdown = (signal: string) => {
   log.info({ signal }, 'shutdown requested');
+  setTimeout(() => process.exit(1), 25_000).unref();
   deckhand.stop().then(
     () => process.exit(0),
     () => process.exit(1),
