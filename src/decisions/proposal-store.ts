@@ -14,9 +14,10 @@ export const ExecutionOutcome = z.enum(['ok', 'error', 'unknown']);
  * `decision` (audit + message edit of a click), `reported` (the outcome posted, audited,
  * verification queued or the failure counted), `breaker` (the failure counted toward the
  * breaker, at most once), `verdict` (the verdict recorded, audited, posted, inverse offered),
- * `verdict_breaker` (the verdict fed to the breaker, at most once).
+ * `verdict_breaker` (the verdict fed to the breaker, at most once); `breaker_opened` /
+ * `verdict_breaker_opened`: that count opened the breaker, so its thread post is owed.
  */
-export const Step = z.enum(['decision', 'reported', 'breaker', 'verdict', 'verdict_breaker']);
+export const Step = z.enum(['decision', 'reported', 'breaker', 'verdict', 'verdict_breaker', 'breaker_opened', 'verdict_breaker_opened']);
 export type Step = z.infer<typeof Step>;
 
 const Approvals = z.array(z.object({ user: z.string(), at: z.string() }));

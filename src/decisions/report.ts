@@ -116,15 +116,19 @@ export async function audit(
 /**
  * Counts a failure toward the cluster's breaker, at most once per proposal and `step` (a
  * crash right after the claim loses one count rather than doubling it), and says so in the
- * thread when it opens.
+ * thread when that count opened it — also on a retry after the post failed.
  */
 export async function recordFailureOnce(
-  deps: { store: Pick<ProposalStore, 'claimStep'>; breaker: Pick<CircuitBreaker, 'recordFailure'>; messenger: SlackMessenger; audit: AuditLog },
+  deps: { store: Pick<ProposalStore, 'claimStep' | 'markDone'>; breaker: Pick<CircuitBreaker, 'recordFailure'>; messenger: SlackMessenger; audit: AuditLog },
   record: DecisionRecord,
   step: 'breaker' | 'verdict_breaker',
 ): Promise<void> {
-  if (!(await deps.store.claimStep(record.proposal.id, step))) return;
-  const { opened } = await deps.breaker.recordFailure(record.proposal.cluster);
+  const openedStep = step === 'breaker' ? 'breaker_opened' : 'verdict_breaker_opened';
+  let opened = record.done.includes(openedStep);
+  if (await deps.store.claimStep(record.proposal.id, step)) {
+    opened = (await deps.breaker.recordFailure(record.proposal.cluster)).opened;
+    if (opened) await deps.store.markDone(record.proposal.id, openedStep);
+  }
   if (!opened) return;
   await postInThread(
     deps,

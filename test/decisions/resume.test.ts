@@ -178,6 +178,24 @@ describe('a decision survives crashes and Slack outages', () => {
     expect(await h.store.listActive()).toEqual([]);
   });
 
+  it('the breaker opened by a failed run is announced once, even when Slack failed the first try', async () => {
+    h.cluster.state.realRun = { ok: false, code: 'conflict', message: 'object was modified', retryable: false };
+    for (let i = 0; i < 4; i++) {
+      const p = await posted();
+      await h.clicks.approve(click(p.id));
+      expect(await h.execute(h.job(p.id))).toBe('failed');
+    }
+    const p = await posted();
+    await h.clicks.approve(click(p.id));
+    h.slack.outage.posts = ['breaker-'];
+    await expect(h.execute(h.job(p.id))).rejects.toThrow('503');
+    h.slack.outage.posts = [];
+    expect(await sweepUntilSettled()).toEqual(['execution']);
+    expect((await h.breaker.state('prod')).failures).toBe(5);
+    expect(h.slack.texts().filter((t) => t.includes('Circuit breaker open'))).toHaveLength(1);
+    expect((await auditTypes(p.incidentId)).filter((t) => t === 'breaker')).toHaveLength(1);
+  });
+
   it('Slack fails the verdict post: the retried verification neither verifies nor audits twice', async () => {
     const p = await posted();
     await h.clicks.approve(click(p.id));

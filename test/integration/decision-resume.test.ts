@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAuditLog } from '../../src/audit/audit-log.js';
+import { pauseKeyOf } from '../../src/control/pause.js';
+import { createProposalStore } from '../../src/decisions/proposal-store.js';
 import { createDecisionsFeature, type DecisionsFeature } from '../../src/decisions/feature.js';
 import { queueNames } from '../../src/jobs/queues.js';
 import { startSlackSandbox, type SandboxMessage, type SlackSandbox } from '../../src/sandbox/slack/index.js';
@@ -85,7 +87,11 @@ afterEach(async () => {
   slack = undefined;
 });
 
-async function start(cluster: ReturnType<typeof fakeConnection>, redisPrefix?: string): Promise<{ app: TestApp; decisions: DecisionsFeature }> {
+async function start(
+  cluster: ReturnType<typeof fakeConnection>,
+  redisPrefix?: string,
+  options: { processBeforeResponse?: boolean } = {},
+): Promise<{ app: TestApp; decisions: DecisionsFeature }> {
   slack ??= await startSlackSandbox();
   proxy ??= await startHoldingProxy(slack.apiUrl);
   const decisions = createDecisionsFeature({
@@ -94,7 +100,7 @@ async function start(cluster: ReturnType<typeof fakeConnection>, redisPrefix?: s
     resumeIntervalMs: 0,
     verification: { timeoutMs: 1000, settleMs: 0 },
   });
-  const app = await startTestApp({ yaml, slack, env: { SLACK_API_URL: proxy.url }, features: [decisions], ...(redisPrefix ? { redisPrefix } : {}) });
+  const app = await startTestApp({ yaml, slack, env: { SLACK_API_URL: proxy.url }, features: [decisions], ...(redisPrefix ? { redisPrefix } : {}), ...options });
   slack.setBotUrl(`${app.url}/slack/events`);
   apps.push(app);
   return { app, decisions };
@@ -160,6 +166,36 @@ describe('decision loop across slow Slack, shutdown and restart', () => {
     const edited = thread(root.ts).find((t) => t.includes('Approved by'));
     expect(edited).toContain('<@UALICE>');
     expect(await auditTypes(app.prefix, proposal.incidentId)).toEqual(['proposal', 'approval', 'dry_run', 'execution', 'verification']);
+  });
+
+  it('shutdown waits for a click Slack was already answered for', async () => {
+    const cluster = fakeConnection(makeProposal().target);
+    // Slack gets its answer at ack; the handler then reads the target from a slow cluster.
+    const { app, decisions } = await start(cluster, undefined, { processBeforeResponse: false });
+    const { proposal, message } = await proposeIn(app, decisions);
+    let release!: () => void;
+    const slowCluster = new Promise<void>((resolve) => (release = resolve));
+    let reads = 0;
+    const snapshot = cluster.connection.snapshot.bind(cluster.connection);
+    cluster.connection.snapshot = async (action) => {
+      reads++;
+      await slowCluster;
+      return snapshot(action);
+    };
+    expect((await slack?.clickButton({ user: 'UALICE', channel: 'CINCIDENTS', messageTs: message.ts, actionId: actionIds.approve }))?.status).toBe(200);
+    await waitFor(() => reads > 0, { message: 'the click never read the target' });
+    const stopping = app.stop(); // what SIGTERM does
+    await waitFor(() => app.logs().includes('deckhand stopping'));
+    release();
+    await stopping;
+    const redis = createTestRedis();
+    try {
+      const store = createProposalStore({ redis, prefix: `${app.prefix}:decisions`, clock: Date.now, pauseKey: pauseKeyOf(app.prefix) });
+      expect((await store.get(proposal.id))?.status).toMatch(/approved|executing|executed/);
+    } finally {
+      await redis.quit();
+    }
+    expect(await jobState(app.prefix, queueNames.execution, `exec-${proposal.id}`)).toBeDefined();
   });
 
   it('a proposal approved by a process that died before queueing anything is run, reported and verified by the next one', async () => {
