@@ -4,7 +4,7 @@ import * as z from 'zod';
 import type { Metrics } from '../metrics/metrics.js';
 import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
-import { createLeases } from './leases.js';
+import { createLeases } from '../shared/leases.js';
 import type { KnownBlock, PostInput, SlackMessage, SlackMessenger } from './messenger.js';
 
 export interface RetryPolicy {

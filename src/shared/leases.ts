@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { AppError } from '../shared/errors.js';
+import { AppError } from './errors.js';
 
 /** A short Redis lease on one key, renewed while its holder lives. */
 export interface Lease {
@@ -11,11 +11,13 @@ export interface Lease {
   release(): Promise<void>;
 }
 
-const renewScript = `
+/** Extends KEYS[1] by ARGV[2] ms if it still holds ARGV[1]. */
+export const renewScript = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0
 `;
-const releaseScript = `
+/** Deletes KEYS[1] if it still holds ARGV[1]. */
+export const releaseScript = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 `;
