@@ -101,6 +101,25 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [...productOnlyPatterns, noCapability, noRoot] }] },
   },
   {
+    // The one rule for Slack text (src/slack/blocks/mrkdwn.ts): only that file makes Mrkdwn
+    // and mrkdwn text objects, so no builder can hand Slack an unescaped, unmasked string.
+    // decisions/messages.ts still builds its own blocks (escaping and masking with fromCluster);
+    // it moves onto the helpers once the decision-loop work there has landed.
+    files: ['src/**/*.ts'],
+    ignores: ['src/slack/blocks/mrkdwn.ts', 'src/decisions/messages.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TSEnumDeclaration', message: 'Use an `as const` union, not an enum.' },
+        { selector: "TSAsExpression > TSTypeReference[typeName.name='Mrkdwn']", message: 'Make Mrkdwn with safe(), md`…` or the helpers of slack/blocks/mrkdwn.ts, never by a cast.' },
+        {
+          selector: "ObjectExpression > Property[key.name='type'][value.value='mrkdwn']",
+          message: 'Build mrkdwn text objects with section/contextBlock/fieldsSection of slack/blocks/mrkdwn.ts (they take Mrkdwn only).',
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       // Tests poke at loosely-typed wire payloads (Slack form bodies, fake API records).

@@ -7,6 +7,8 @@ import { AppError, isAppError, toAppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { buildFindingsMessages } from './blocks/findings.js';
 import type { SlackMessenger } from '../slack/messenger.js';
+import { clip, md, message, safe, type Mrkdwn } from '../slack/blocks/mrkdwn.js';
+import { isSlackValidationError, type PostInput } from '../slack/messenger.js';
 import { analyzeIncident, type AnalyzeDeps } from './analyze-incident.js';
 import { AnalysisJobData } from './job.js';
 import { actionKey } from './run-analyzers.js';
@@ -62,7 +64,7 @@ export function createAnalysisProcessor(deps: AnalysisProcessorDeps): (job: Anal
         rejected: outcome.rejected,
       });
       for (const [i, message] of messages.entries()) {
-        await deps.messenger.post({ ...thread, message, idempotencyKey: `${runKey}:findings:${i}` });
+        await postOrPlain(deps.messenger, { ...thread, message, idempotencyKey: `${runKey}:findings:${i}` }, log);
       }
       for (const proposal of outcome.proposals) await deps.proposals.submit(proposal);
       log.info({ findings: outcome.findings.length, proposals: outcome.proposals.length, ai: outcome.aiStatus.state }, 'analysis posted');
@@ -75,7 +77,7 @@ export function createAnalysisProcessor(deps: AnalysisProcessorDeps): (job: Anal
           .post({
             channel: incident.channel,
             threadTs: incident.threadTs,
-            message: { text: `:x: Analysis failed: ${failureReason(error)}. Use re-analyze or look at the cluster directly.` },
+            message: message(md`:x: Analysis failed: ${failureReason(error)}. Use re-analyze or look at the cluster directly.`),
             idempotencyKey: `${runKey}:failed`,
           })
           .catch(() => log.warn('analysis failure notice not posted'));
@@ -86,7 +88,20 @@ export function createAnalysisProcessor(deps: AnalysisProcessorDeps): (job: Anal
   };
 }
 
-function failureReason(error: AppError): string {
-  const text = isAppError(error) ? `${error.code}: ${error.message}` : 'unexpected error';
-  return text.replace(/[<>&]/g, ' ').slice(0, 300);
+/**
+ * Posts the message; when Slack refuses its blocks for their content, posts its (escaped,
+ * bounded) fallback text alone, so findings are never lost to what the cluster wrote.
+ */
+async function postOrPlain(messenger: SlackMessenger, input: PostInput, log: Logger): Promise<void> {
+  try {
+    await messenger.post(input);
+  } catch (err) {
+    if (!isSlackValidationError(err) || input.message.blocks === undefined) throw err;
+    log.warn({ idempotencyKey: input.idempotencyKey }, 'slack refused the findings blocks, posting their text');
+    await messenger.post({ ...input, message: { text: input.message.text } });
+  }
+}
+
+function failureReason(error: AppError): Mrkdwn {
+  return clip(safe(isAppError(error) ? `${error.code}: ${error.message}` : 'unexpected error'), 300);
 }

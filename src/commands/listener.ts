@@ -6,6 +6,7 @@ import { describeFailure } from '../slack/failure-text.js';
 import type { Logger } from '../shared/logger.js';
 import { buildErrorMessage } from './blocks/help.js';
 import type { SlackMessage } from '../slack/messenger.js';
+import { safe } from '../slack/blocks/mrkdwn.js';
 
 export interface CommandListenerDeps {
   ports: CommandPorts;
@@ -36,7 +37,7 @@ export function registerCommandListener(app: App, deps: CommandListenerDeps): vo
       await send(respond, reply.responseType, reply.message, log);
     } catch (err) {
       log.warn({ err: err instanceof Error ? err.message : String(err) }, 'slash command failed');
-      await send(respond, 'ephemeral', buildErrorMessage(describeFailure(err)), log);
+      await send(respond, 'ephemeral', buildErrorMessage(safe(describeFailure(err))), log);
     }
   });
 }

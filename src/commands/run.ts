@@ -1,6 +1,7 @@
 import { buildAuditMessage } from './blocks/audit.js';
 import { buildErrorMessage, buildHelpMessage, buildUsageMessage } from './blocks/help.js';
 import { buildClustersMessage, buildModeMessage, buildPauseMessage, buildStatusMessage, type StatusView } from './blocks/status.js';
+import { channelRef, md, safe } from '../slack/blocks/mrkdwn.js';
 import type { SlackMessage } from '../slack/messenger.js';
 import { subcommands, type ParsedCommand } from './parse.js';
 import type { CommandPorts } from './ports.js';
@@ -72,7 +73,7 @@ export async function runK8sCommand(ports: CommandPorts, parsed: ParsedCommand, 
       // "resumed on prod" while everything resumes) would mislead at the worst moment.
       if (parsed.cluster !== undefined) {
         return ephemeral(
-          buildErrorMessage(`\`/k8s ${parsed.kind}\` acts on every cluster at once; per-cluster ${parsed.kind} is not supported. Run \`/k8s ${parsed.kind}\` alone.`),
+          buildErrorMessage(md`\`/k8s ${safe(parsed.kind)}\` acts on every cluster at once; per-cluster ${safe(parsed.kind)} is not supported. Run \`/k8s ${safe(parsed.kind)}\` alone.`),
         );
       }
       await (parsed.kind === 'pause' ? ports.pause : ports.resume)({ user: call.user });
@@ -88,7 +89,7 @@ export async function runK8sCommand(ports: CommandPorts, parsed: ParsedCommand, 
 
 async function refuseUnlessAuthorized(ports: CommandPorts, call: CommandInvocation, what: string): Promise<CommandReply | undefined> {
   if (await ports.isAuthorized({ user: call.user, channel: call.channel })) return undefined;
-  return ephemeral(buildErrorMessage(`Only the approvers of <#${call.channel}> may ${what}. Ask one of them, or add yourself to \`approvers\` in deckhand.yaml.`));
+  return ephemeral(buildErrorMessage(md`Only the approvers of ${channelRef(call.channel)} may ${safe(what)}. Ask one of them, or add yourself to \`approvers\` in deckhand.yaml.`));
 }
 
 async function checkWithTimeout(ports: CommandPorts, name: string): Promise<{ ok: boolean; detail?: string }> {

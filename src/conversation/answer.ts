@@ -1,8 +1,7 @@
 import type { GatherTarget, ProposedAction } from '../analysis/port.js';
 import type { Incident } from '../core/incident.js';
 import type { ClusterReader } from '../kube/reader.js';
-import { redactText } from '../shared/redact.js';
-import { escapeMrkdwn } from '../slack/blocks/text.js';
+import { safe, type Mrkdwn } from '../slack/blocks/mrkdwn.js';
 import { answerBuiltin } from './builtin-answer.js';
 import type { ThreadContext } from './context-store.js';
 import { renderContext } from './render-context.js';
@@ -30,7 +29,6 @@ export interface AnswerDeps {
   /** Present only when ANTHROPIC_API_KEY is set. */
   claude?: ClaudeAnswerer;
   now: () => number;
-  redact?: (text: string) => string;
 }
 
 export interface AnswerInput {
@@ -44,8 +42,9 @@ export interface AnswerInput {
 }
 
 export interface Answer {
-  /** mrkdwn, redacted. */
-  text: string;
+  /** Masked and escaped (model and cluster text may neither leak a secret nor ping or link). */
+  text: Mrkdwn;
+  /** Plain; the answer builder makes it safe. */
   footer: string;
   proposals: ProposedAction[];
   via: 'claude' | 'builtin';
@@ -57,12 +56,9 @@ export const needsClaudeNote =
 /**
  * Answers one question in a thread: with Claude when configured (the model gets the
  * incident's context and may read the cluster and propose catalog actions), otherwise with
- * the built-in path. Everything returned has passed redactText and mrkdwn escaping.
+ * the built-in path. The answer text is masked and escaped here, once (`safe`).
  */
 export async function answerQuestion(deps: AnswerDeps, input: AnswerInput): Promise<Answer> {
-  // Redact, then escape: text from a cluster or a model must not ping (<!channel>) or link.
-  const redactOnly = deps.redact ?? redactText;
-  const redact = (text: string) => escapeMrkdwn(redactOnly(text));
   if (deps.claude) {
     const result = await deps.claude.answer({
       contextText: renderContext(input.context, input.incident),
@@ -73,15 +69,15 @@ export async function answerQuestion(deps: AnswerDeps, input: AnswerInput): Prom
       reader: input.reader,
     });
     return {
-      text: redact(result.text),
-      footer: redactOnly(`Claude · cluster \`${input.cluster}\`${input.target.namespace ? ` · namespace \`${input.target.namespace}\`` : ''}`),
+      text: safe(result.text),
+      footer: (`Claude · cluster \`${input.cluster}\`${input.target.namespace ? ` · namespace \`${input.target.namespace}\`` : ''}`),
       proposals: result.proposals,
       via: 'claude',
     };
   }
   if (!input.reader) {
     return {
-      text: redact(`I cannot read cluster \`${input.cluster}\` from here, and without Claude I can only answer from the cluster.`),
+      text: safe(`I cannot read cluster \`${input.cluster}\` from here, and without Claude I can only answer from the cluster.`),
       footer: needsClaudeNote,
       proposals: [],
       via: 'builtin',
@@ -89,8 +85,8 @@ export async function answerQuestion(deps: AnswerDeps, input: AnswerInput): Prom
   }
   const builtin = await answerBuiltin({ question: input.question, reader: input.reader, target: input.target, now: deps.now() });
   return {
-    text: redact(builtin.text),
-    footer: redactOnly(`Built-in analyzers · cluster \`${input.cluster}\` · ${needsClaudeNote}`),
+    text: safe(builtin.text),
+    footer: (`Built-in analyzers · cluster \`${input.cluster}\` · ${needsClaudeNote}`),
     proposals: [],
     via: 'builtin',
   };

@@ -8,14 +8,13 @@ import type { DecisionRecord, DecisionsProvider } from '../decisions/port.js';
 import { safeJobId } from '../jobs/job-id.js';
 import { queueNames } from '../jobs/queues.js';
 import type { ClusterReader } from '../kube/reader.js';
-import { redactText } from '../shared/redact.js';
-import type { ClaudeAnswerer } from './answer.js';
 import { buildAskRootMessage } from './blocks/answer.js';
+import { registerMessageListeners } from './listeners.js';
+import type { ClaudeAnswerer } from './answer.js';
 import { createClaudeAnswerer } from './claude-answer.js';
 import { createContextStore, type ContextEventInput, type ContextStore } from './context-store.js';
 import { claimMessage, conversationJobId } from './dedup.js';
 import { ConversationJobData, processConversationJob } from './job.js';
-import { registerMessageListeners } from './listeners.js';
 import type { AskProvider, AskRequest } from './port.js';
 import { createConversationProposalSubmitter } from './proposals.js';
 
@@ -50,7 +49,7 @@ export function createConversationFeature(options: ConversationFeatureOptions): 
     const enqueueAsk = async (ask: AskRequest) => {
       const root = await ctx.slack.post({
         channel: ask.channel,
-        message: buildAskRootMessage({ user: ask.user, question: redactText(ask.question) }),
+        message: buildAskRootMessage({ user: ask.user, question: ask.question }),
         idempotencyKey: `conv-ask-root:ask-${ask.triggerId}`,
       });
       const scope = { ...(ask.cluster ? { cluster: ask.cluster } : {}), ...(ask.namespace ? { namespace: ask.namespace } : {}) };

@@ -7,6 +7,7 @@ import type { IncidentStore } from '../core/incident-store.js';
 import type { ClusterReader } from '../kube/reader.js';
 import type { Logger } from '../shared/logger.js';
 import { buildAnswerErrorMessage, buildAnswerMessages, buildAskRootMessage } from './blocks/answer.js';
+import { inlineCode, joinMd, md } from '../slack/blocks/mrkdwn.js';
 import type { SlackMessenger } from '../slack/messenger.js';
 import { describeFailure } from '../slack/failure-text.js';
 import { answerQuestion, type AnswerDeps } from './answer.js';
@@ -76,7 +77,7 @@ export async function processConversationJob(deps: ConversationWorkerDeps, raw: 
   if (!threadTs) {
     const root = await deps.messenger.post({
       channel: job.channel,
-      message: buildAskRootMessage({ user: job.user, question: deps.answer.redact ? deps.answer.redact(job.text) : job.text }),
+      message: buildAskRootMessage({ user: job.user, question: job.text }),
       idempotencyKey: `conv-ask-root:${exchangeId}`,
     });
     threadTs = root.ts;
@@ -138,7 +139,8 @@ export async function processConversationJob(deps: ConversationWorkerDeps, raw: 
   let answerText = answer.text;
   if (proposals.length > 0 && !deps.submitProposals) {
     // No decision loop in this process: name the suggestions rather than drop them silently.
-    answerText += `\n\n_Suggested (not posted for approval: the decision loop is not running here):_\n${proposals.map((p) => `• \`${renderKubectl(p.action)}\``).join('\n')}`;
+    const suggested = joinMd(proposals.map((p) => md`• ${inlineCode(renderKubectl(p.action))}`), '\n');
+    answerText = md`${answerText}\n\n_Suggested (not posted for approval: the decision loop is not running here):_\n${suggested}`;
   }
   const messages = buildAnswerMessages({ text: answerText, footer });
   for (const [i, message] of messages.entries()) {

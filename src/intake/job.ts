@@ -3,6 +3,7 @@ import type { Queue } from 'bullmq';
 import * as z from 'zod';
 import { Alert } from '../core/incident.js';
 import { safeJobId } from '../jobs/job-id.js';
+import { systemClock, type Clock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
 import { withTimeout } from '../shared/timeout.js';
 
@@ -17,12 +18,17 @@ export type EnqueueAlert = (alert: Alert) => Promise<{ jobId: string }>;
  * BullMQ ignores an add whose id exists (completed jobs are kept a day), so a redelivery
  * queues nothing new — atomically, whichever process receives it. Redis being down or
  * slow becomes AppError('unavailable') → 503, and the sender retries.
+ *
+ * The sender's clock orders an incident's events, so a time after this receive time (a
+ * sender's clock off, or a bogus 2099) is clamped to the receive time: one such event must
+ * not make every later one look older and be ignored.
  */
-export function createAlertEnqueuer(options: { queue: Queue; timeoutMs?: number }): EnqueueAlert {
+export function createAlertEnqueuer(options: { queue: Queue; timeoutMs?: number; clock?: Clock }): EnqueueAlert {
   const timeoutMs = options.timeoutMs ?? 3000;
+  const clock = options.clock ?? systemClock;
   return async (alert) => {
     const jobId = safeJobId('intake', alert.source, createHash('sha256').update(alert.deliveryId).digest('hex').slice(0, 32));
-    const data: IntakeJobData = { alert };
+    const data: IntakeJobData = { alert: { ...alert, occurredAt: clampToReceiveTime(alert.occurredAt, clock()) } };
     try {
       await withTimeout(options.queue.add(alert.eventType, data, { jobId }), timeoutMs, () => {
         throw new AppError('unavailable', 'queue did not answer in time');
@@ -33,4 +39,10 @@ export function createAlertEnqueuer(options: { queue: Queue; timeoutMs?: number 
       throw new AppError('unavailable', 'alert queue unavailable, retry later', { cause: err });
     }
   };
+}
+
+/** The sender's time, unless it is unreadable or after `receivedAt`: then the receive time. */
+export function clampToReceiveTime(occurredAt: string, receivedAt: number): string {
+  const at = Date.parse(occurredAt);
+  return Number.isNaN(at) || at > receivedAt ? new Date(receivedAt).toISOString() : occurredAt;
 }

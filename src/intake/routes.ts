@@ -3,12 +3,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type * as z from 'zod';
 import type { Config } from '../core/config/load.js';
 import { readBody } from '../http/body.js';
+import { parseJsonBody } from '../http/json.js';
 import { sendError, sendJson } from '../http/respond.js';
 import type { Route } from '../http/server.js';
 import type { Metrics, RejectReason } from '../metrics/metrics.js';
 import type { Clock } from '../shared/clock.js';
 import { AppError, toAppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
+import { redactText } from '../shared/redact.js';
 import { normalizeAlertmanager } from './alertmanager/normalize.js';
 import { AlertmanagerPayload } from './alertmanager/schema.js';
 import { verifyBearer } from './bearer.js';
@@ -64,7 +66,7 @@ async function handlePagerDuty(req: IncomingMessage, res: ServerResponse, log: L
   if (!verifyPagerDutySignature(raw, headerOf(req, 'x-pagerduty-signature'), secrets)) {
     throw new AppError('unauthorized', 'X-PagerDuty-Signature does not match any configured secret');
   }
-  const envelope = parseWith(PagerDutyEnvelope, parseJson(raw), 'PagerDuty webhook');
+  const envelope = parseWith(PagerDutyEnvelope, parseJsonBody(raw), 'PagerDuty webhook');
   const { event } = envelope;
   if (!isHandledPagerDutyEvent(event.event_type)) {
     log.info({ eventType: event.event_type }, 'pagerduty event type ignored');
@@ -90,7 +92,7 @@ async function handleAlertmanager(req: IncomingMessage, res: ServerResponse, log
   if (!token) throw notConfigured('ALERTMANAGER_TOKEN');
   if (!verifyBearer(headerOf(req, 'authorization'), token)) throw new AppError('unauthorized', 'missing or wrong bearer token');
   const raw = await readBody(req);
-  const payload = parseWith(AlertmanagerPayload, parseJson(raw), 'Alertmanager webhook');
+  const payload = parseWith(AlertmanagerPayload, parseJsonBody(raw), 'Alertmanager webhook');
   // Alertmanager sends no delivery id: a retry carries the same bytes, so their hash is one.
   const deliveryId = createHash('sha256').update(raw).digest('hex');
   const alert = normalizeAlertmanager(payload, { deliveryId, now: new Date(deps.clock()).toISOString() });
@@ -118,18 +120,14 @@ function notConfigured(setting: string): AppError {
   return new AppError('unauthorized', `endpoint disabled: ${setting} is not configured`, { details: { reason: 'not_configured' } });
 }
 
-function parseJson(raw: Buffer): unknown {
-  try {
-    return JSON.parse(raw.toString('utf8')) as unknown;
-  } catch (err) {
-    throw new AppError('bad_request', `body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
-  }
-}
-
+/** Schema problems by path and zod's message (which names what was expected, never the value sent). */
 function parseWith<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const problems = result.error.issues.slice(0, 5).map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
+  // Paths may hold keys the sender chose (labels): cut long ones and mask what looks like a credential.
+  const problems = result.error.issues
+    .slice(0, 5)
+    .map((i) => redactText(`${i.path.map((p) => String(p).slice(0, 40)).join('.') || '(root)'}: ${i.message}`));
   throw new AppError('bad_request', `invalid ${what}: ${problems.join('; ')}`, { details: { issues: problems } });
 }
 

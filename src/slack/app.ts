@@ -1,4 +1,4 @@
-import type { RequestListener } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
 import type { Config } from '../core/config/load.js';
 import { maxBodyBytes } from '../http/body.js';
@@ -25,7 +25,12 @@ export interface CreateSlackAppOptions {
    * within 3 s); tests may turn it on so that side effects precede the response.
    */
   processBeforeResponse?: boolean;
+  /** Milliseconds since the epoch, for the request-timestamp check. */
+  now?: () => number;
 }
+
+/** Slack's replay window: a signed request more than this far from now is refused, either way. */
+export const slackTimestampToleranceSeconds = 300;
 
 /**
  * Builds the Bolt App. We construct the receiver ourselves: in HTTP mode Bolt never
@@ -88,10 +93,33 @@ export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
   return {
     app,
     mode: 'http',
-    requestListener: (req, res) => receiver.requestListener(req, res),
+    requestListener: (req, res) => {
+      // Bolt refuses timestamps more than 5 minutes old but accepts any in the future, so a
+      // request signed ahead of time could be replayed for as long as the signer chose.
+      if (isFromTheFuture(req.headers['x-slack-request-timestamp'], (options.now ?? Date.now)())) {
+        log.warn({ component: 'slack' }, 'slack request refused: timestamp in the future');
+        refuse(req, res);
+        return;
+      }
+      receiver.requestListener(req, res);
+    },
     start: () => Promise.resolve(),
     stop: () => Promise.resolve(),
   };
+}
+
+/** True when Slack's signed timestamp lies more than the tolerance ahead of `nowMs`. */
+export function isFromTheFuture(header: string | string[] | undefined, nowMs: number): boolean {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined || !/^\d+$/.test(value)) return false; // Bolt refuses these itself.
+  return Number(value) - Math.floor(nowMs / 1000) > slackTimestampToleranceSeconds;
+}
+
+/** 401 like Bolt's answer to a stale request; the body is drained, not read. */
+function refuse(req: IncomingMessage, res: ServerResponse): void {
+  req.resume();
+  res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+  res.end('');
 }
 
 function attachErrorHandler(app: App, log: Logger): void {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Feature } from '../../src/core/feature.js';
+import { isFromTheFuture } from '../../src/slack/app.js';
 import { waitFor } from '../../sandbox/shared/wait.js';
 import { fixture, startTestApp, type TestApp } from '../helpers/app.js';
 import { signSlack } from '../helpers/signers.js';
@@ -120,5 +121,30 @@ describe('features and /slack/events', () => {
       headers: { 'content-type': 'application/json', ...signSlack(app.slack.signingSecret, raw, Math.floor(Date.now() / 1000) - 600) },
     });
     expect(stale.status).toBe(401);
+  });
+
+  it('refuses a correctly signed Slack request whose timestamp is more than 5 minutes in the future', async () => {
+    app = await startTestApp();
+    const raw = JSON.stringify(fixture('slack/event-app-mention.json'));
+    const post = (ts: number) =>
+      app!.request('POST', '/slack/events', { body: raw, headers: { 'content-type': 'application/json', ...signSlack(app!.slack.signingSecret, raw, ts) } });
+    const now = Math.floor(Date.now() / 1000);
+    expect((await post(now + 3600)).status).toBe(401);
+    expect((await post(now + 301 + 60)).status).toBe(401);
+    expect(app.logs()).toContain('slack request refused: timestamp in the future');
+    // Within the window (a sender's clock a little ahead) the same signed request is served.
+    expect((await post(now + 60)).status).toBe(200);
+  });
+});
+
+describe('isFromTheFuture', () => {
+  const now = Date.parse('2026-12-02T08:00:00Z');
+  it.each([
+    [String(now / 1000 + 301), true],
+    [String(now / 1000 + 300), false],
+    [String(now / 1000 - 3600), false],
+    ['not-a-number', false],
+  ])('%s → %s', (header, expected) => {
+    expect(isFromTheFuture(header, now)).toBe(expected);
   });
 });

@@ -6,6 +6,7 @@ import { subcommands } from '../../src/commands/parse.js';
 import { waitFor } from '../../sandbox/shared/wait.js';
 import type { TestApp } from '../helpers/app.js';
 import { botReplies, closeSandboxCluster, openIncident, startConversationApp } from './conversation-helpers.js';
+import { escapeMrkdwn } from '../../src/slack/blocks/text.js';
 
 const yaml = `
 clusters:
@@ -45,10 +46,11 @@ describe('/k8s', () => {
     app = await startConversationApp({ yaml, clusters });
     const help = await k8s(app, 'help');
     expect(help.type).toBe('ephemeral');
-    for (const s of Object.values(subcommands)) expect(help.all).toContain(`/k8s ${s.usage}`);
+    // Placeholders are escaped (Slack shows &lt;question&gt; as <question>; raw, it would try a link).
+    for (const s of Object.values(subcommands)) expect(help.all).toContain(`/k8s ${escapeMrkdwn(s.usage)}`);
     const unknown = await k8s(app, 'frobnicate now');
     expect(unknown.all).toContain("I don't know `frobnicate`");
-    expect(unknown.all).toContain('/k8s ask <question>');
+    expect(unknown.all).toContain('/k8s ask &lt;question&gt;');
     expect(app.slack.ephemerals('CINCIDENTS').filter((e) => e.user === 'UALICE')).toHaveLength(2);
   });
 

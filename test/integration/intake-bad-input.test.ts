@@ -54,6 +54,20 @@ describe('webhook refusals', () => {
     expect(res.json.error.message).toContain('ALERTMANAGER_TOKEN');
   });
 
+  it('says where a malformed body is wrong without quoting it, in the 400 and in the log', async () => {
+    app = await startTestApp({ env: { LOG_LEVEL: 'debug' } });
+    const planted = 'hunter2-planted-value';
+    const res = await app.postPagerDuty(undefined, { raw: `{"event": {"password": ${planted}}}` });
+    expect(res.status).toBe(400);
+    expect(res.json.error.message).toBe('body is not valid JSON: unexpected character at line 1, column 24');
+    const am = await app.postAlertmanager(undefined, { raw: `{"version": "4",\n "token": "${planted}` });
+    expect(am.status).toBe(400);
+    expect(am.json.error.message).toContain('unterminated string at line 2');
+    expect(JSON.stringify([res.json, am.json])).not.toContain(planted);
+    expect(app.logs()).toContain('webhook refused: bad request');
+    expect(app.logs()).not.toContain(planted);
+  });
+
   it('answers 400 with a JSON error naming the problem for malformed or schema-invalid bodies', async () => {
     app = await startTestApp();
     const notJson = await app.postPagerDuty(undefined, { raw: '{"event": ' });

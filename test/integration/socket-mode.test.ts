@@ -4,6 +4,7 @@ import { startSlackSandbox, type SlackSandbox } from '../../sandbox/slack/index.
 import { waitFor } from '../../sandbox/shared/wait.js';
 import { fixture, startTestApp, type TestApp } from '../helpers/app.js';
 import { chatFeatures } from './conversation-helpers.js';
+import { escapeMrkdwn } from '../../src/slack/blocks/text.js';
 
 const appToken = 'xapp-1-A0DECKHAND-socket-test';
 
@@ -40,7 +41,7 @@ describe('Socket Mode (SLACK_APP_TOKEN set)', () => {
     expect(ack.status).toBe(200);
     expect(slack.botRequests.map((r) => [r.kind, r.transport])).toEqual([['command', 'socket']]);
     const answer = await waitFor(() => slack!.calls.find((c) => c.method === 'response_url'), { message: 'no answer to /k8s help' });
-    for (const s of Object.values(subcommands)) expect(JSON.stringify(answer.args)).toContain(`/k8s ${s.usage}`);
+    for (const s of Object.values(subcommands)) expect(JSON.stringify(answer.args)).toContain(`/k8s ${escapeMrkdwn(s.usage)}`);
     expect(slack.ephemerals('CINCIDENTS').filter((e) => e.user === 'UALICE')).toHaveLength(1);
 
     const webhook = await app.postPagerDuty(fixture('pagerduty/incident-triggered.json'), { webhookId: 'wh-socket-1' });

@@ -43,6 +43,44 @@ describe('redactText masks credentials', () => {
     expect(out).toContain('****');
   });
 
+  // Shapes a real leak contains that the first version missed (issue 12).
+  it.each([
+    ['short slack bot token', 'SLACK_BOT_TOKEN is xoxb-1234-abcd', 'xoxb-1234-abcd'],
+    ['slack user token', `using ${['xoxp', '11', '22', 'abc'].join('-')} now`, ['xoxp', '11', '22', 'abc'].join('-')],
+    ['slack refresh token', 'rotating xoxr-9a8b7c6d', '9a8b7c6d'],
+    ['slack config token', 'xoxa-2-abcdef', 'abcdef'],
+    ['short slack app token', 'xapp-1-A1', 'xapp-1-A1'],
+    ['github oauth token', `gho_${'16charsAbCdEf0123'}`, '16charsAbCdEf0123'],
+    ['github server token', `ghs_${'AbCdEf0123456789xyz'}`, 'AbCdEf0123456789xyz'],
+    ['github fine-grained pat', `github_pat_${'11ABCDEFG0123456789_abcdefghijklmnop'}`, '11ABCDEFG0123456789_abcdefghijklmnop'],
+    ['aws session key id', `ASIA${'QWERTYUIOPASDFGH'} used`, 'QWERTYUIOPASDFGH'],
+    ['bare aws secret key after the key name', `aws_secret_access_key ${awsSecret}`, awsSecret],
+    ['bare aws secret key beside the id', `AWS creds: ${awsKey} ${awsSecret}`, awsSecret],
+    ['gcp service-account private key json', `{"type":"service_account","private_key_id":"1a2b3c4d5e6f7a8b","private_key":"-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkq\\n-----END PRIVATE KEY-----\\n"}`, 'MIIEvQIBADANBgkq'],
+    ['gcp private key id', '{"private_key_id":"1a2b3c4d5e6f7a8b"}', '1a2b3c4d5e6f7a8b'],
+    ['azure sas signature', 'https://acct.blob.core.windows.net/c?sv=2021-08-06&ss=b&sig=AbC%2Bdef%3D&se=2026', 'AbC%2Bdef%3D'],
+    ['azure service bus key', 'Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=root;SharedAccessKey=Zm9vYmFyYmF6cXV4MTIz=', 'Zm9vYmFyYmF6cXV4MTIz'],
+    ['short anthropic key', 'sk-ant-api03-abcdefghijklmnop', 'abcdefghijklmnop'],
+    ['openai key', 'sk-abcdefghijklmnopqrstuv12', 'abcdefghijklmnopqrstuv12'],
+    ['stripe restricted key', 'rk_live_abcdefghij12', 'abcdefghij12'],
+    ['stripe test key', 'sk_test_4eC39HqLyjWDarjtT1', '4eC39HqLyjWDarjtT1'],
+    ['openssh private key', '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAA\n-----END OPENSSH PRIVATE KEY-----', 'b3BlbnNzaC1rZXktdjEAAAA'],
+    ['pgp private key block', '-----BEGIN PGP PRIVATE KEY BLOCK-----\nlQOYBGA1c2UBCAC\n-----END PGP PRIVATE KEY BLOCK-----', 'lQOYBGA1c2UBCAC'],
+    ['password without separator', 'login with password hunter2', 'hunter2'],
+    ['secret <value>', 'the secret s3cr3tValue was rotated', 's3cr3tValue'],
+    ['"is" between word and value', 'the password is Tr0ub4dor.', 'Tr0ub4dor'],
+    ['api key without separator', 'api key 9f8e7d6c5b4a39281706', '9f8e7d6c5b4a39281706'],
+    ['token near its word', 'the token for ci is aB3dE5gH7jK9mN1pQ3sT5', 'aB3dE5gH7jK9mN1pQ3sT5'],
+    ['ado connection string', 'Server=tcp:db;User ID=sa;Password=Pa55w0rd!;Encrypt=true', 'Pa55w0rd!'],
+    ['amqp url', 'amqp://guest:guestpw@rabbit:5672/', 'guestpw'],
+    ['redis url with only a password', 'redis://:hunter2@redis:6379/0', 'hunter2'],
+  ])('%s', (_name, input, secret) => {
+    const out = redactText(input);
+    expect(out).not.toContain(secret);
+    expect(out).toContain('****');
+    expect(redactText(out)).toBe(out);
+  });
+
   it('keeps the shape of a connection string', () => {
     expect(redactText('postgres://app:pw123456@db:5432/shop')).toBe('postgres://app:****@db:5432/shop');
     expect(redactText('redis://:pw123456@redis:6379')).toBe('redis://:****@redis:6379');
@@ -106,6 +144,18 @@ describe('redactText leaves ordinary text alone', () => {
     'auth: enabled',
     'mounting secret volume "tls" from secret shop/frontend-tls',
     'DB_PASSWORD=<from secret checkout-db key password>',
+    'Error: secret db-credentials not found',
+    'password authentication failed for user "app"',
+    'token bucket 5 of 10 refilled',
+    'rotating the secret key now',
+    'commit 4f1c2a9d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f changed the key rotation',
+    'secret checksum sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+    'pod checkout-7d9f8b6c5-x2k4p token refresh at 2026-12-02T07:37:12.123Z uid 5f0c1e2a-3b4d-4c5e-8f9a-0b1c2d3e4f5a',
+    'key ConfigMapKeySelector not found in ReplicaSet checkout-7d9f8b6c5',
+    'secret mounted at /var/run/secrets/kubernetes.io/serviceaccount/token',
+    'credentials for ServiceAccount default/checkout expired at 2026-12-02T07:37:12Z',
+    'kube-system/coredns-5d78c9869d-abcde Running node ip-10-0-12-34.eu-west-1.compute.internal',
+    'risk-free retry of task-7 with disk-5',
   ])('%s', (text) => {
     expect(redactText(text)).toBe(text);
   });

@@ -2,6 +2,7 @@ import type { Message, MessageParam, Tool, ToolResultBlockParam } from '@anthrop
 import * as z from 'zod';
 import type { ClusterReader } from '../../kube/reader.js';
 import { isAppError } from '../../shared/errors.js';
+import { redactText } from '../../shared/redact.js';
 import { runReadTool, type ReadTool } from '../tools/index.js';
 import type { ProposedAction, TokenUsage } from '../types.js';
 import { emptyUsage } from '../types.js';
@@ -76,7 +77,11 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
   const tools = buildToolDefinitions(offered);
   const byName = new Map(offered.map((t) => [t.name, t]));
   // Content as blocks from the start, so the seed is byte-identical whether or not it carries the breakpoint.
-  const messages: MessageParam[] = input.initialMessages.map(asBlocks);
+  // Every path to Claude passes here: the system prompt and the seed (incident, findings, the
+  // thread's context, a user's question) are masked once more, whoever built them; tool
+  // results are masked by runReadTool. redactText is idempotent, so the cache prefix is stable.
+  const system = redactText(input.system);
+  const messages: MessageParam[] = input.initialMessages.map(asBlocks).map(redactSeed);
   const result: ToolLoopResult = { texts: [], proposals: [], rejected: [], usage: emptyUsage(), steps: 0, toolBytes: 0 };
   let stopped: string | undefined;
 
@@ -92,7 +97,7 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
           input.messages.create({
             model: input.model,
             max_tokens: limits.maxResponseTokens,
-            system: [{ type: 'text', text: input.system, cache_control: { type: 'ephemeral' } }],
+            system: [{ type: 'text', text: system, cache_control: { type: 'ephemeral' } }],
             tools,
             messages: withNewestBreakpoint(messages),
           }),
@@ -168,6 +173,17 @@ export function withNewestBreakpoint(messages: readonly MessageParam[]): Message
 function asBlocks<M extends MessageParam>(message: M): M {
   if (typeof message.content !== 'string' || message.content === '') return message;
   return { ...message, content: [{ type: 'text', text: message.content }] };
+}
+
+/** A seed message with its text masked (text blocks and tool results; images and tool calls as they are). */
+function redactSeed<M extends MessageParam>(message: M): M {
+  if (typeof message.content === 'string') return { ...message, content: redactText(message.content) };
+  const content = message.content.map((block) => {
+    if (block.type === 'text') return { ...block, text: redactText(block.text) };
+    if (block.type === 'tool_result' && typeof block.content === 'string') return { ...block, content: redactText(block.content) };
+    return block;
+  });
+  return { ...message, content };
 }
 
 /** Input + output + cache tokens. */

@@ -1,4 +1,5 @@
 import type { SlackMessage } from '../../slack/messenger.js';
+import { clip, inlineCode, joinMd, md, mention, message, safe, section, type Mrkdwn } from '../../slack/blocks/mrkdwn.js';
 
 export interface AuditLine {
   at: string;
@@ -11,35 +12,34 @@ export interface AuditLine {
   detail?: string;
 }
 
-/** `/k8s audit`: newest first, one line each. Pure. */
+/** `/k8s audit`: newest first, one line each; details masked and escaped. Pure. */
 export function buildAuditMessage(input: { entries: AuditLine[]; incidentId?: string; limit: number }): SlackMessage {
-  const scope = input.incidentId ? `for incident \`${input.incidentId}\`` : `(last ${input.limit})`;
+  const scope = input.incidentId ? md`for incident ${inlineCode(input.incidentId)}` : md`(last ${input.limit})`;
   if (input.entries.length === 0) {
-    const text = `No audit entries ${scope}.`;
-    return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+    const text = md`No audit entries ${scope}.`;
+    return message(text, [section(text)]);
   }
   const lines = input.entries.map((e) => {
-    const who = /^[UW][A-Z0-9]+$/.test(e.actor) ? `<@${e.actor}>` : e.actor;
-    const incident = e.incidentId && !input.incidentId ? ` \`${e.incidentId}\`` : '';
-    return `\`${e.at.replace(/\.\d{3}Z$/, 'Z')}\` ${who} *${e.type}*${incident}${e.detail ? ` — ${escape(e.detail)}` : ''}`;
+    const who = /^[UW][A-Z0-9]+$/.test(e.actor) ? mention(e.actor) : safe(e.actor);
+    const incident = e.incidentId && !input.incidentId ? md` ${inlineCode(e.incidentId)}` : md``;
+    const detail = e.detail ? md` — ${clip(safe(e.detail.replace(/\s*\n\s*/g, ' ')), 300)}` : md``;
+    return md`${inlineCode(e.at.replace(/\.\d{3}Z$/, 'Z'))} ${who} *${safe(e.type)}*${incident}${detail}`;
   });
   // Slack sections hold 3000 characters: spread the lines over as many as needed.
-  const sections: string[] = [];
-  let current = `*Audit ${scope}*`;
+  const sections: Mrkdwn[][] = [[md`*Audit ${scope}*`]];
+  let length = 0;
   for (const line of lines) {
-    if (current.length + line.length + 1 > 2900) {
-      sections.push(current);
-      current = line;
-    } else current += `\n${line}`;
+    const current = sections.at(-1) ?? [];
+    if (length + line.length + 1 > 2900) {
+      sections.push([line]);
+      length = line.length;
+    } else {
+      current.push(line);
+      length += line.length + 1;
+    }
   }
-  sections.push(current);
-  return {
-    text: `Audit ${scope}: ${input.entries.length} entries`,
-    blocks: sections.slice(0, 45).map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } })),
-  };
-}
-
-function escape(text: string): string {
-  const t = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\s*\n\s*/g, ' ');
-  return t.length > 300 ? `${t.slice(0, 299)}…` : t;
+  return message(
+    md`Audit ${scope}: ${input.entries.length} entries`,
+    sections.slice(0, 45).map((s) => section(joinMd(s, '\n'))),
+  );
 }

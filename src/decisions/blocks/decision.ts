@@ -3,6 +3,7 @@ import { renderKubectl } from '../../actions/kubectl.js';
 import { actionIds } from '../action-ids.js';
 import { buildProposalBlocks } from './proposal.js';
 import type { KnownBlock, SlackMessage } from '../../slack/messenger.js';
+import { joinMd, md, mention, message, safe, section, slackDate, type Mrkdwn } from '../../slack/blocks/mrkdwn.js';
 
 /** What was decided about a proposal, as shown in place of its buttons. */
 export type Decision =
@@ -21,29 +22,23 @@ export function buildProposalSummaryBlocks(proposal: Proposal): KnownBlock[] {
   return blocks.filter((b) => b.type !== 'actions' && !(b.type === 'context' && JSON.stringify(b.elements).includes('if nobody decides')));
 }
 
-/** A Slack date token: shown in the reader's time zone, falls back to the ISO time. */
-export function slackDate(iso: string): string {
-  const seconds = Math.floor(Date.parse(iso) / 1000);
-  return Number.isFinite(seconds) ? `<!date^${seconds}^{date_short_pretty} {time}|${iso}>` : iso;
-}
-
 /** The decision line(s) that replace the buttons. */
-export function describeDecision(decision: Decision): string {
+export function describeDecision(decision: Decision): Mrkdwn {
   switch (decision.kind) {
     case 'approved': {
       const who = decision.auto
-        ? 'Ran by itself (yolo policy)'
-        : `Approved by ${decision.approvers.map((a) => `<@${a.user}> at ${slackDate(a.at)}`).join(' and ')}`;
-      return `:white_check_mark: ${who}. Next: ${decision.next}`;
+        ? md`Ran by itself (yolo policy)`
+        : md`Approved by ${joinMd(decision.approvers.map((a) => md`${mention(a.user)} at ${slackDate(a.at)}`), ' and ')}`;
+      return md`:white_check_mark: ${who}. Next: ${safe(decision.next)}`;
     }
     case 'rejected':
-      return `:x: Rejected by <@${decision.by}> at ${slackDate(decision.at)}. Nothing will run.`;
+      return md`:x: Rejected by ${mention(decision.by)} at ${slackDate(decision.at)}. Nothing will run.`;
     case 'expired':
       return decision.why === 'incident_resolved'
-        ? `:hourglass: Expired at ${slackDate(decision.at)}: the incident resolved. Nothing will run.`
-        : `:hourglass: Expired at ${slackDate(decision.at)} without a decision. Nothing will run.`;
+        ? md`:hourglass: Expired at ${slackDate(decision.at)}: the incident resolved. Nothing will run.`
+        : md`:hourglass: Expired at ${slackDate(decision.at)} without a decision. Nothing will run.`;
     case 'refused':
-      return `:no_entry_sign: Refused at ${slackDate(decision.at)}: ${decision.explanation}`;
+      return md`:no_entry_sign: Refused at ${slackDate(decision.at)}: ${safe(decision.explanation)}`;
   }
 }
 
@@ -53,10 +48,7 @@ export function describeDecision(decision: Decision): string {
  * gets a "Fresh analysis" button instead. Pure.
  */
 export function buildDecidedProposalBlocks(proposal: Proposal, decision: Decision): KnownBlock[] {
-  const blocks: KnownBlock[] = [
-    ...buildProposalSummaryBlocks(proposal),
-    { type: 'section', text: { type: 'mrkdwn', text: clip(describeDecision(decision), 3000) } },
-  ];
+  const blocks: KnownBlock[] = [...buildProposalSummaryBlocks(proposal), section(describeDecision(decision))];
   if (decision.kind === 'refused' && decision.offerReanalysis) {
     blocks.push({
       type: 'actions',
@@ -68,9 +60,5 @@ export function buildDecidedProposalBlocks(proposal: Proposal, decision: Decisio
 }
 
 export function buildDecidedProposalMessage(proposal: Proposal, decision: Decision): SlackMessage {
-  return { text: clip(`${renderKubectl(proposal.action)}: ${describeDecision(decision)}`, 3000), blocks: buildDecidedProposalBlocks(proposal, decision) };
-}
-
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  return message(md`${safe(renderKubectl(proposal.action))}: ${describeDecision(decision)}`, buildDecidedProposalBlocks(proposal, decision));
 }

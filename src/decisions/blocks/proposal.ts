@@ -3,7 +3,8 @@ import type { Proposal } from '../../actions/proposal.js';
 import type { ChannelMode } from '../../core/config/file.js';
 import { actionIds } from '../action-ids.js';
 import type { KnownBlock, SlackMessage } from '../../slack/messenger.js';
-import { codeBlock, escapeMrkdwn, slackLimits, truncate } from '../../slack/blocks/text.js';
+import { truncate } from '../../slack/blocks/text.js';
+import { codeBlock, contextBlock, md, message, safe, section, slackDate, type Mrkdwn } from '../../slack/blocks/mrkdwn.js';
 
 export const riskTags: Record<Proposal['risk'], string> = {
   low: ':large_green_circle: low risk',
@@ -49,28 +50,19 @@ export interface ProposalView {
  * forbidden action or in plan mode, with the reason said instead.
  */
 export function buildProposalBlocks(proposal: Proposal, view: ProposalView): KnownBlock[] {
-  const reasons = proposal.riskReasons.length > 0 ? ` — ${proposal.riskReasons.join('; ')}` : '';
-  const source = proposal.origin === 'claude' ? 'proposed by Claude' : `from the ${proposal.origin.replace(/^analyzer:/, '')} analyzer`;
+  const reasons = proposal.riskReasons.length > 0 ? md` — ${safe(proposal.riskReasons.join('; '))}` : md``;
+  const source = safe(proposal.origin === 'claude' ? 'proposed by Claude' : `from the ${proposal.origin.replace(/^analyzer:/, '')} analyzer`);
+  const confidence = Math.round(proposal.confidence * 100);
   const blocks: KnownBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: truncate(`:wrench: *Proposed action:* ${escapeMrkdwn(describeAction(proposal.action))}`, slackLimits.sectionText) } },
-    { type: 'section', text: { type: 'mrkdwn', text: codeBlock(view.kubectl) } },
-    {
-      type: 'context',
-      elements: [
-        {
-          type: 'mrkdwn',
-          text: truncate(
-            `*${riskTags[proposal.risk]}*${escapeMrkdwn(reasons)} · confidence *${Math.round(proposal.confidence * 100)}%* · ${source} · cluster ${escapeMrkdwn(proposal.cluster)}`,
-            slackLimits.contextElementText,
-          ),
-        },
-      ],
-    },
-    { type: 'section', text: { type: 'mrkdwn', text: truncate(`*Why:* ${escapeMrkdwn(proposal.rationale || 'no rationale given')}`, slackLimits.sectionText) } },
+    section(md`:wrench: *Proposed action:* ${safe(describeAction(proposal.action))}`),
+    section(codeBlock(view.kubectl)),
+    contextBlock(md`*${safe(riskTags[proposal.risk])}*${reasons} · confidence *${confidence}%* · ${source} · cluster ${safe(proposal.cluster)}`),
+    // The rationale is model text: masked and escaped like any other outside text.
+    section(md`*Why:* ${safe(proposal.rationale || 'no rationale given')}`),
   ];
   const blockedBecause = whyNoButtons(proposal, view.mode);
   if (blockedBecause) {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(blockedBecause, slackLimits.contextElementText) }] });
+    blocks.push(contextBlock(blockedBecause));
   } else {
     blocks.push({
       type: 'actions',
@@ -80,20 +72,17 @@ export function buildProposalBlocks(proposal: Proposal, view: ProposalView): Kno
         { type: 'button', action_id: actionIds.reject, text: { type: 'plain_text', text: 'Reject' }, style: 'danger', value: proposal.id },
       ],
     });
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Expires <!date^${Math.floor(Date.parse(proposal.expiresAt) / 1000)}^{time}|${proposal.expiresAt}> if nobody decides.` }] });
+    blocks.push(contextBlock(md`Expires ${slackDate(proposal.expiresAt, '{time}')} if nobody decides.`));
   }
   return blocks;
 }
 
-function whyNoButtons(proposal: Proposal, mode: ChannelMode): string | undefined {
-  if (proposal.risk === 'forbidden') return ':no_entry: This action is forbidden here and can never run from this channel; it is shown for information only.';
-  if (mode === 'plan') return ':memo: This channel is in plan mode: Deckhand only proposes. Run the command yourself if you agree.';
+function whyNoButtons(proposal: Proposal, mode: ChannelMode): Mrkdwn | undefined {
+  if (proposal.risk === 'forbidden') return md`:no_entry: This action is forbidden here and can never run from this channel; it is shown for information only.`;
+  if (mode === 'plan') return md`:memo: This channel is in plan mode: Deckhand only proposes. Run the command yourself if you agree.`;
   return undefined;
 }
 
 export function buildProposalMessage(proposal: Proposal, view: ProposalView): SlackMessage {
-  return {
-    text: truncate(`Proposed: ${view.kubectl} (${proposal.risk} risk, ${Math.round(proposal.confidence * 100)}% confidence)`, slackLimits.fallbackText),
-    blocks: buildProposalBlocks(proposal, view),
-  };
+  return message(md`Proposed: ${safe(view.kubectl)} (${safe(proposal.risk)} risk, ${Math.round(proposal.confidence * 100)}% confidence)`, buildProposalBlocks(proposal, view));
 }

@@ -1,6 +1,7 @@
 import type { Incident, IncidentStatus } from '../../core/incident.js';
 import type { Severity } from '../../core/vocabulary.js';
 import type { KnownBlock, SlackMessage } from '../../slack/messenger.js';
+import { clip, contextBlock, fieldsSection, header, inlineCode, joinMd, link, md, message, safe, section, type Mrkdwn } from '../../slack/blocks/mrkdwn.js';
 
 /** Members listed in the root before "+N more"; Slack caps a section's text at 3000 chars. */
 export const maxListedMembers = 15;
@@ -21,38 +22,48 @@ const statusText: Record<IncidentStatus, string> = {
 /**
  * The incident's thread root: header with severity and title, the facts (status, service,
  * cluster / namespace / workload), links to the source and, for Alertmanager groups, the
- * member alerts (with "+N truncated" when Alertmanager dropped some). Pure.
+ * member alerts (with "+N truncated" when Alertmanager dropped some). Every alert field is
+ * masked and escaped; a source URL becomes a link only when it is a plain http(s) URL. Pure.
  */
 export function buildIncidentRootMessage(incident: Incident): SlackMessage {
   const blocks: KnownBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: clip(`${incident.status === 'resolved' ? '[RESOLVED] ' : ''}${incident.title}`, 150), emoji: true } },
-    { type: 'section', fields: factsOf(incident).map(([label, value]) => ({ type: 'mrkdwn', text: clip(`*${label}*\n${value}`, 2000) })) },
+    header(`${incident.status === 'resolved' ? '[RESOLVED] ' : ''}${incident.title}`),
+    fieldsSection(factsOf(incident).map(([label, value]) => md`*${safe(label)}*\n${value}`)),
   ];
   const members = memberListOf(incident);
-  if (members) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: members } });
-  const links = incident.links.filter((l) => /^https?:\/\//.test(l.url)).map((l) => `<${l.url}|${escape(l.title)}>`);
-  const context = [`${incident.source === 'pagerduty' ? 'PagerDuty' : 'Alertmanager'} · incident \`${incident.id}\``, ...links].join(' · ');
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(context, 3000) }] });
-  return { text: fallbackTextOf(incident), blocks };
+  if (members) blocks.push(section(members));
+  const links = incident.links.map((l) => link(l.url, l.title));
+  const origin = md`${safe(incident.source === 'pagerduty' ? 'PagerDuty' : 'Alertmanager')} · incident ${inlineCode(incident.id)}`;
+  blocks.push(contextBlock(joinMd([origin, ...links], ' · ')));
+  return message(fallbackTextOf(incident), blocks);
 }
 
-function fallbackTextOf(incident: Incident): string {
-  return clip(`[${incident.severity.toUpperCase()}] ${incident.title} — ${incident.status}`, 3000);
+function fallbackTextOf(incident: Incident): Mrkdwn {
+  return md`[${safe(incident.severity.toUpperCase())}] ${safe(incident.title)} — ${safe(incident.status)}`;
 }
 
-function factsOf(incident: Incident): [string, string][] {
+/**
+ * The root as plain text only, for when Slack refuses the Block Kit root for its content:
+ * the incident still gets its thread, and its title, severity, status and id.
+ */
+export function buildMinimalIncidentRootMessage(incident: Incident): SlackMessage {
+  const title = clip(safe(incident.title.replace(/\s+/g, ' ').trim() || 'Untitled alert'), 300);
+  return message(md`[${safe(incident.severity.toUpperCase())}] ${title} — ${safe(incident.status)} · incident ${inlineCode(incident.id)}`);
+}
+
+function factsOf(incident: Incident): [string, Mrkdwn][] {
   const t = incident.target;
-  const facts: [string, string][] = [
-    ['Severity', severityBadge[incident.severity]],
-    ['Status', statusText[incident.status]],
+  const facts: [string, Mrkdwn][] = [
+    ['Severity', safe(severityBadge[incident.severity])],
+    ['Status', safe(statusText[incident.status])],
   ];
-  if (incident.service) facts.push(['Service', escape(incident.service.name)]);
-  if (t.cluster) facts.push(['Cluster', code(t.cluster)]);
-  if (t.namespace) facts.push(['Namespace', code(t.namespace)]);
+  if (incident.service) facts.push(['Service', safe(incident.service.name)]);
+  if (t.cluster) facts.push(['Cluster', inlineCode(t.cluster)]);
+  if (t.namespace) facts.push(['Namespace', inlineCode(t.namespace)]);
   const workload = workloadOf(incident);
-  if (workload) facts.push(['Workload', code(workload)]);
-  if (t.pod) facts.push(['Pod', code(t.pod)]);
-  if (t.node) facts.push(['Node', code(t.node)]);
+  if (workload) facts.push(['Workload', inlineCode(workload)]);
+  if (t.pod) facts.push(['Pod', inlineCode(t.pod)]);
+  if (t.node) facts.push(['Node', inlineCode(t.node)]);
   // Slack allows at most 10 fields in a section.
   return facts.slice(0, 10);
 }
@@ -65,31 +76,18 @@ function workloadOf(incident: Incident): string | undefined {
   return undefined;
 }
 
-function memberListOf(incident: Incident): string | undefined {
+function memberListOf(incident: Incident): Mrkdwn | undefined {
   if (incident.members.length === 0 && incident.truncatedAlerts === 0) return undefined;
   const firing = incident.members.filter((m) => m.status === 'firing').length;
-  const lines = [`*Alerts* (${firing} firing, ${incident.members.length - firing} resolved)`];
+  const lines = [md`*Alerts* (${firing} firing, ${incident.members.length - firing} resolved)`];
   for (const member of incident.members.slice(0, maxListedMembers)) {
-    const icon = member.status === 'firing' ? ':fire:' : ':white_check_mark:';
+    const icon = safe(member.status === 'firing' ? ':fire:' : ':white_check_mark:');
     const where = [member.labels.namespace, member.labels.pod ?? member.labels.deployment ?? member.labels.node].filter(Boolean).join('/');
-    const line = `${icon} *${escape(member.name)}*${where ? ` ${code(where)}` : ''}${member.summary ? ` — ${escape(member.summary)}` : ''}`;
+    const line = md`${icon} *${safe(member.name)}*${where ? md` ${inlineCode(where)}` : safe('')}${member.summary ? md` — ${safe(member.summary)}` : safe('')}`;
     lines.push(clip(line, 180));
   }
   const hidden = incident.members.length - maxListedMembers;
-  if (hidden > 0) lines.push(`+${hidden} more`);
-  if (incident.truncatedAlerts > 0) lines.push(`+${incident.truncatedAlerts} truncated by Alertmanager`);
-  return clip(lines.join('\n'), 3000);
-}
-
-function code(s: string): string {
-  return `\`${escape(s).replaceAll('`', "'")}\``;
-}
-
-/** Slack mrkdwn control characters (https://api.slack.com/reference/surfaces/formatting#escaping). */
-function escape(s: string): string {
-  return s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
-}
-
-function clip(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+  if (hidden > 0) lines.push(md`+${hidden} more`);
+  if (incident.truncatedAlerts > 0) lines.push(md`+${incident.truncatedAlerts} truncated by Alertmanager`);
+  return clip(joinMd(lines, '\n'), 3000);
 }

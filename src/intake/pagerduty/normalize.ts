@@ -1,6 +1,7 @@
 import type { ServiceMapping } from '../../core/config/file.js';
 import type { Alert, IncidentStatus } from '../../core/incident.js';
 import type { Severity } from '../../core/vocabulary.js';
+import { titleOf } from '../title.js';
 import type { HandledPagerDutyEvent, PagerDutyIncident } from './schema.js';
 
 export interface NormalizePagerDutyInput {
@@ -27,7 +28,7 @@ export function normalizePagerDuty(input: NormalizePagerDutyInput): Alert {
     externalId: incident.id,
     deliveryId: input.deliveryId,
     eventType,
-    title: incident.title,
+    title: titleOf(incident.title, [incident.service.summary, mapping.deployment ?? mapping.statefulset ?? mapping.daemonset], 'PagerDuty'),
     severity: severityOf(incident),
     status,
     retrigger: eventType === 'incident.reopened',

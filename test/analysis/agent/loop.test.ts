@@ -78,6 +78,24 @@ describe('runToolLoop', () => {
     expect(JSON.stringify(fake.requests[1]!.body.messages)).toContain('At most 1 proposals per answer.');
   });
 
+  it('masks credentials in the system prompt and the seed, whoever built them, before Claude sees them', async () => {
+    fake.setScript(() => ({ text: 'done' }));
+    const planted = ['xoxb-1234-abcd', 'hunter2planted', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCY' + 'EXAMPLEKEY'];
+    await runToolLoop(
+      loopInput({
+        system: `You help. Slack token ${planted[0]}.`,
+        initialMessages: [
+          { role: 'user', content: `Question: the password ${planted[1]} stopped working` },
+          { role: 'assistant', content: 'Noted.' },
+          { role: 'user', content: [{ type: 'text', text: `aws_secret_access_key ${planted[2]}` }] },
+        ],
+      }),
+    );
+    const sent = JSON.stringify(fake.requests[0]!.body);
+    for (const s of planted) expect(sent).not.toContain(s);
+    expect(sent).toContain('xoxb-****');
+  });
+
   describe('prompt cache breakpoints', () => {
     type Block = { type: string; cache_control?: unknown };
     const blocksOf = (req: RecordedRequest) => (req.body.messages ?? []).map((m) => (Array.isArray(m.content) ? (m.content as Block[]) : []));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../../src/analysis/types.js';
 import { buildFindingsBlocks, buildFindingsMessages } from '../../../src/analysis/blocks/findings.js';
-import { splitForSlack } from '../../../src/slack/blocks/text.js';
+import { safe, splitMd } from '../../../src/slack/blocks/mrkdwn.js';
 
 const finding: Finding = {
   analyzer: 'crash-loop',
@@ -60,14 +60,14 @@ describe('buildFindingsBlocks', () => {
   });
 });
 
-describe('splitForSlack', () => {
+describe('splitMd', () => {
   it('splits at line breaks into chunks within the limit and loses nothing but the break', () => {
     const text = Array.from({ length: 100 }, (_, i) => `line ${i} ${'x'.repeat(40)}`).join('\n');
-    const chunks = splitForSlack(text, 500);
+    const chunks = splitMd(safe(text), 500);
     for (const c of chunks) expect(c.length).toBeLessThanOrEqual(500);
     expect(chunks.join('\n')).toBe(text);
   });
   it('hard-cuts a line longer than the limit', () => {
-    expect(splitForSlack('a'.repeat(25), 10)).toEqual(['a'.repeat(10), 'a'.repeat(10), 'a'.repeat(5)]);
+    expect(splitMd(safe('a'.repeat(25)), 10)).toEqual(['a'.repeat(10), 'a'.repeat(10), 'a'.repeat(5)]);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { buildDecidedProposalBlocks, buildDecidedProposalMessage, describeDecision, slackDate } from '../../../src/decisions/blocks/decision.js';
+import { buildDecidedProposalBlocks, buildDecidedProposalMessage, describeDecision } from '../../../src/decisions/blocks/decision.js';
 import { actionIds } from '../../../src/decisions/action-ids.js';
 import { makeProposal } from '../fixtures.js';
+import { slackDate } from '../../../src/slack/blocks/mrkdwn.js';
 
 const at = '2026-11-21T12:05:00.000Z';
 
