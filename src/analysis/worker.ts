@@ -9,7 +9,7 @@ import type { Logger } from '../shared/logger.js';
 import { buildFindingsMessages } from '../slack/blocks/findings.js';
 import { clip, md, message, safe, type Mrkdwn } from '../slack/blocks/mrkdwn.js';
 import { buildProposalMessage } from '../slack/blocks/proposal.js';
-import type { SlackMessenger } from '../slack/messenger.js';
+import { isSlackValidationError, type PostInput, type SlackMessenger } from '../slack/messenger.js';
 import { analyzeIncident, type AnalyzeDeps } from './analyze-incident.js';
 import { actionKey } from './run-analyzers.js';
 
@@ -74,7 +74,7 @@ export function createAnalysisProcessor(deps: AnalysisProcessorDeps): (job: Anal
         rejected: outcome.rejected,
       });
       for (const [i, message] of messages.entries()) {
-        await deps.messenger.post({ ...thread, message, idempotencyKey: `${runKey}:findings:${i}` });
+        await postOrPlain(deps.messenger, { ...thread, message, idempotencyKey: `${runKey}:findings:${i}` }, log);
       }
       const context = deps.kubectlContext?.(outcome.cluster);
       for (const proposal of outcome.proposals) {
@@ -110,6 +110,20 @@ export function createAnalysisProcessor(deps: AnalysisProcessorDeps): (job: Anal
       throw err;
     }
   };
+}
+
+/**
+ * Posts the message; when Slack refuses its blocks for their content, posts its (escaped,
+ * bounded) fallback text alone, so findings are never lost to what the cluster wrote.
+ */
+async function postOrPlain(messenger: SlackMessenger, input: PostInput, log: Logger): Promise<void> {
+  try {
+    await messenger.post(input);
+  } catch (err) {
+    if (!isSlackValidationError(err) || input.message.blocks === undefined) throw err;
+    log.warn({ idempotencyKey: input.idempotencyKey }, 'slack refused the findings blocks, posting their text');
+    await messenger.post({ ...input, message: { text: input.message.text } });
+  }
 }
 
 function failureReason(error: AppError): Mrkdwn {

@@ -8,11 +8,27 @@ import { createIntakeProcessor } from './intake.js';
  * The intake stage as a Feature: a worker on `intake` that opens / edits incident threads
  * and hands each trigger to `analysis` (data `{ incidentId }`, jobId
  * `analysis-<incidentId>-<trigger>`: a re-trigger re-analyses, a duplicate does not).
+ * It also applies, every `resumeUpdatesMs` and once at start, the Slack message edits a
+ * crashed process (or a long Slack outage) left unconfirmed.
  */
-export function createIntakeFeature(options: { concurrency?: number } = {}): Feature {
+export function createIntakeFeature(options: { concurrency?: number; resumeUpdatesMs?: number } = {}): Feature {
+  let timer: NodeJS.Timeout | undefined;
+  let resuming: Promise<unknown> = Promise.resolve();
   return {
     name: 'intake',
+    stop: async () => {
+      clearInterval(timer);
+      await resuming;
+    },
     start(ctx) {
+      const resume = () => {
+        resuming = ctx.slack.resumeUpdates().catch((err: unknown) => {
+          ctx.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'resuming slack updates failed');
+        });
+      };
+      resume();
+      timer = setInterval(resume, options.resumeUpdatesMs ?? 15_000);
+      timer.unref();
       const process = createIntakeProcessor({
         store: ctx.incidents,
         locks: ctx.locks,

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Route } from '../config/file.js';
 import type { Metrics } from '../metrics/metrics.js';
-import { buildIncidentRootMessage } from '../slack/blocks/incident.js';
-import type { SlackMessenger } from '../slack/messenger.js';
+import { buildIncidentRootMessage, buildMinimalIncidentRootMessage } from '../slack/blocks/incident.js';
+import { isSlackValidationError, type SlackMessage, type SlackMessenger } from '../slack/messenger.js';
 import type { Clock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
@@ -44,8 +44,24 @@ export function createIntakeProcessor(deps: IntakeDeps): (alert: Alert) => Promi
     const channel = incident.channel;
     if (!channel) throw new AppError('internal', `incident ${incident.id} has no channel`, { retryable: false });
     // The key makes a retried job (or another process) get this post's ts, never a second root.
-    const posted = await deps.slack.post({ channel, message: buildIncidentRootMessage(incident), idempotencyKey: `incident-root:${incident.id}` });
+    const post = (message: SlackMessage) => deps.slack.post({ channel, message, idempotencyKey: `incident-root:${incident.id}` });
+    const posted = await withMinimalFallback(incident, post);
     return deps.store.update(incident.id, { channel: posted.channel, threadTs: posted.ts });
+  };
+
+  /**
+   * Sends the Block Kit root; when Slack refuses it for its content (invalid_blocks,
+   * msg_too_long…), the plain-text root instead: an incident never loses its thread to what
+   * its sender wrote.
+   */
+  const withMinimalFallback = async <T>(incident: Incident, send: (message: SlackMessage) => Promise<T>): Promise<T> => {
+    try {
+      return await send(buildIncidentRootMessage(incident));
+    } catch (err) {
+      if (!isSlackValidationError(err)) throw err;
+      deps.log.warn({ incidentId: incident.id, err: err instanceof Error ? err.message : String(err) }, 'slack refused the incident root, sending it as plain text');
+      return send(buildMinimalIncidentRootMessage(incident));
+    }
   };
 
   /**
@@ -96,7 +112,8 @@ export function createIntakeProcessor(deps: IntakeDeps): (alert: Alert) => Promi
   };
 
   const apply = async (current: Incident, alert: Alert, log: Logger): Promise<IntakeOutcome> => {
-    if (current.lastEventAt && Date.parse(alert.occurredAt) < Date.parse(current.lastEventAt)) {
+    // A stored time in the future (from before receive times were clamped) orders nothing.
+    if (current.lastEventAt && Date.parse(alert.occurredAt) < Math.min(Date.parse(current.lastEventAt), deps.clock())) {
       log.info({ incidentId: current.id, occurredAt: alert.occurredAt }, 'older event ignored');
       return 'stale';
     }
@@ -121,7 +138,8 @@ export function createIntakeProcessor(deps: IntakeDeps): (alert: Alert) => Promi
     }
     // Slack first: if the edit fails the job retries and finds the change still to apply.
     if (current.channel && current.threadTs) {
-      await deps.slack.update({ channel: current.channel, ts: current.threadTs, message: buildIncidentRootMessage(next) });
+      const { channel, threadTs } = current;
+      await withMinimalFallback(next, (message) => deps.slack.update({ channel, ts: threadTs, message }));
     }
     // Before the store update: if a hook fails, the retried job still sees the change to apply.
     if (alert.status === 'resolved' && current.status !== 'resolved') await deps.onResolved?.(current.id);

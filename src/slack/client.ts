@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { webApi } from '@slack/bolt';
 import type { Redis } from 'ioredis';
 import * as z from 'zod';
 import type { Metrics } from '../metrics/metrics.js';
 import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
-import type { PostInput, SlackMessage, SlackMessenger } from './messenger.js';
+import { createLeases } from '../shared/leases.js';
+import type { KnownBlock, PostInput, SlackMessage, SlackMessenger } from './messenger.js';
 
 export interface RetryPolicy {
   /** Attempts per call, the first included. */
@@ -32,6 +32,11 @@ export interface SlackClientOptions {
   sleep?: (ms: number) => Promise<void>;
   /** How long a remembered post answers a repeated idempotency key. */
   idempotencyTtlSeconds?: number;
+  /**
+   * Lifetime of the lease a post or an update holds while it calls Slack, renewed while its
+   * process lives: after a crash, the retry waits at most this long. Default 10 s.
+   */
+  leaseTtlMs?: number;
 }
 
 /** The messenger plus a generic retrying call for the Web API methods features need. */
@@ -40,13 +45,20 @@ export interface SlackClient extends SlackMessenger {
   call(method: string, args?: Record<string, unknown>): Promise<webApi.WebAPICallResult>;
   /** auth.test, once, no retries: for /readyz. */
   authTest(): Promise<{ ok: true; userId: string; botId: string } | { ok: false; message: string }>;
+  /**
+   * Applies every chat.update whose caller died or gave up before Slack confirmed it (its
+   * intent is still recorded and nobody holds its lease). Returns how many were applied.
+   */
+  resumeUpdates(): Promise<number>;
   readonly web: webApi.WebClient;
 }
 
-const pendingPrefix = 'pending:';
-const releaseScript = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
+/** Sets KEYS[1] unless it exists; returns the value it already had (nil when set now). */
+const recordIntentScript = `
+local earlier = redis.call('GET', KEYS[1])
+if earlier then return earlier end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return false
 `;
 
 /**
@@ -54,14 +66,21 @@ return 0
  * (`retries: 0`, `rejectRateLimitedCalls`): it would retry invisibly, including after a
  * 5xx that Slack may have acted on, and its 429 handling pauses its whole queue. Our loop
  * retries 429 (after Retry-After), 5xx and network errors with backoff, counts every
- * attempt, and post() claims its idempotency key in Redis first, so a retried job — in any
+ * attempt, and post() leases its idempotency key in Redis first, so a retried job — in any
  * process — gets the first post's ts instead of posting again.
+ *
+ * Across process death: post() records its intent (the first attempt's start time) before
+ * calling Slack, and clears it only when the outcome is known. A retry that finds an intent
+ * without a result looks for the earlier message by its metadata before posting. update()
+ * records the wanted message the same way; resumeUpdates() applies what a dead process left.
  */
 export function createSlackClient(options: SlackClientOptions): SlackClient {
   const policy = { ...defaultRetryPolicy, ...options.retry };
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const { redis, log, metrics } = options;
   const ttl = options.idempotencyTtlSeconds ?? 30 * 24 * 3600;
+  const leases = createLeases({ redis, ttlMs: options.leaseTtlMs ?? 10_000 });
+  const updateIndex = `${options.prefix}:slack:updates`;
   const web = new webApi.WebClient(options.token, {
     slackApiUrl: options.apiUrl,
     retryConfig: { retries: 0 },
@@ -100,7 +119,7 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
           throw new AppError(failure.reason === 'rate_limited' ? 'rate_limited' : 'upstream', `slack ${method} failed: ${failure.detail}`, {
             retryable: failure.retryable,
             cause: err,
-            details: { method, attempts: attempt, outcomeUnknown: uncertain },
+            details: { method, attempts: attempt, outcomeUnknown: uncertain, ...(failure.reason === 'platform_error' ? { slackError: failure.detail } : {}) },
           });
         }
         log.debug({ method, attempt, delay, reason: failure.reason }, 'slack call retrying');
@@ -141,17 +160,18 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
     return { ok: true, channel: input.channel, ts: match.ts };
   };
 
-  const claim = async (key: string): Promise<{ done: { channel: string; ts: string } } | { token: string }> => {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const token = `${pendingPrefix}${randomUUID()}`;
-      if ((await redis.set(key, token, 'EX', 120, 'NX')) === 'OK') return { token };
-      const value = await redis.get(key);
-      if (value !== null && !value.startsWith(pendingPrefix)) return { done: JSON.parse(value) as { channel: string; ts: string } };
-      // Someone else is posting this very message right now: wait for their result.
-      if (Date.now() > deadline) throw new AppError('conflict', 'another process is posting this message', { retryable: true });
-      await new Promise((resolve) => setTimeout(resolve, 50));
+  const readPosted = (value: string) => JSON.parse(value) as { channel: string; ts: string };
+
+  /** Applies one update under its message's lease; the intent is cleared once Slack confirmed or refused for good. */
+  const applyUpdate = async (intentKey: string, input: UpdateInput): Promise<void> => {
+    try {
+      await call('chat.update', { channel: input.channel, ts: input.ts, ...messageArgs(input.message) });
+    } catch (err) {
+      // A refusal retrying cannot fix (message_not_found, invalid_blocks) is not resumed.
+      if (!(err instanceof AppError && err.retryable)) await redis.multi().del(intentKey).zrem(updateIndex, intentKey).exec();
+      throw err;
     }
+    await redis.multi().del(intentKey).zrem(updateIndex, intentKey).exec();
   };
 
   return {
@@ -159,13 +179,17 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
     call,
     async post(input: PostInput) {
       const key = `${options.prefix}:slack:post:${input.idempotencyKey}`;
-      const uncertainKey = `${key}:uncertain`;
-      const claimed = await claim(key);
+      const intentKey = `${key}:intent`;
+      const claimed = await leases.acquire(key, readPosted);
       if ('done' in claimed) return claimed.done;
+      const { lease } = claimed;
       try {
-        // An earlier call (maybe another process) may have posted without learning the ts.
-        const earlier = await redis.get(uncertainKey);
-        const since = earlier === null ? Date.now() : Number(earlier);
+        // Recorded before the call: if this process dies while Slack acts on it, the retry
+        // (here or in another process) finds the intent and looks for the message first.
+        const now = Date.now();
+        const earlierRaw = (await redis.eval(recordIntentScript, 1, intentKey, String(now), String(ttl))) as string | null;
+        const earlier = earlierRaw === null ? undefined : Number(earlierRaw);
+        const since = earlier !== undefined && Number.isFinite(earlier) ? earlier : now;
         const args = {
           channel: input.channel,
           ...(input.threadTs === undefined ? {} : { thread_ts: input.threadTs }),
@@ -174,27 +198,62 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
           unfurl_links: false,
           unfurl_media: false,
         };
-        const result = await callWithRetry('chat.postMessage', args, () => findPosted(input, since), earlier !== null).catch(
+        const result = await callWithRetry('chat.postMessage', args, () => findPosted(input, since), earlier !== undefined).catch(
           async (err: unknown) => {
-            if (err instanceof AppError && err.details?.outcomeUnknown === true && earlier === null) {
-              await redis.set(uncertainKey, String(since), 'EX', ttl);
-            }
+            // Every attempt was refused before Slack acted (and none earlier may have posted): nothing to look for.
+            if (earlier === undefined && !(err instanceof AppError && err.details?.outcomeUnknown === true)) await redis.del(intentKey);
             throw err;
           },
         );
         const { channel, ts } = result as { channel?: unknown; ts?: unknown };
         if (typeof ts !== 'string') throw new AppError('upstream', 'slack chat.postMessage answered without a ts', { retryable: false });
         const posted = { channel: typeof channel === 'string' ? channel : input.channel, ts };
+        lease.stop();
         await redis.set(key, JSON.stringify(posted), 'EX', ttl);
-        await redis.del(uncertainKey);
+        await redis.del(intentKey);
         return posted;
       } catch (err) {
-        await redis.eval(releaseScript, 1, key, claimed.token);
+        await lease.release();
         throw err;
       }
     },
     async update(input) {
-      await call('chat.update', { channel: input.channel, ts: input.ts, ...messageArgs(input.message) });
+      const intentKey = `${options.prefix}:slack:update:${input.channel}:${input.ts}`;
+      const claimed = await leases.acquire(`${intentKey}:lease`);
+      if (!('lease' in claimed)) throw new AppError('internal', 'update lease answered a result', { retryable: true });
+      try {
+        // The wanted message is recorded first: if this process dies mid-call (or Slack stays
+        // down past the retries), resumeUpdates applies it, and a later update replaces it.
+        await redis.multi().set(intentKey, JSON.stringify(input), 'EX', ttl).zadd(updateIndex, String(Date.now()), intentKey).exec();
+        await applyUpdate(intentKey, input);
+      } finally {
+        await claimed.lease.release();
+      }
+    },
+    async resumeUpdates() {
+      let applied = 0;
+      const pending = await redis.zrange(updateIndex, '0', '49');
+      for (const intentKey of pending) {
+        const lease = await leases.tryAcquire(`${intentKey}:lease`);
+        if (!lease) continue;
+        try {
+          const raw = await redis.get(intentKey);
+          const parsed = raw === null ? undefined : UpdateIntent.safeParse(JSON.parse(raw));
+          if (!parsed?.success) {
+            await redis.multi().del(intentKey).zrem(updateIndex, intentKey).exec();
+            continue;
+          }
+          const { channel, ts, message } = parsed.data;
+          await applyUpdate(intentKey, { channel, ts, message: message.blocks === undefined ? { text: message.text } : { text: message.text, blocks: message.blocks } });
+          applied += 1;
+          log.info({ channel, ts }, 'slack update resumed');
+        } catch (err) {
+          log.warn({ err: err instanceof Error ? err.message : String(err) }, 'slack update resume failed');
+        } finally {
+          await lease.release();
+        }
+      }
+      return applied;
     },
     async postEphemeral(input) {
       await call('chat.postEphemeral', {
@@ -227,6 +286,18 @@ const postEventType = 'deckhand_post';
 /** How far before the first attempt the lookup reaches (clock skew with Slack). */
 const lookupSkewMs = 10 * 60_000;
 const lookupLimit = 200;
+
+interface UpdateInput {
+  channel: string;
+  ts: string;
+  message: SlackMessage;
+}
+
+const UpdateIntent = z.object({
+  channel: z.string(),
+  ts: z.string(),
+  message: z.object({ text: z.string(), blocks: z.array(z.custom<KnownBlock>((b) => typeof b === 'object' && b !== null)).optional() }),
+});
 
 const LookupAnswer = z.object({
   messages: z.array(
@@ -272,3 +343,4 @@ function classify(err: unknown): Failure {
   if (err instanceof webApi.WebAPIRequestError) return { reason: 'network', retryable: true, ambiguous: true, detail: err.original.message };
   return { reason: 'network', retryable: true, ambiguous: true, detail: err instanceof Error ? err.message : String(err) };
 }
+

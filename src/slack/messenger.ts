@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import { AppError } from '../shared/errors.js';
 
 export type KnownBlock = types.KnownBlock;
 
@@ -30,4 +31,12 @@ export interface SlackMessenger {
   post(input: PostInput): Promise<{ channel: string; ts: string }>;
   update(input: { channel: string; ts: string; message: SlackMessage }): Promise<void>;
   postEphemeral(input: { channel: string; user: string; threadTs?: string; message: SlackMessage }): Promise<void>;
+}
+
+/** Slack's refusals of a message's content: retrying the same message can never succeed. */
+const validationErrors = new Set(['invalid_blocks', 'invalid_blocks_format', 'msg_too_long', 'invalid_arguments', 'no_text', 'too_many_attachments', 'invalid_metadata_format', 'invalid_metadata_schema', 'metadata_too_large']);
+
+/** True when Slack refused a post or update for its content (the client puts Slack's error code in the AppError's `details.slackError`). */
+export function isSlackValidationError(err: unknown): boolean {
+  return err instanceof AppError && typeof err.details?.slackError === 'string' && validationErrors.has(err.details.slackError);
 }

@@ -126,6 +126,65 @@ describe('SlackClient', () => {
     ]);
   });
 
+  it('finds the message of a process that died mid-post (intent recorded, lease expired) instead of posting again', async () => {
+    const prefix = uniquePrefix('died');
+    const key = `${prefix}:slack:post:died`;
+    const c = client(prefix);
+    // What a process killed while Slack acted on its chat.postMessage leaves behind: the
+    // intent (recorded before the call), a lease nobody renews, and the message in Slack.
+    await redis.set(`${key}:intent`, String(Date.now()), 'EX', 600);
+    await redis.set(key, 'pending:dead-process', 'PX', 300);
+    const earlier = await c.web.chat.postMessage({ channel: 'CINCIDENTS', text: 'hello', metadata: { event_type: 'deckhand_post', event_payload: { key: 'died' } } });
+    slack.calls.length = 0;
+
+    const posted = await c.post({ channel: 'CINCIDENTS', message, idempotencyKey: 'died' });
+    expect(posted.ts).toBe(earlier.ts);
+    expect(slack.messages('CINCIDENTS')).toHaveLength(1);
+    expect(slack.calls.map((call) => call.method)).toEqual(['conversations.history']);
+    expect(await redis.exists(`${key}:intent`)).toBe(0);
+  });
+
+  it('records the intent before calling Slack, so it is there while the call is in flight', async () => {
+    const prefix = uniquePrefix('inflight');
+    const c = client(prefix);
+    slack.failNext({ method: 'chat.postMessage', status: 500 });
+    let intentDuringCall: string | null = null;
+    const sleepy = createSlackClient({
+      token: 'xoxb-sandbox',
+      apiUrl: slack.apiUrl,
+      redis,
+      prefix,
+      log: createSilentLogger(),
+      retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
+      // Runs between the failed attempt and the retry: the call's outcome is unknown right now.
+      sleep: async () => {
+        intentDuringCall = await redis.get(`${prefix}:slack:post:flight:intent`);
+      },
+    });
+    await sleepy.post({ channel: 'CINCIDENTS', message, idempotencyKey: 'flight' });
+    expect(Number(intentDuringCall)).toBeGreaterThan(0);
+    expect(await redis.exists(`${prefix}:slack:post:flight:intent`)).toBe(0);
+    // Settled: a later post with the key answers from Redis.
+    expect((await c.post({ channel: 'CINCIDENTS', message, idempotencyKey: 'flight' })).ts).toBe(slack.messages('CINCIDENTS')[0]!.ts);
+  });
+
+  it('keeps an update Slack never confirmed and applies it on resume; a refused one is dropped', async () => {
+    const prefix = uniquePrefix('upd');
+    const c = client(prefix, 2);
+    const { ts } = await c.post({ channel: 'CINCIDENTS', message, idempotencyKey: 'to-edit' });
+    slack.failNext({ method: 'chat.update', status: 503, times: 2 });
+    await expect(c.update({ channel: 'CINCIDENTS', ts, message: { text: 'edited' } })).rejects.toMatchObject({ code: 'upstream', retryable: true });
+    expect(slack.messages('CINCIDENTS')[0]!.text).toBe('hello');
+
+    // Another process (or a restarted one) resumes it.
+    expect(await client(prefix).resumeUpdates()).toBe(1);
+    expect(slack.messages('CINCIDENTS')[0]!.text).toBe('edited');
+    expect(await c.resumeUpdates()).toBe(0);
+
+    await expect(c.update({ channel: 'CINCIDENTS', ts: '1.2', message: { text: 'nowhere' } })).rejects.toMatchObject({ retryable: false });
+    expect(await c.resumeUpdates()).toBe(0);
+  });
+
   it('retries 5xx with exponential backoff', async () => {
     slack.failNext({ method: 'chat.update', status: 500, times: 1 });
     slack.failNext({ method: 'chat.update', status: 503, times: 1 });

@@ -1,5 +1,6 @@
 import type { Alert, Link, MemberAlert, Severity } from '../../incidents/model.js';
 import { targetFromLabels } from '../target.js';
+import { cleanText, titleOf, workloadHintOf } from '../title.js';
 import type { AlertmanagerPayload } from './schema.js';
 
 const zeroTime = '0001-01-01T00:00:00Z';
@@ -7,9 +8,10 @@ const zeroTime = '0001-01-01T00:00:00Z';
 /** Turns one Alertmanager group notification into Deckhand's Alert (one incident per groupKey). Pure. */
 export function normalizeAlertmanager(payload: AlertmanagerPayload, options: { deliveryId: string; now: string }): Alert {
   const labels = { ...payload.groupLabels, ...payload.commonLabels };
-  const alertname = labels.alertname;
-  const summary = payload.commonAnnotations.summary ?? payload.commonAnnotations.description;
-  const title = alertname && summary ? `${alertname}: ${summary}` : (summary ?? alertname ?? `Alert group ${payload.groupKey}`);
+  const alertname = cleanText(labels.alertname) || undefined;
+  const summary = cleanText(payload.commonAnnotations.summary) || cleanText(payload.commonAnnotations.description) || undefined;
+  const firstMember = payload.alerts.map((a) => cleanText(a.labels.alertname)).find((name) => name !== '');
+  const title = titleOf(alertname && summary ? `${alertname}: ${summary}` : (summary ?? alertname), [firstMember, workloadHintOf(labels)], 'Alertmanager');
   const members: MemberAlert[] = payload.alerts.map((a) => {
     const member: MemberAlert = { status: a.status, name: a.labels.alertname ?? alertname ?? 'alert', labels: a.labels };
     const memberSummary = a.annotations.summary ?? a.annotations.description;

@@ -1,5 +1,6 @@
 import type { ServiceMapping } from '../../config/file.js';
 import type { Alert, IncidentStatus, Severity } from '../../incidents/model.js';
+import { titleOf } from '../title.js';
 import type { HandledPagerDutyEvent, PagerDutyIncident } from './schema.js';
 
 export interface NormalizePagerDutyInput {
@@ -26,7 +27,7 @@ export function normalizePagerDuty(input: NormalizePagerDutyInput): Alert {
     externalId: incident.id,
     deliveryId: input.deliveryId,
     eventType,
-    title: incident.title,
+    title: titleOf(incident.title, [incident.service.summary, mapping.deployment ?? mapping.statefulset ?? mapping.daemonset], 'PagerDuty'),
     severity: severityOf(incident),
     status,
     retrigger: eventType === 'incident.reopened',

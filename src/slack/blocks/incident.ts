@@ -41,6 +41,15 @@ function fallbackTextOf(incident: Incident): Mrkdwn {
   return md`[${safe(incident.severity.toUpperCase())}] ${safe(incident.title)} — ${safe(incident.status)}`;
 }
 
+/**
+ * The root as plain text only, for when Slack refuses the Block Kit root for its content:
+ * the incident still gets its thread, and its title, severity, status and id.
+ */
+export function buildMinimalIncidentRootMessage(incident: Incident): SlackMessage {
+  const title = clip(safe(incident.title.replace(/\s+/g, ' ').trim() || 'Untitled alert'), 300);
+  return message(md`[${safe(incident.severity.toUpperCase())}] ${title} — ${safe(incident.status)} · incident ${inlineCode(incident.id)}`);
+}
+
 function factsOf(incident: Incident): [string, Mrkdwn][] {
   const t = incident.target;
   const facts: [string, Mrkdwn][] = [

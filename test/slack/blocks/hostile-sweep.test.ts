@@ -142,6 +142,7 @@ const sweep: Record<string, () => unknown[]> = {
     incident.buildIncidentRootMessage(baseIncident),
     incident.buildIncidentRootMessage({ ...baseIncident, source: 'pagerduty', status: 'resolved', members: [] }),
   ],
+  'incident.buildMinimalIncidentRootMessage': () => [incident.buildMinimalIncidentRootMessage(baseIncident)],
   'proposal.describeAction': () => [proposal.describeAction(baseProposal.action)],
   'proposal.buildProposalBlocks': () => [
     proposal.buildProposalBlocks(baseProposal, { mode: 'approval', kubectl: hostile }),
