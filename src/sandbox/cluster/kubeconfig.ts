@@ -2,6 +2,8 @@ import { stringify } from 'yaml';
 
 /** The bearer token of the `admin` user: the only identity that may touch Secrets. */
 export const adminToken = 'sandbox-admin-token';
+/** Who the admin is. kubectl sends no bearer token over plain http, so its kubeconfig entry also impersonates this user. */
+export const adminUser = 'kubernetes-admin';
 
 /**
  * A kubeconfig whose cluster, user and current context are all named "sandbox" (Deckhand's
@@ -14,7 +16,7 @@ export function buildKubeconfig(url: string, namespace = 'default'): string {
     clusters: [{ name: 'sandbox', cluster: { server: url, 'insecure-skip-tls-verify': true } }],
     users: [
       { name: 'sandbox', user: { token: 'sandbox-token' } },
-      { name: 'admin', user: { token: adminToken } },
+      { name: 'admin', user: { token: adminToken, as: adminUser, 'as-groups': ['system:masters'] } },
     ],
     contexts: [
       { name: 'sandbox', context: { cluster: 'sandbox', user: 'sandbox', namespace } },

@@ -72,7 +72,9 @@ export function createObject(ctx: ClusterContext, t: Target, body: any, query: U
   if (t.info.namespaced) metadata.namespace = t.namespace ?? 'default';
   const table = storeKeyOf(t.info);
   if (ctx.store.get(table, metadata.namespace, metadata.name)) throw alreadyExists(t.info, metadata.name);
-  const next: KubeObject = { ...body, apiVersion: apiVersionOf(t.info), kind: t.info.kind, metadata: { ...metadata, uid: '', resourceVersion: '', creationTimestamp: '', generation: 0 } };
+  // The store sets generation on the kinds that have one; the others carry none.
+  delete metadata.generation;
+  const next: KubeObject = { ...body, apiVersion: apiVersionOf(t.info), kind: t.info.kind, metadata: { ...metadata, uid: '', resourceVersion: '', creationTimestamp: '' } };
   applyDefaults(ctx, table, next, undefined);
   validateObject(t.info, next, undefined);
   if (isDryRun(query)) return next;

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { ClusterContext } from '../controller/context.js';
-import { adminToken } from '../kubeconfig.js';
+import { adminToken, adminUser } from '../kubeconfig.js';
+import { decodeKubernetesProtobuf, protobufContentType } from '../proto/decode.js';
 import { findResource, groupVersions, isMetrics, type ResourceInfo } from '../resources.js';
 import { aggregatedContentType, aggregatedDiscovery, legacyApiVersions, legacyGroup, legacyGroupList, resourceList, versionInfo } from './discovery.js';
 import { listPage } from './list.js';
@@ -49,9 +50,24 @@ interface Reply {
 
 const json = (body: unknown, status = 200): Reply => ({ status, body });
 
+/**
+ * Who is asking: an impersonated user (what kubectl's `--as` and the admin kubeconfig entry
+ * send), the admin's bearer token (client-node sends tokens over http; kubectl does not), or
+ * else Deckhand's service account. Role-based checks of these identities come later.
+ */
+function identityOf(req: IncomingMessage): { name: string; admin: boolean } {
+  const impersonated = req.headers['impersonate-user'];
+  const groups = [req.headers['impersonate-group'] ?? []].flat();
+  if (typeof impersonated === 'string' && impersonated) return { name: impersonated, admin: impersonated === adminUser || groups.includes('system:masters') };
+  if (req.headers.authorization === `Bearer ${adminToken}`) return { name: adminUser, admin: true };
+  return { name: serviceAccountUser, admin: false };
+}
+
 async function readBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
+  // client-go's typed clients (kubectl create namespace, configmap, job…) send protobuf.
+  if (req.headers['content-type']?.startsWith(protobufContentType)) return decodeKubernetesProtobuf(Buffer.concat(chunks));
   const text = Buffer.concat(chunks).toString('utf8');
   if (!text.trim()) return undefined;
   try {
@@ -119,9 +135,10 @@ export function createApiServer(ctx: ClusterContext, serverAddress: () => string
     if (!target) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
     const watch = watchPrefix || queryFlag(query, 'watch');
     // Secrets are for the admin user only: Deckhand's identity never reads one (nor writes one).
-    if (target.info.plural === 'secrets' && req.headers.authorization !== `Bearer ${adminToken}`) {
+    const user = identityOf(req);
+    if (target.info.plural === 'secrets' && !user.admin) {
       const verb = method === 'GET' ? (watch ? 'watch' : target.name ? 'get' : 'list') : (verbOf[method] ?? 'get');
-      throw forbidden(target.info, verb, target.name, target.namespace, serviceAccountUser);
+      throw forbidden(target.info, verb, target.name, target.namespace, user.name);
     }
     if (method !== 'GET' && faults.denyWrites) {
       throw forbidden(target.info, verbOf[method] ?? 'update', target.name, target.namespace, serviceAccountUser);
