@@ -1,36 +1,16 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandboxCluster, type SandboxCluster } from '../../../src/sandbox/cluster/index.js';
 import { waitFor } from '../../../src/shared/wait.js';
-
-const kubectlMissing = await new Promise<boolean>((resolve) => execFile('kubectl', ['version', '--client'], { timeout: 10_000 }, (err) => resolve(Boolean(err))));
+import { kubectlIn, kubectlMissing, kubectlOk } from './kubectl-run.js';
 
 let cluster: SandboxCluster;
 let dir: string;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function kubectl(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile('kubectl', ['--kubeconfig', join(dir, 'config'), '--cache-dir', join(dir, 'cache'), ...args], { timeout: 20_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-async function ok(...args: string[]): Promise<string> {
-  const r = await kubectl(...args);
-  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-  return r.stdout;
-}
+const kubectl = (...args: string[]) => kubectlIn(dir, ...args);
+const ok = (...args: string[]) => kubectlOk(dir, ...args);
 
 const firstPod = async (app: string) => (await ok('-n', 'shop', 'get', 'pods', '-l', `app=${app}`, '-o', 'name')).split('\n')[0]!.replace('pod/', '');
 

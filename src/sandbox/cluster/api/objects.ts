@@ -2,7 +2,7 @@
 import type { ClusterContext } from '../controller/context.js';
 import { toEventsV1 } from '../controller/events.js';
 import { deletePodGracefully } from '../controller/replicas.js';
-import { randomSuffix } from '../names.js';
+import { newUid, randomSuffix } from '../names.js';
 import { apiVersionOf, storeKeyOf, type ResourceInfo } from '../resources.js';
 import type { KubeObject } from '../types.js';
 import { applyDefaults } from './defaults.js';
@@ -77,7 +77,11 @@ export function createObject(ctx: ClusterContext, t: Target, body: any, query: U
   const next: KubeObject = { ...body, apiVersion: apiVersionOf(t.info), kind: t.info.kind, metadata: { ...metadata, uid: '', resourceVersion: '', creationTimestamp: '' } };
   applyDefaults(ctx, table, next, undefined);
   validateObject(t.info, next, undefined);
-  if (isDryRun(query)) return next;
+  if (isDryRun(query)) {
+    // What the create would have stored, short of a resourceVersion: kubectl parses the timestamp.
+    const { resourceVersion: _unset, ...rest } = next.metadata;
+    return present(t.info, { ...next, metadata: { ...rest, uid: next.metadata.uid || newUid(), creationTimestamp: ctx.clock.iso() } as KubeObject['metadata'] });
+  }
   return present(t.info, ctx.store.create(table, next));
 }
 

@@ -7,6 +7,7 @@ import { aggregatedContentType, aggregatedDiscovery, legacyApiVersions, legacyGr
 import { listPage } from './list.js';
 import { readPodLog } from './logs.js';
 import { readMetrics } from './metrics.js';
+import { openapiV3Document, openapiV3Index } from './openapi.js';
 import { createObject, deleteObject, getObject, handleScale, patchObject, replaceObject, type Target } from './objects.js';
 import { queryFlag } from './query.js';
 import { StatusError, badRequest, forbidden, methodNotAllowed } from './status.js';
@@ -108,6 +109,12 @@ export function createApiServer(ctx: ClusterContext, serverAddress: () => string
     }
     if (path === '/version') return json(versionInfo);
     if (path === '/healthz' || path === '/readyz' || path === '/livez') return { status: 200, text: 'ok', contentType: 'text/plain; charset=utf-8' };
+    if (path === '/openapi/v3') return json(openapiV3Index());
+    if (path.startsWith('/openapi/v3/')) {
+      const doc = openapiV3Document(path);
+      if (doc) return json(doc);
+      throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+    }
     if (path === '/api' || path === '/apis') {
       if (accept.includes('as=APIGroupDiscoveryList')) return { status: 200, body: aggregatedDiscovery(path === '/api'), contentType: aggregatedContentType };
       return json(path === '/api' ? legacyApiVersions(serverAddress()) : legacyGroupList());
