@@ -23,6 +23,21 @@ spec:
       storage: 1Gi
 `;
 
+const cronJob = `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: nightly
+  namespace: kinds
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers: [{name: nightly, image: busybox}]
+`;
+
 const deployment = (image: string) => `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -56,7 +71,9 @@ describe.skipIf(kubectlMissing && process.env.CI !== 'true')('the real kubectl w
     expect(await ok('-n', 'kinds', 'create', 'serviceaccount', 'builder')).toBe('serviceaccount/builder created\n');
     expect(await ok('-n', 'kinds', 'create', 'service', 'clusterip', 'web', '--tcp=80:8080')).toBe('service/web created\n');
     expect(await ok('-n', 'kinds', 'create', 'job', 'once', '--image=busybox')).toBe('job.batch/once created\n');
-    expect(await ok('-n', 'kinds', 'create', 'cronjob', 'nightly', '--image=busybox', '--schedule=0 3 * * *')).toBe('cronjob.batch/nightly created\n');
+    // From a file: kubectl 1.20's generator would ask for batch/v1beta1, which 1.32 no longer serves.
+    await writeFile(join(dir, 'cronjob.yaml'), cronJob);
+    expect(await ok('create', '-f', join(dir, 'cronjob.yaml'))).toBe('cronjob.batch/nightly created\n');
     await writeFile(join(dir, 'claim.yaml'), claim);
     expect(await ok('create', '-f', join(dir, 'claim.yaml'))).toBe('persistentvolumeclaim/data created\n');
 
@@ -104,7 +121,8 @@ describe.skipIf(kubectlMissing && process.env.CI !== 'true')('the real kubectl w
   });
 
   it('top reads the metrics API', async () => {
-    expect(await ok('top', 'nodes')).toMatch(/NAME\s+CPU\(cores\)\s+CPU\(%\)\s+MEMORY\(bytes\)\s+MEMORY\(%\)\s*\nnode-1\s+\d+m\s+\d+%\s+\d+Mi\s+\d+%/);
+    // kubectl 1.20 heads the percentages CPU% and MEMORY%, newer ones CPU(%) and MEMORY(%).
+    expect(await ok('top', 'nodes')).toMatch(/NAME\s+CPU\(cores\)\s+CPU\(?%\)?\s+MEMORY\(bytes\)\s+MEMORY\(?%\)?\s*\nnode-1\s+\d+m\s+\d+%\s+\d+Mi\s+\d+%/);
     expect(await ok('-n', 'shop', 'top', 'pods')).toMatch(/^NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)\s*\n\S+\s+\d+m\s+\d+Mi/);
   });
 });

@@ -1,8 +1,14 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 
+const missing = (bin: string) => new Promise<boolean>((resolve) => execFile(bin, ['version', '--client'], { timeout: 10_000 }, (err) => resolve(Boolean(err))));
+
 /** True when no kubectl is on PATH (CI installs one, so there the kubectl tests must run). */
-export const kubectlMissing = await new Promise<boolean>((resolve) => execFile('kubectl', ['version', '--client'], { timeout: 10_000 }, (err) => resolve(Boolean(err))));
+export const kubectlMissing = await missing('kubectl');
+
+/** Debian's kubectl 1.20 (before /openapi/v3), which .ci/run puts on PATH as kubectl-1.20. */
+export const oldKubectl = 'kubectl-1.20';
+export const oldKubectlMissing = await missing(oldKubectl);
 
 export interface Run {
   code: number;
@@ -12,8 +18,13 @@ export interface Run {
 
 /** The kubectl on PATH with the sandbox's kubeconfig in `dir` and a private discovery cache. */
 export function kubectlIn(dir: string, ...args: string[]): Promise<Run> {
+  return runKubectl('kubectl', dir, args);
+}
+
+/** `bin` (a kubectl) with the sandbox's kubeconfig in `dir` and a private discovery cache. */
+export function runKubectl(bin: string, dir: string, args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile('kubectl', ['--kubeconfig', join(dir, 'config'), '--cache-dir', join(dir, 'cache'), ...args], { timeout: 20_000 }, (err, stdout, stderr) => {
+    execFile(bin, ['--kubeconfig', join(dir, 'config'), '--cache-dir', join(dir, 'cache'), ...args], { timeout: 20_000 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });

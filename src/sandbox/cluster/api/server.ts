@@ -7,7 +7,7 @@ import { aggregatedContentType, aggregatedDiscovery, legacyApiVersions, legacyGr
 import { listPage } from './list.js';
 import { readPodLog } from './logs.js';
 import { readMetrics } from './metrics.js';
-import { openapiV3Document, openapiV3Index } from './openapi.js';
+import { openapiV2Json, openapiV2Protobuf, openapiV2ProtobufType, openapiV3Document, openapiV3Index } from './openapi.js';
 import { createObject, deleteObject, getObject, handleScale, patchObject, replaceObject, type Target } from './objects.js';
 import { queryFlag } from './query.js';
 import { StatusError, badRequest, forbidden, methodNotAllowed } from './status.js';
@@ -46,6 +46,8 @@ interface Reply {
   status: number;
   body?: unknown;
   text?: string;
+  /** A binary body (protobuf). */
+  raw?: Buffer;
   contentType?: string;
 }
 
@@ -109,6 +111,10 @@ export function createApiServer(ctx: ClusterContext, serverAddress: () => string
     }
     if (path === '/version') return json(versionInfo);
     if (path === '/healthz' || path === '/readyz' || path === '/livez') return { status: 200, text: 'ok', contentType: 'text/plain; charset=utf-8' };
+    if (path === '/openapi/v2') {
+      if (accept.includes('protobuf')) return { status: 200, raw: openapiV2Protobuf(), contentType: openapiV2ProtobufType };
+      return json(openapiV2Json());
+    }
     if (path === '/openapi/v3') return json(openapiV3Index());
     if (path.startsWith('/openapi/v3/')) {
       const doc = openapiV3Document(path);
@@ -221,7 +227,7 @@ export function createApiServer(ctx: ClusterContext, serverAddress: () => string
         return;
       }
       record(reply.status);
-      const payload = reply.text ?? JSON.stringify(reply.body);
+      const payload = reply.raw ?? reply.text ?? JSON.stringify(reply.body);
       res.writeHead(reply.status, { 'Content-Type': reply.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(payload) });
       res.end(payload);
     };
