@@ -1,15 +1,7 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandboxCluster, type SandboxCluster } from '../../../src/sandbox/cluster/index.js';
-import { kubectlIn, kubectlMissing, kubectlOk } from './kubectl-run.js';
-
-let cluster: SandboxCluster;
-let dir: string;
-
-const kubectl = (...args: string[]) => kubectlIn(dir, ...args);
-const ok = (...args: string[]) => kubectlOk(dir, ...args);
+import { describe, expect, it } from 'vitest';
+import { kubectlIn, kubectlMissing, kubectlOk, useKubectlSandbox } from './kubectl-run.js';
 
 const claim = `apiVersion: v1
 kind: PersistentVolumeClaim
@@ -54,16 +46,9 @@ spec:
 
 // CI installs kubectl (.ci/run), so there a missing kubectl fails the run instead of skipping it.
 describe.skipIf(kubectlMissing && process.env.CI !== 'true')('the real kubectl with the added kinds (skipped outside CI when kubectl is not on PATH)', () => {
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'sandbox-kubectl-kinds-'));
-    cluster = await startSandboxCluster({ timeScale: 100, scenarios: ['shop-healthy'] });
-    await cluster.writeKubeconfig(join(dir, 'config'));
-    await cluster.settle();
-  });
-  afterAll(async () => {
-    await cluster?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const box = useKubectlSandbox('sandbox-kubectl-kinds-', ['shop-healthy']);
+  const kubectl = (...args: string[]) => kubectlIn(box.dir, ...args);
+  const ok = (...args: string[]) => kubectlOk(box.dir, ...args);
 
   it('creates with the generators (protobuf bodies) and lists the kinds across namespaces', async () => {
     expect(await ok('create', 'namespace', 'kinds')).toBe('namespace/kinds created\n');
@@ -72,10 +57,10 @@ describe.skipIf(kubectlMissing && process.env.CI !== 'true')('the real kubectl w
     expect(await ok('-n', 'kinds', 'create', 'service', 'clusterip', 'web', '--tcp=80:8080')).toBe('service/web created\n');
     expect(await ok('-n', 'kinds', 'create', 'job', 'once', '--image=busybox')).toBe('job.batch/once created\n');
     // From a file: kubectl 1.20's generator would ask for batch/v1beta1, which 1.32 no longer serves.
-    await writeFile(join(dir, 'cronjob.yaml'), cronJob);
-    expect(await ok('create', '-f', join(dir, 'cronjob.yaml'))).toBe('cronjob.batch/nightly created\n');
-    await writeFile(join(dir, 'claim.yaml'), claim);
-    expect(await ok('create', '-f', join(dir, 'claim.yaml'))).toBe('persistentvolumeclaim/data created\n');
+    await writeFile(join(box.dir, 'cronjob.yaml'), cronJob);
+    expect(await ok('create', '-f', join(box.dir, 'cronjob.yaml'))).toBe('cronjob.batch/nightly created\n');
+    await writeFile(join(box.dir, 'claim.yaml'), claim);
+    expect(await ok('create', '-f', join(box.dir, 'claim.yaml'))).toBe('persistentvolumeclaim/data created\n');
 
     const out = await ok('get', 'svc,cm,sa,pvc,jobs', '-A');
     expect(out).toMatch(/NAMESPACE\s+NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\nkinds\s+service\/web\s+ClusterIP\s+10\.96\.\d+\.\d+\s+<none>\s+80\/TCP\s+/);
@@ -88,19 +73,19 @@ describe.skipIf(kubectlMissing && process.env.CI !== 'true')('the real kubectl w
   });
 
   it('applies a manifest twice and the change reaches the object', async () => {
-    await writeFile(join(dir, 'app.yaml'), deployment('nginx:1.27'));
-    expect(await ok('apply', '-f', join(dir, 'app.yaml'))).toBe('deployment.apps/applied created\n');
-    await writeFile(join(dir, 'app.yaml'), deployment('nginx:1.28'));
-    expect(await ok('apply', '-f', join(dir, 'app.yaml'))).toBe('deployment.apps/applied configured\n');
+    await writeFile(join(box.dir, 'app.yaml'), deployment('nginx:1.27'));
+    expect(await ok('apply', '-f', join(box.dir, 'app.yaml'))).toBe('deployment.apps/applied created\n');
+    await writeFile(join(box.dir, 'app.yaml'), deployment('nginx:1.28'));
+    expect(await ok('apply', '-f', join(box.dir, 'app.yaml'))).toBe('deployment.apps/applied configured\n');
     expect(await ok('-n', 'kinds', 'get', 'deployment', 'applied', '-o', 'jsonpath={.spec.template.spec.containers[0].image}')).toBe('nginx:1.28');
   });
 
   it('get pods --chunk-size=2 pages through the whole list', async () => {
-    const before = cluster.requests.length;
+    const before = box.cluster.requests.length;
     const chunked = await ok('get', 'pods', '-A', '--chunk-size=2', '-o', 'name');
     const whole = await ok('get', 'pods', '-A', '-o', 'name');
     expect(chunked).toBe(whole);
-    const pages = cluster.requests.slice(before).filter((r) => r.path === '/api/v1/pods' && r.query.includes('limit=2'));
+    const pages = box.cluster.requests.slice(before).filter((r) => r.path === '/api/v1/pods' && r.query.includes('limit=2'));
     expect(pages.length).toBe(Math.ceil(whole.trim().split('\n').length / 2));
     expect(pages.slice(1).every((r) => r.query.includes('continue='))).toBe(true);
   });

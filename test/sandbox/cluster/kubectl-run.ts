@@ -1,5 +1,9 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { startSandboxCluster, type SandboxCluster } from '../../../src/sandbox/cluster/index.js';
 
 const missing = (bin: string) => new Promise<boolean>((resolve) => execFile(bin, ['version', '--client'], { timeout: 10_000 }, (err) => resolve(Boolean(err))));
 
@@ -36,4 +40,26 @@ export async function kubectlOk(dir: string, ...args: string[]): Promise<string>
   const r = await kubectlIn(dir, ...args);
   if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
   return r.stdout;
+}
+
+export interface KubectlSandbox {
+  cluster: SandboxCluster;
+  /** Holds the kubeconfig (`config`) and kubectl's discovery cache. */
+  dir: string;
+}
+
+/** A sandbox started before the suite's tests, with its kubeconfig in a temp dir; both go after. */
+export function useKubectlSandbox(prefix: string, scenarios?: string[]): KubectlSandbox {
+  const box = {} as KubectlSandbox;
+  beforeAll(async () => {
+    box.dir = await mkdtemp(join(tmpdir(), prefix));
+    box.cluster = await startSandboxCluster({ timeScale: 100, ...(scenarios ? { scenarios } : {}) });
+    await box.cluster.writeKubeconfig(join(box.dir, 'config'));
+    await box.cluster.settle();
+  });
+  afterAll(async () => {
+    await box.cluster?.close();
+    await rm(box.dir, { recursive: true, force: true });
+  });
+  return box;
 }
