@@ -1,11 +1,13 @@
 # syntax=docker/dockerfile:1
 # Deckhand: multi-stage build. The runtime image holds only production dependencies and dist/,
-# and runs as the unprivileged `node` user.
+# and runs as the unprivileged `node` user. The sandbox workspace package (sandbox/: the
+# sandbox cluster, local Slack, fake Anthropic, demo) is never copied in: every install
+# here skips workspaces, and the build compiles src/ alone.
 
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+RUN npm ci --workspaces=false --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
@@ -13,7 +15,7 @@ RUN npm run build
 FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN npm ci --workspaces=false --omit=dev --no-audit --no-fund && npm cache clean --force
 
 FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \

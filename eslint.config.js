@@ -2,6 +2,15 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** Import specifiers a product file (src/**) may not use (test/repo/product-boundary.test.ts checks them). */
+const productOnlyPatterns = [
+  { group: ['@deckhand/sandbox', '@deckhand/sandbox/*'], message: 'The product never imports the sandbox package.' },
+  {
+    regex: '^(\\.\\./)+(sandbox|test|bench)(/|$)',
+    message: 'The product never imports the sandbox, tests or bench (they are not in dist/ or the image).',
+  },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'bench/results/**', 'docs/**', 'coverage/**'] },
   js.configs.recommended,
@@ -17,6 +26,25 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-syntax': ['error', { selector: 'TSEnumDeclaration', message: 'Use an `as const` union, not an enum.' }],
+    },
+  },
+  {
+    // The product never imports the sandbox package (nor tests or bench): they are not in
+    // dist/ or the image. The reverse direction (sandbox → product) is allowed.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: productOnlyPatterns }],
+    },
+  },
+  {
+    // The sandbox package reaches the product's plumbing through one door
+    // (sandbox/shared/product.ts); only the demo, whose point is to run the product, boots it.
+    files: ['sandbox/**/*.ts'],
+    ignores: ['sandbox/shared/product.ts', 'sandbox/demo/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ regex: '^(\\.\\./)+src/', message: 'Import the product through sandbox/shared/product.ts.' }],
+      }],
     },
   },
   {

@@ -110,6 +110,12 @@ export interface CreateDeckhandOptions {
   processBeforeResponse?: boolean;
   /** Per-instance process metrics (CPU, memory) on /metrics; default true. */
   processMetrics?: boolean;
+  /**
+   * How long shutdown lets workers finish their active jobs (default 10 s). A job still
+   * running then is cut off with the process; its lock lapses and another instance (or this
+   * one, restarted) takes it over within seconds (src/jobs/registry.ts workerRecovery).
+   */
+  shutdownGraceMs?: number;
 }
 
 export interface Deckhand {
@@ -229,7 +235,7 @@ export function createDeckhand(options: CreateDeckhandOptions): Deckhand {
           }
         }
         // Each step is bounded: with Redis gone, closing would otherwise wait for it forever.
-        await within(workers.close(), shutdownStepMs, () => log.warn('workers did not close in time'));
+        await within(workers.close(), options.shutdownGraceMs ?? 10_000, () => log.warn('workers did not close in time'));
         await within(queues.close(), shutdownStepMs, () => log.warn('queues did not close in time'));
         await within(slackApp.stop(), shutdownStepMs, () => log.warn('slack did not stop in time'));
         await within(Promise.allSettled([redis.quit(), producer.quit()]), 2000, () => undefined);
@@ -242,8 +248,8 @@ export function createDeckhand(options: CreateDeckhandOptions): Deckhand {
   };
 }
 
-/** Longest wait for one shutdown step (workers finishing their active jobs, mostly). */
-const shutdownStepMs = 20_000;
+/** Longest wait for closing queues or Slack on shutdown (Redis or Slack gone). */
+const shutdownStepMs = 5000;
 
 async function within(promise: Promise<unknown>, ms: number, onTimeout: () => void): Promise<void> {
   let timer: NodeJS.Timeout | undefined;

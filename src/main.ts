@@ -10,8 +10,14 @@ async function main(): Promise<void> {
   const log = createLogger({ level: config.env.LOG_LEVEL });
   const clusters = orExit((): ClusterRegistry => createClusterRegistry({ clusters: config.file.clusters, env: process.env, log }));
   const deckhand = createProductDeckhand({ config, log, clusters });
+  let stopping = false;
   const shutdown = (signal: string) => {
+    // A second signal means "now": whatever was cut off is resumed by the next instance.
+    if (stopping) process.exit(1);
+    stopping = true;
     log.info({ signal }, 'shutdown requested');
+    // Every step of stop() is bounded; this is the backstop if one is not.
+    setTimeout(() => process.exit(1), hardStopMs).unref();
     deckhand.stop().then(
       () => process.exit(0),
       (err: unknown) => {
@@ -20,10 +26,13 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
   await deckhand.start();
 }
+
+/** Shutdown waits up to 10 s for clicks and 10 s for jobs (src/app.ts), plus closing; never longer than this. */
+const hardStopMs = 25_000;
 
 /** A configuration problem prints its one message (every problem listed, no stack) and exits 1. */
 function orExit<T extends Config | ClusterRegistry>(build: () => T): T {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import type { TestProject } from 'vitest/node';
-import { findFreePort } from '../src/shared/net.js';
+import { findFreePort } from '../sandbox/shared/net.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,5 +1,5 @@
 import { actionIds } from '../../src/slack/action-ids.js';
-import { waitFor } from '../../src/shared/wait.js';
+import { waitFor } from '../../sandbox/shared/wait.js';
 import type { BenchEnv } from '../lib/bench-env.js';
 import { benchApprover, benchChannel, benchServices, startBot, type BotUnderTest } from '../lib/bot.js';
 import { createLoadClient } from '../lib/load.js';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { actionIds } from '../../src/slack/action-ids.js';
-import type { BotAnswer } from '../../src/sandbox/slack/index.js';
+import type { BotAnswer } from '../../sandbox/slack/index.js';
 import type { BenchEnv } from '../lib/bench-env.js';
 import { benchChannel, benchNonApprover, benchServices, startBot } from '../lib/bot.js';
 import { startChildServer } from '../lib/child.js';

@@ -1,5 +1,5 @@
-import type { RecordedCall } from '../../src/sandbox/slack/index.js';
-import { waitFor } from '../../src/shared/wait.js';
+import type { RecordedCall } from '../../sandbox/slack/index.js';
+import { waitFor } from '../../sandbox/shared/wait.js';
 import type { BenchEnv } from '../lib/bench-env.js';
 import { benchChannel, benchServices, startBot } from '../lib/bot.js';
 import { runClosedLoop, type Shot } from '../lib/load.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startRedisServer } from '../../src/demo/redis.js';
+import { startRedisServer } from '../../sandbox/demo/redis.js';
 import type { ServerRuntime } from './build.js';
 
 export interface BenchEnv {

@@ -4,9 +4,9 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
 import { queueNames, type QueueName } from '../../src/jobs/queues.js';
-import { startSandboxCluster, type SandboxCluster } from '../../src/sandbox/cluster/index.js';
-import { startSlackSandbox, type SlackSandbox } from '../../src/sandbox/slack/index.js';
-import { waitFor } from '../../src/shared/wait.js';
+import { startSandboxCluster, type SandboxCluster } from '../../sandbox/cluster/index.js';
+import { startSlackSandbox, type SlackSandbox } from '../../sandbox/slack/index.js';
+import { waitFor } from '../../sandbox/shared/wait.js';
 import type { BenchEnv } from './bench-env.js';
 import { startChildServer, type ChildServer } from './child.js';
 

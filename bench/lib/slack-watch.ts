@@ -1,5 +1,5 @@
-import type { RecordedCall, SlackSandbox } from '../../src/sandbox/slack/index.js';
-import { waitFor } from '../../src/shared/wait.js';
+import type { RecordedCall, SlackSandbox } from '../../sandbox/slack/index.js';
+import { waitFor } from '../../sandbox/shared/wait.js';
 
 /**
  * Finds Web API calls the bot made to the Slack sandbox, by when the sandbox received them

@@ -52,6 +52,12 @@ export interface AuditLogDeps {
 
 export interface AuditLog {
   append(entry: AuditEntryInput): Promise<AuditEntry>;
+  /**
+   * Appends unless an entry with this `onceKey` was appended before (within the retention):
+   * a retried job step audits once. The check and the append are one atomic step in Redis.
+   * Undefined when it was a duplicate.
+   */
+  appendOnce(onceKey: string, entry: AuditEntryInput): Promise<AuditEntry | undefined>;
   /** Newest first; with incidentId, only that incident's entries. */
   recent(options: { incidentId?: string; limit: number }): Promise<AuditEntry[]>;
 }
@@ -66,19 +72,32 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
   const retentionMs = deps.retentionDays * 24 * 3600_000;
   const log = deps.log.child({ component: 'audit' });
 
+  function prepare(input: AuditEntryInput) {
+    const entry = redactEntry(AuditEntryInput.parse(input));
+    const at = new Date(deps.clock()).toISOString();
+    const minId = `${Math.max(0, deps.clock() - retentionMs)}-0`;
+    return { entry, at, minId, body: JSON.stringify({ ...entry, at }) };
+  }
+
   return {
     async append(input) {
-      const entry = redactEntry(AuditEntryInput.parse(input));
-      const at = new Date(deps.clock()).toISOString();
-      const body = JSON.stringify({ ...entry, at });
-      const minId = Math.max(0, deps.clock() - retentionMs);
+      const { entry, at, minId, body } = prepare(input);
       const [trimmed, added] = (await deps.redis
         .multi()
-        .xtrim(deps.key, 'MINID', `${minId}-0`)
+        .xtrim(deps.key, 'MINID', minId)
         .xadd(deps.key, 'MAXLEN', '~', String(deps.maxEntries), '*', 'entry', body)
         .exec()) ?? [];
       if (trimmed?.[0] || added?.[0]) throw added?.[0] ?? trimmed?.[0] ?? new Error('audit append failed');
       const id = z.string().parse(added?.[1]);
+      log.info({ audit: { ...entry, at, id } }, 'audit');
+      return { ...entry, at, id };
+    },
+
+    async appendOnce(onceKey, input) {
+      const { entry, at, minId, body } = prepare(input);
+      const reply = await deps.redis.eval(appendOnceScript, 2, deps.key, `${deps.key}:once:${onceKey}`, minId, String(deps.maxEntries), body, String(Math.max(retentionMs, 3600_000)));
+      const [outcome, id] = z.tuple([z.enum(['added', 'duplicate']), z.string()]).parse(reply);
+      if (outcome === 'duplicate') return undefined;
       log.info({ audit: { ...entry, at, id } }, 'audit');
       return { ...entry, at, id };
     },
@@ -103,6 +122,16 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
     },
   };
 }
+
+/** KEYS: stream, once-marker. ARGV: minId, maxEntries, entry json, retentionMs. The marker keeps the entry's id. */
+const appendOnceScript = `
+local earlier = redis.call('GET', KEYS[2])
+if earlier then return {'duplicate', earlier} end
+redis.call('XTRIM', KEYS[1], 'MINID', ARGV[1])
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'entry', ARGV[3])
+redis.call('SET', KEYS[2], id, 'PX', ARGV[4])
+return {'added', id}
+`;
 
 function parseRow(id: string, fields: string[]): AuditEntry | undefined {
   const index = fields.indexOf('entry');

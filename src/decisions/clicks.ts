@@ -30,6 +30,8 @@ export interface ClickDeps extends SubmitDeps {
   pause: Pick<PauseSwitch, 'isPaused'>;
   connections: ActionConnections;
   classify: ClassifyRisk;
+  /** Queues the `decision` job (audit + message edit of an approval or rejection), once per proposal. */
+  enqueueDecision: (proposalId: string) => Promise<void>;
   /** Queues a fresh analysis of the incident (the "Fresh analysis" button). */
   enqueueAnalysis: (input: { incidentId: string; reason: string }) => Promise<void>;
   audit: AuditLog;
@@ -67,7 +69,7 @@ export function createClickHandlers(deps: ClickDeps) {
   }
 
   /** An audit entry for what a click did (or was refused) to a proposal. */
-  async function decisionAudit(type: 'approval' | 'rejection' | 'refusal', record: DecisionRecord, click: Click, summary: string): Promise<void> {
+  async function decisionAudit(type: 'approval' | 'refusal', record: DecisionRecord, click: Click, summary: string): Promise<void> {
     await deps.audit.append({
       type,
       actor: click.user,
@@ -119,13 +121,13 @@ export function createClickHandlers(deps: ClickDeps) {
       }
       const outcome = await deps.store.approve(proposal.id, click.user);
       switch (outcome.outcome) {
-        case 'approved': {
-          const fresh = (await deps.store.get(proposal.id)) ?? record;
-          await decisionAudit('approval', record, click, `approved ${proposal.action.type} by ${fresh.approvals.map((a) => a.user).join(' and ')}`);
-          await showDecision(fresh, { kind: 'approved', approvers: fresh.approvals, auto: false, next: 'a dry run, then the real run, then verification, posted in this thread.' });
+        case 'approved':
+          // The run first, then its audit and message edit as a job from the stored state: a
+          // slow Slack delays neither, and a process dying here leaves the proposal in the
+          // store's active set, where the resume sweep finds it.
           await deps.enqueueExecution(proposal.id);
+          await deps.enqueueDecision(proposal.id);
           return { ok: true };
-        }
         case 'recorded':
           await decisionAudit('approval', record, click, `first of two approvals for high-risk ${proposal.action.type} by ${click.user}`);
           await deps.messenger.post({
@@ -157,8 +159,7 @@ export function createClickHandlers(deps: ClickDeps) {
       if (!(await deps.store.reject(record.proposal.id, click.user))) {
         return refuse('already_decided', 'This proposal was already decided; nothing changed.');
       }
-      await decisionAudit('rejection', record, click, `rejected ${record.proposal.action.type} by ${click.user}`);
-      await showDecision(record, { kind: 'rejected', by: click.user, at: iso() });
+      await deps.enqueueDecision(record.proposal.id);
       return { ok: true };
     },
 

@@ -1,11 +1,14 @@
 import type { AppContext, Feature } from '../app.js';
 import { queueNames } from '../jobs/queues.js';
 import { AppError } from '../shared/errors.js';
+import { createDecisionProcessor } from './decision-worker.js';
 import { createExecutionProcessor } from './execution-worker.js';
+import { createInflight } from './inflight.js';
 import { registerDecisionListeners } from './listeners.js';
 import type { RenderProposal } from './messages.js';
 import type { ActionConnections } from './ports.js';
-import { createDecisionServices, enqueueVerification, type DecisionServices } from './services.js';
+import { createResumer } from './resume.js';
+import { createDecisionServices, enqueueVerification, ensureStageJob, type DecisionServices } from './services.js';
 import { createVerificationProcessor } from './verification-worker.js';
 
 export interface DecisionsFeatureOptions {
@@ -16,22 +19,37 @@ export interface DecisionsFeatureOptions {
   sweepIntervalMs?: number;
   verification?: { timeoutMs?: number; settleMs?: number; pollMs?: number };
   lockTtlMs?: number;
+  /**
+   * How often the resume sweep looks for decisions whose consequences are owed with no job
+   * working on them (default 5 s; 0 = only once at start). It also runs at start, so a
+   * restarted process resumes what its predecessor left at once.
+   */
+  resumeIntervalMs?: number;
+  /** A job that failed for good is retried by the sweep at most this often (default 30 s). */
+  retryFailedAfterMs?: number;
+  /** How long shutdown waits for clicks in flight (default 10 s). */
+  shutdownGraceMs?: number;
 }
 
 export interface DecisionsFeature extends Feature {
   /** The decision services of the running app (after registerSlack / start). */
   services: (ctx: AppContext) => DecisionServices;
+  /** Runs the resume sweep now (after start); tests and operators need not wait for its timer. */
+  resume: () => Promise<{ resumed: number }>;
 }
 
 /**
- * The decision loop as a Feature: button listeners, the `execution` and `verification`
- * workers, and the expiry sweep. Other features reach its services through `services(ctx)`:
+ * The decision loop as a Feature: button listeners, the `decision`, `execution` and
+ * `verification` workers, the resume sweep (what a dead process or a long Slack outage left
+ * owed, see resume.ts) and the expiry sweep. On stop it waits, bounded, for clicks in flight. Other features reach its services through `services(ctx)`:
  * analysis calls `submit(proposal)`, incident resolution `clicks.expireForIncident(id)`,
  * /k8s uses `modes`, `pause`, `breaker` and `audit`.
  */
 export function createDecisionsFeature(options: DecisionsFeatureOptions = {}): DecisionsFeature {
   let built: DecisionServices | undefined;
-  let sweep: NodeJS.Timeout | undefined;
+  const timers: NodeJS.Timeout[] = [];
+  const inflight = createInflight();
+  let resumer: ReturnType<typeof createResumer> | undefined;
 
   const services = (ctx: AppContext): DecisionServices => {
     if (built) return built;
@@ -55,12 +73,19 @@ export function createDecisionsFeature(options: DecisionsFeatureOptions = {}): D
     return built;
   };
 
+  function every(ms: number, run: () => Promise<unknown>): void {
+    if (ms <= 0) return;
+    const timer = setInterval(() => void run(), ms);
+    timer.unref();
+    timers.push(timer);
+  }
+
   return {
     name: 'decisions',
     services,
     registerSlack(app, ctx) {
       const s = services(ctx);
-      registerDecisionListeners(app, { clicks: s.clicks, messenger: ctx.slack, log: ctx.log.child({ feature: 'decisions' }) });
+      registerDecisionListeners(app, { clicks: s.clicks, messenger: ctx.slack, log: ctx.log.child({ feature: 'decisions' }), inflight });
       // A resolved incident's pending proposals lose their buttons at once, not at their TTL.
       ctx.incidentEvents.onResolved(async (incidentId) => {
         await s.clicks.expireForIncident(incidentId);
@@ -77,19 +102,30 @@ export function createDecisionsFeature(options: DecisionsFeatureOptions = {}): D
         ...(options.lockTtlMs === undefined ? {} : { lockTtlMs: options.lockTtlMs }),
       });
       const verify = createVerificationProcessor({ ...s.deps, breaker: s.breaker, log, ...options.verification });
+      const decide = createDecisionProcessor({ ...s.deps, log });
+      ctx.workers.start(queueNames.decision, (job) => decide(job), { concurrency: 4 });
       ctx.workers.start(queueNames.execution, (job) => execute(job), { concurrency: 4 });
       ctx.workers.start(queueNames.verification, (job) => verify(job), { concurrency: 4 });
-      const every = options.sweepIntervalMs ?? 60_000;
-      if (every > 0) {
-        sweep = setInterval(() => {
-          s.clicks.sweepExpired().catch((err: unknown) => log.warn({ err: String(err) }, 'proposal expiry sweep failed'));
-        }, every);
-        sweep.unref();
-      }
+      const retryFailedAfterMs = options.retryFailedAfterMs ?? 30_000;
+      const active = createResumer({
+        store: s.store,
+        ensureJob: (stage, id) => ensureStageJob(ctx.queues, stage, id, { retryFailedAfterMs, now: Date.now() }),
+        log,
+      });
+      resumer = active;
+      const resume = () => active.sweep().catch((err: unknown) => log.warn({ err: String(err) }, 'resume sweep failed'));
+      void resume();
+      every(options.resumeIntervalMs ?? 5000, resume);
+      every(options.sweepIntervalMs ?? 60_000, () =>
+        s.clicks.sweepExpired().catch((err: unknown) => log.warn({ err: String(err) }, 'proposal expiry sweep failed')),
+      );
     },
-    stop() {
-      if (sweep) clearInterval(sweep);
-      return Promise.resolve();
+    resume: () => (resumer ? resumer.sweep() : Promise.resolve({ resumed: 0 })),
+    async stop() {
+      for (const timer of timers.splice(0)) clearInterval(timer);
+      // Clicks already acknowledged finish (they only store and queue); the app then lets the
+      // workers finish their active jobs. Anything cut off is resumed by the next sweep.
+      if (!(await inflight.drain(options.shutdownGraceMs ?? 10_000))) built?.deps.log.warn({ inflight: inflight.size }, 'clicks still in flight at shutdown');
     },
   };
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../shared/logger.js';
 import { actionIds } from '../slack/action-ids.js';
 import type { SlackMessenger } from '../slack/messenger.js';
 import type { Click, ClickHandlers, ClickResult } from './clicks.js';
+import type { Inflight } from './inflight.js';
 
 /** The parts of a block_actions payload a click uses; everything else is ignored. */
 const ClickPayload = z.object({
@@ -18,6 +19,8 @@ export interface DecisionListenerDeps {
   clicks: Pick<ClickHandlers, 'approve' | 'reject' | 'undo' | 'reanalyze'>;
   messenger: Pick<SlackMessenger, 'postEphemeral'>;
   log: Logger;
+  /** Clicks in flight, which shutdown waits for (bounded). */
+  inflight?: Pick<Inflight, 'track'>;
 }
 
 /**
@@ -34,29 +37,33 @@ export function registerDecisionListeners(app: App, deps: DecisionListenerDeps):
   for (const [actionId, handle] of routes) {
     app.action(actionId, async ({ ack, body }) => {
       await ack();
-      const parsed = ClickPayload.safeParse(body);
-      const channel = parsed.success ? (parsed.data.channel?.id ?? parsed.data.container?.channel_id) : undefined;
-      const action = parsed.success ? parsed.data.actions.find((a) => a.action_id === actionId) : undefined;
-      if (!parsed.success || !channel || !action) {
-        deps.log.warn({ actionId }, 'unparseable button click ignored');
-        return;
-      }
-      const user = parsed.data.user.id;
-      const threadTs = parsed.data.message?.thread_ts ?? parsed.data.container?.thread_ts;
-      let result: ClickResult;
-      try {
-        result = await handle({ proposalId: action.value, user, channel });
-      } catch (err) {
-        deps.log.error({ actionId, proposalId: action.value, err: err instanceof Error ? err.message : String(err) }, 'button click failed');
-        result = { ok: false, reason: 'unknown_proposal', message: 'Deckhand could not handle this click just now; try again in a moment.' };
-      }
-      const text = result.ok ? result.notice : result.message;
-      if (text === undefined) return;
-      try {
-        await deps.messenger.postEphemeral({ channel, user, ...(threadTs ? { threadTs } : {}), message: { text } });
-      } catch (err) {
-        deps.log.warn({ actionId, err: err instanceof Error ? err.message : String(err) }, 'ephemeral reply failed');
-      }
+      // Slack was told "received": from here the click is ours to finish, even on SIGTERM.
+      const track = deps.inflight ? deps.inflight.track.bind(deps.inflight) : (work: () => Promise<void>) => work();
+      await track(async () => {
+        const parsed = ClickPayload.safeParse(body);
+        const channel = parsed.success ? (parsed.data.channel?.id ?? parsed.data.container?.channel_id) : undefined;
+        const action = parsed.success ? parsed.data.actions.find((a) => a.action_id === actionId) : undefined;
+        if (!parsed.success || !channel || !action) {
+          deps.log.warn({ actionId }, 'unparseable button click ignored');
+          return;
+        }
+        const user = parsed.data.user.id;
+        const threadTs = parsed.data.message?.thread_ts ?? parsed.data.container?.thread_ts;
+        let result: ClickResult;
+        try {
+          result = await handle({ proposalId: action.value, user, channel });
+        } catch (err) {
+          deps.log.error({ actionId, proposalId: action.value, err: err instanceof Error ? err.message : String(err) }, 'button click failed');
+          result = { ok: false, reason: 'unknown_proposal', message: 'Deckhand could not handle this click just now; try again in a moment.' };
+        }
+        const text = result.ok ? result.notice : result.message;
+        if (text === undefined) return;
+        try {
+          await deps.messenger.postEphemeral({ channel, user, ...(threadTs ? { threadTs } : {}), message: { text } });
+        } catch (err) {
+          deps.log.warn({ actionId, err: err instanceof Error ? err.message : String(err) }, 'ephemeral reply failed');
+        }
+      });
     });
   }
 }

@@ -19,7 +19,12 @@ redis.call('ZADD', KEYS[3], ARGV[4], ARGV[6])
 return {'created'}
 `;
 
-/** KEYS: hash, pause key, expiry zset. ARGV: user, nowMs, nowIso, auto ('1'|'0'), id */
+/**
+ * KEYS: hash, pause key, expiry zset, active zset. ARGV: user, nowMs, nowIso, auto ('1'|'0'), id
+ * An approved proposal leaves the expiry set for the active set: what follows the decision
+ * (its audit, the message edit, the run, the report, the verdict) is still owed, and the
+ * resume sweep finds it there until every step is done.
+ */
 export const approveScript = `
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return {'missing'} end
@@ -41,14 +46,16 @@ redis.call('HSET', KEYS[1], 'approvals', cjson.encode(approvals))
 if ARGV[4] == '1' or #approvals >= tonumber(redis.call('HGET', KEYS[1], 'required')) then
   redis.call('HSET', KEYS[1], 'status', 'approved', 'decidedAt', ARGV[3], 'auto', ARGV[4])
   redis.call('ZREM', KEYS[3], ARGV[5])
+  redis.call('ZADD', KEYS[4], ARGV[2], ARGV[5])
   return {'approved', tostring(#approvals)}
 end
 return {'recorded', tostring(#approvals)}
 `;
 
 /**
- * Moves a proposal to a final state from one of the allowed ones.
- * KEYS: hash, expiry zset. ARGV: new status, allowed statuses (comma list), nowIso, by, reason, id
+ * Moves a proposal to a final state from one of the allowed ones. A rejection joins the active
+ * set (its audit and message edit are owed, see approveScript).
+ * KEYS: hash, expiry zset, active zset. ARGV: new status, allowed statuses (comma list), nowIso, by, reason, id, nowMs
  */
 export const closeScript = `
 local status = redis.call('HGET', KEYS[1], 'status')
@@ -60,6 +67,7 @@ redis.call('HSET', KEYS[1], 'status', ARGV[1], 'decidedAt', ARGV[3])
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'decidedBy', ARGV[4]) end
 if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'reason', ARGV[5]) end
 redis.call('ZREM', KEYS[2], ARGV[6])
+if ARGV[1] == 'rejected' then redis.call('ZADD', KEYS[3], ARGV[7], ARGV[6]) end
 return {'closed', status}
 `;
 
@@ -111,11 +119,16 @@ redis.call('PEXPIRE', KEYS[2], ARGV[2])
 return {'ok'}
 `;
 
-/** KEYS: hash, lock. ARGV: owner, final status, outcome, summary, nowIso */
+/**
+ * Records the outcome of a run; everything the report needs (code, whether the call threw)
+ * is stored with it, so a retried job reports from the record alone.
+ * KEYS: hash, lock. ARGV: owner, final status, outcome, summary, nowIso, error code, uncertain ('1'|'0')
+ */
 export const finishScript = `
 if redis.call('HGET', KEYS[1], 'status') ~= 'executing' then return {'not_executing'} end
 if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return {'not_owner'} end
-redis.call('HSET', KEYS[1], 'status', ARGV[2], 'outcome', ARGV[3], 'summary', ARGV[4], 'finishedAt', ARGV[5])
+redis.call('HSET', KEYS[1], 'status', ARGV[2], 'outcome', ARGV[3], 'summary', ARGV[4], 'finishedAt', ARGV[5], 'uncertain', ARGV[7])
+if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'errorCode', ARGV[6]) end
 if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
 return {'ok'}
 `;
@@ -126,6 +139,13 @@ if redis.call('HGET', KEYS[1], 'status') ~= 'executing' then return {'not_execut
 if redis.call('EXISTS', KEYS[2]) == 1 then return {'in_progress'} end
 redis.call('HSET', KEYS[1], 'status', 'failed', 'outcome', 'unknown', 'summary', ARGV[1], 'finishedAt', ARGV[2])
 return {'ok'}
+`;
+
+/** The first verdict wins; a retried verification reads it back. KEYS: hash. ARGV: verdict json */
+export const verdictScript = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'missing'} end
+redis.call('HSETNX', KEYS[1], 'verification', ARGV[1])
+return {'ok', redis.call('HGET', KEYS[1], 'verification')}
 `;
 
 /** KEYS: lock. ARGV: owner, ttlMs, 'extend'|'release' */

@@ -3,13 +3,28 @@ import * as z from 'zod';
 import { Proposal, ProposalStatus, TargetSnapshot } from '../actions/proposal.js';
 import type { Clock } from '../shared/clock.js';
 import { requiredApprovalsFor } from './authorize.js';
-import { applyScript, approveScript, beginScript, closeScript, finishScript, lockScript, saveScript, unknownScript } from './proposal-scripts.js';
+import { applyScript, approveScript, beginScript, closeScript, finishScript, lockScript, saveScript, unknownScript, verdictScript } from './proposal-scripts.js';
 
 export const ExecutionPhase = z.enum(['dry_run', 'applying']);
 export const ExecutionOutcome = z.enum(['ok', 'error', 'unknown']);
 
+/**
+ * Steps owed after a decision, each marked done on the proposal when it happened (a hash
+ * field `done:<step>`), so a retried job or the resume sweep does only what is left:
+ * `decision` (audit + message edit of a click), `reported` (the outcome posted, audited,
+ * verification queued or the failure counted), `breaker` (the failure counted toward the
+ * breaker, at most once), `verdict` (the verdict recorded, audited, posted, inverse offered),
+ * `verdict_breaker` (the verdict fed to the breaker, at most once); `breaker_opened` /
+ * `verdict_breaker_opened`: that count opened the breaker, so its thread post is owed.
+ */
+export const Step = z.enum(['decision', 'reported', 'breaker', 'verdict', 'verdict_breaker', 'breaker_opened', 'verdict_breaker_opened']);
+export type Step = z.infer<typeof Step>;
+
 const Approvals = z.array(z.object({ user: z.string(), at: z.string() }));
 const json = <T extends z.ZodType>(schema: T) => z.string().transform((s) => JSON.parse(s) as unknown).pipe(schema);
+
+const StoredVerdict = z.object({ ok: z.boolean(), summary: z.string(), evidence: z.array(z.string()), at: z.string() });
+type StoredVerdict = z.infer<typeof StoredVerdict>;
 
 /** A proposal hash as stored; parsed on every read (Redis is a boundary too). */
 const StoredHash = z.object({
@@ -29,15 +44,27 @@ const StoredHash = z.object({
   finishedAt: z.string().optional(),
   outcome: ExecutionOutcome.optional(),
   summary: z.string().optional(),
+  errorCode: z.string().optional(),
+  /** '1' when the real run threw: the change may or may not have been applied. */
+  uncertain: z.enum(['0', '1']).transform((v) => v === '1').optional(),
   preSnapshot: json(TargetSnapshot).optional(),
-  verification: json(z.object({ ok: z.boolean(), summary: z.string(), evidence: z.array(z.string()), at: z.string() })).optional(),
+  verification: json(StoredVerdict).optional(),
 });
 
 export type DecisionRecord = ReturnType<typeof toRecord>;
 
-function toRecord(hash: z.infer<typeof StoredHash>) {
+function toRecord(hash: z.infer<typeof StoredHash>, done: Step[]) {
   const { proposal, required, messageTs, ...rest } = hash;
-  return { ...rest, proposal: messageTs ? { ...proposal, messageTs } : proposal, requiredApprovals: required };
+  return { ...rest, proposal: messageTs ? { ...proposal, messageTs } : proposal, requiredApprovals: required, done };
+}
+
+const doneField = (step: Step) => `done:${step}`;
+
+function doneSteps(hash: Record<string, string>): Step[] {
+  return Object.keys(hash).flatMap((field) => {
+    const step = field.startsWith('done:') ? Step.safeParse(field.slice(5)) : undefined;
+    return step?.success ? [step.data] : [];
+  });
 }
 
 export type ApproveOutcome =
@@ -76,6 +103,7 @@ export function createProposalStore(deps: ProposalStoreDeps) {
   const lockOf = (id: string) => `${prefix}:proposal:${id}:lock`;
   const incidentKey = (incidentId: string) => `${prefix}:incident-proposals:${incidentId}`;
   const expiryKey = `${prefix}:proposal-expiry`;
+  const activeKey = `${prefix}:proposal-active`;
   const iso = () => new Date(clock()).toISOString();
 
   async function run(script: string, keys: string[], args: (string | number)[]): Promise<string[]> {
@@ -86,11 +114,11 @@ export function createProposalStore(deps: ProposalStoreDeps) {
   async function get(id: string): Promise<DecisionRecord | undefined> {
     const hash = await redis.hgetall(keyOf(id));
     if (Object.keys(hash).length === 0) return undefined;
-    return toRecord(StoredHash.parse(hash));
+    return toRecord(StoredHash.parse(hash), doneSteps(hash));
   }
 
   async function close(id: string, to: ProposalStatus, from: ProposalStatus[], by = '', reason = ''): Promise<boolean> {
-    const [outcome] = await run(closeScript, [keyOf(id), expiryKey], [to, from.join(','), iso(), by, reason, id]);
+    const [outcome] = await run(closeScript, [keyOf(id), expiryKey, activeKey], [to, from.join(','), iso(), by, reason, id, clock()]);
     return outcome === 'closed';
   }
 
@@ -141,7 +169,7 @@ export function createProposalStore(deps: ProposalStoreDeps) {
 
     /** Records one approval; the proposal becomes approved when it has enough distinct approvers. */
     async approve(id: string, user: string, options: { auto?: boolean } = {}): Promise<ApproveOutcome> {
-      const [outcome, detail] = await run(approveScript, [keyOf(id), deps.pauseKey, expiryKey], [user, clock(), iso(), options.auto ? '1' : '0', id]);
+      const [outcome, detail] = await run(approveScript, [keyOf(id), deps.pauseKey, expiryKey, activeKey], [user, clock(), iso(), options.auto ? '1' : '0', id]);
       switch (outcome) {
         case 'approved':
         case 'recorded':
@@ -183,8 +211,9 @@ export function createProposalStore(deps: ProposalStoreDeps) {
       return z.enum(['ok', 'paused', 'lost_lock']).parse(outcome);
     },
 
-    async finishExecution(id: string, owner: string, result: { ok: boolean; summary: string }): Promise<boolean> {
-      const [outcome] = await run(finishScript, [keyOf(id), lockOf(id)], [owner, result.ok ? 'executed' : 'failed', result.ok ? 'ok' : 'error', result.summary, iso()]);
+    async finishExecution(id: string, owner: string, result: { ok: boolean; summary: string; code?: string; uncertain?: boolean }): Promise<boolean> {
+      const args = [owner, result.ok ? 'executed' : 'failed', result.ok ? 'ok' : 'error', result.summary, iso(), result.code ?? '', result.uncertain ? '1' : '0'];
+      const [outcome] = await run(finishScript, [keyOf(id), lockOf(id)], args);
       return outcome === 'ok';
     },
 
@@ -204,8 +233,25 @@ export function createProposalStore(deps: ProposalStoreDeps) {
       return outcome === 'ok';
     },
 
-    async recordVerification(id: string, verdict: { ok: boolean; summary: string; evidence: string[] }): Promise<void> {
-      await redis.hset(keyOf(id), 'verification', JSON.stringify({ ...verdict, at: iso() }));
+    /** Records the verdict unless one exists; answers the verdict that stands. */
+    async recordVerification(id: string, verdict: { ok: boolean; summary: string; evidence: string[] }): Promise<StoredVerdict | undefined> {
+      const [outcome, stored] = await run(verdictScript, [keyOf(id)], [JSON.stringify({ ...verdict, at: iso() })]);
+      return outcome === 'ok' && stored ? StoredVerdict.parse(JSON.parse(stored)) : undefined;
+    },
+
+    markDone: async (id: string, step: Step): Promise<void> => {
+      await redis.hset(keyOf(id), doneField(step), iso());
+    },
+
+    /** Marks a step done; true only for the caller that marked it first (at-most-once steps). */
+    claimStep: async (id: string, step: Step): Promise<boolean> => (await redis.hsetnx(keyOf(id), doneField(step), iso())) === 1,
+
+    /** Proposals whose consequences may still be owed (see approveScript), oldest first. */
+    listActive: (): Promise<string[]> => redis.zrange(activeKey, '0', '499'),
+
+    /** Nothing more is owed for this proposal: the resume sweep stops looking at it. */
+    settle: async (id: string): Promise<void> => {
+      await redis.zrem(activeKey, id);
     },
   };
 }

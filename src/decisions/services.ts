@@ -1,3 +1,4 @@
+import type { JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createCircuitBreaker, type CircuitBreaker } from '../actions/breaker.js';
 import type { Proposal } from '../actions/proposal.js';
@@ -14,7 +15,9 @@ import type { Logger } from '../shared/logger.js';
 import type { SlackMessenger } from '../slack/messenger.js';
 import { createApproverResolver, type ApproverResolver, type GroupMembers } from './approvers.js';
 import { createClickHandlers, type ClickDeps, type ClickHandlers } from './clicks.js';
+import type { DecisionJobData } from './decision-worker.js';
 import type { ExecutionJobData } from './execution-worker.js';
+import type { Stage } from './outcome.js';
 import type { RenderProposal } from './messages.js';
 import type { ActionConnections } from './ports.js';
 import { createProposalStore, type ProposalStore } from './proposal-store.js';
@@ -90,15 +93,8 @@ export function createDecisionServices(input: DecisionServicesInput): DecisionSe
     log: log.child({ feature: 'decisions' }),
     proposalTtlMs: config.file.policy.proposalTtlMinutes * 60_000,
     ...(input.renderProposal ? { renderProposal: input.renderProposal } : {}),
-    async enqueueExecution(proposalId) {
-      const data: ExecutionJobData = { proposalId };
-      // A retry after a lock conflict must outlast the lock's TTL (30 s): 2+4+8+16+32 s…
-      await input.queues.get(queueNames.execution).add('execute', data, {
-        jobId: safeJobId('exec', proposalId),
-        attempts: 10,
-        backoff: { type: 'exponential', delay: 2000 },
-      });
-    },
+    enqueueExecution: (proposalId) => addStageJob(input.queues, 'execution', proposalId),
+    enqueueDecision: (proposalId) => addStageJob(input.queues, 'decision', proposalId),
     async enqueueAnalysis({ incidentId, reason }) {
       const data: AnalysisJobData = { incidentId };
       await input.queues.get(queueNames.analysis).add('analyze', data, { jobId: safeJobId('analysis', incidentId, reason) });
@@ -118,8 +114,53 @@ export function createDecisionServices(input: DecisionServicesInput): DecisionSe
   };
 }
 
+/**
+ * The jobs of the decision loop, one per proposal and stage (the job id), so each is queued
+ * once however often a click, a retry or the resume sweep asks. Retries back off 1, 2, 4 … s:
+ * an execution retry after a lock conflict outlasts the execution lock's TTL (10 s) by the
+ * fourth attempt; ten attempts ride out a Slack outage of about a quarter of an hour, and the
+ * resume sweep retries a job that gave up.
+ */
+const stageJobs = {
+  decision: { queue: queueNames.decision, name: 'decide', prefix: 'decision', attempts: 10 },
+  execution: { queue: queueNames.execution, name: 'execute', prefix: 'exec', attempts: 10 },
+  verification: { queue: queueNames.verification, name: 'verify', prefix: 'verify', attempts: 6 },
+} as const satisfies Record<Stage, unknown>;
+
+function stageJob(stage: Stage, proposalId: string) {
+  const spec = stageJobs[stage];
+  const data: DecisionJobData & ExecutionJobData & VerificationJobData = { proposalId };
+  const opts: JobsOptions = { jobId: safeJobId(spec.prefix, proposalId), attempts: spec.attempts, backoff: { type: 'exponential', delay: 1000 } };
+  return { spec, data, opts };
+}
+
+async function addStageJob(queues: Queues, stage: Stage, proposalId: string): Promise<void> {
+  const { spec, data, opts } = stageJob(stage, proposalId);
+  await queues.get(spec.queue).add(spec.name, data, opts);
+}
+
 /** Queues a verification job for a proposal (idempotent per proposal). */
 export async function enqueueVerification(queues: Queues, proposalId: string): Promise<void> {
-  const data: VerificationJobData = { proposalId };
-  await queues.get(queueNames.verification).add('verify', data, { jobId: safeJobId('verify', proposalId), attempts: 3 });
+  await addStageJob(queues, 'verification', proposalId);
+}
+
+/**
+ * For the resume sweep: makes sure a job works on this stage of the proposal. None → queue
+ * one; finished (completed without doing it, or failed for good) → retry it with fresh
+ * attempts, a failed one only after `retryFailedAfterMs` so a job that keeps failing is
+ * retried at that pace rather than in a hot loop; waiting, delayed or active → live.
+ */
+export async function ensureStageJob(queues: Queues, stage: Stage, proposalId: string, options: { retryFailedAfterMs: number; now: number }): Promise<'live' | 'queued' | 'retried' | 'held'> {
+  const { spec, data, opts } = stageJob(stage, proposalId);
+  const queue = queues.get(spec.queue);
+  const job = await queue.getJob(opts.jobId ?? '');
+  if (!job) {
+    await queue.add(spec.name, data, opts);
+    return 'queued';
+  }
+  const state = await job.getState();
+  if (state !== 'completed' && state !== 'failed') return 'live';
+  if (state === 'failed' && options.now - (job.finishedOn ?? 0) < options.retryFailedAfterMs) return 'held';
+  await job.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true });
+  return 'retried';
 }

@@ -1,11 +1,12 @@
 /**
  * Queue names. One queue per stage of the pipeline in the style guide:
- * intake → analysis → (proposals in Slack) → execution → verification.
+ * intake → analysis → (proposals in Slack) → decision (a click's consequences) → execution → verification.
  * Each stage owns the zod schema of its job data, beside its worker.
  */
 export const queueNames = {
   intake: 'intake',
   analysis: 'analysis',
+  decision: 'decision',
   execution: 'execution',
   verification: 'verification',
   conversation: 'conversation',

@@ -13,6 +13,20 @@ export const defaultJobOptions: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600, count: 50_000 },
 };
 
+/**
+ * How fast a job of a dead worker (kill -9, OOM, a pod evicted) runs again. BullMQ's defaults
+ * (30 s lock, 30 s stalled check) take 30–60 s, more with the claim and lock TTLs behind them.
+ * A worker renews its jobs' locks every lockDuration / 2 (3 s) from a timer, which awaits no
+ * job, so only an event loop blocked for 6 s or a Redis unreachable that long lets a live
+ * job's lock lapse — and every job here is idempotent per step (the proposal scripts never
+ * run an action twice), so the cost of that is a repeated no-op, never a second run. Any
+ * live worker checks for stalled jobs every 3 s; a job whose lock lapsed is back in `wait`
+ * within about 6 + 3 s, and the
+ * resume sweep of the decision loop (every 5 s) re-queues what has no job at all. A job is taken back from a stalled worker up to 5 times (BullMQ's
+ * default 1 would fail it for good after a second stall, e.g. two deploys in a row).
+ */
+export const workerRecovery = { lockDuration: 6000, stalledInterval: 3000, maxStalledCount: 5 } as const;
+
 export interface Queues {
   get(name: QueueName): Queue;
   /** Job counts per queue and state, for /metrics. */
@@ -77,7 +91,7 @@ export function createWorkers(options: { connection: Redis; prefix: string; log:
           throw err;
         }
       };
-      const worker = new Worker<T>(queue, run, { connection: options.connection, prefix: options.prefix, concurrency: 4, ...workerOptions });
+      const worker = new Worker<T>(queue, run, { connection: options.connection, prefix: options.prefix, concurrency: 4, ...workerRecovery, ...workerOptions });
       worker.on('completed', () => metrics.jobs.inc({ queue, state: 'completed' }));
       worker.on('failed', (job, err) => {
         const final = !job || err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);

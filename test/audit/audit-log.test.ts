@@ -31,6 +31,18 @@ describe('audit log', () => {
     await redis.quit();
   });
 
+  it('appendOnce appends one entry per key, however often and concurrently it is called', async () => {
+    const audit = make();
+    const entry = { type: 'execution' as const, incidentId: 'i1', proposalId: 'p1', summary: 'executed: token=abc123' };
+    const results = await Promise.all(Array.from({ length: 5 }, () => audit.appendOnce('p1:execution', entry)));
+    expect(results.filter((r) => r !== undefined)).toHaveLength(1);
+    expect(await audit.appendOnce('p1:execution', entry)).toBeUndefined();
+    expect(await audit.appendOnce('p1:verification', { ...entry, type: 'verification' })).toMatchObject({ type: 'verification' });
+    const entries = await audit.recent({ limit: 10 });
+    expect(entries.map((e) => e.type)).toEqual(['verification', 'execution']);
+    expect(JSON.stringify(entries)).not.toContain('abc123');
+  });
+
   it('appends entries and returns the newest first, filtered by incident', async () => {
     const audit = make();
     await audit.append({ type: 'proposal', incidentId: 'i1', proposalId: 'p1', summary: 'proposed scale' });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildStorm, duplicatePosts } from '../../bench/figures/storm.js';
 import type { Shot } from '../../bench/lib/load.js';
-import type { RecordedCall } from '../../src/sandbox/slack/index.js';
+import type { RecordedCall } from '../../sandbox/slack/index.js';
 
 const sizes = { deliveries: 1000, incidents: 10, redeliveryShare: 0.3, bursts: 50, burstSize: 4, concurrency: 8 };
 const idOf = (s: Shot) => s.headers['x-webhook-id']!;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAnthropicMessages } from '../../src/analysis/agent/client.js';
 import { buildQuestionMessage, createClaudeAnswerer } from '../../src/conversation/claude-answer.js';
-import { startFakeAnthropic, type FakeAnthropic } from '../../src/sandbox/anthropic/server.js';
+import { startFakeAnthropic, type FakeAnthropic } from '../../sandbox/anthropic/server.js';
 
 let fake: FakeAnthropic | undefined;
 afterEach(async () => {

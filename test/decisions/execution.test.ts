@@ -40,11 +40,14 @@ describe('execution and verification jobs', () => {
     expect((await h.audit.recent({ incidentId: p.incidentId, limit: 10 })).map((e) => e.type)).toEqual(['verification', 'execution', 'dry_run', 'approval']);
   });
 
-  it('a retried job after success runs nothing again', async () => {
+  it('a retried job after success runs nothing again and posts nothing twice', async () => {
     const p = await approved();
     await h.execute(h.job(p.id));
-    expect(await h.execute(h.job(p.id, 1))).toBe('not_runnable');
+    const posts = h.slack.posts.length;
+    expect(await h.execute(h.job(p.id, 1))).toBe('executed');
     expect(h.cluster.state.realRuns).toHaveLength(1);
+    expect(h.slack.posts).toHaveLength(posts);
+    expect((await h.audit.recent({ incidentId: p.incidentId, limit: 10 })).filter((e) => e.type === 'execution')).toHaveLength(1);
   });
 
   it('concurrent jobs for one proposal run the action once', async () => {
@@ -75,8 +78,9 @@ describe('execution and verification jobs', () => {
     expect(h.slack.texts().at(-1)).toContain('unknown');
     expect(h.verifications).toEqual([p.id]);
     expect(await h.verify(h.job(p.id))).toBe('verified');
-    expect(await h.execute(h.job(p.id, 3))).toBe('not_runnable');
+    expect(await h.execute(h.job(p.id, 3))).toBe('unknown');
     expect(h.cluster.state.realRuns).toEqual([]);
+    expect(h.slack.texts().filter((t) => t.includes('unknown'))).toHaveLength(1);
   });
 
   it('a worker killed during the dry run: the retry takes over and runs it exactly once', async () => {

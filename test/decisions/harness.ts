@@ -9,11 +9,13 @@ import { createModeStore } from '../../src/control/mode-store.js';
 import { createPauseSwitch, pauseKeyOf } from '../../src/control/pause.js';
 import { createApproverResolver } from '../../src/decisions/approvers.js';
 import { type ClickDeps, createClickHandlers } from '../../src/decisions/clicks.js';
+import { createDecisionProcessor } from '../../src/decisions/decision-worker.js';
 import { createExecutionProcessor } from '../../src/decisions/execution-worker.js';
 import type { ActionConnection, ExecutionResult, Verdict } from '../../src/decisions/ports.js';
 import { createProposalStore } from '../../src/decisions/proposal-store.js';
 import type { ClassifyRisk } from '../../src/decisions/submit.js';
 import { createVerificationProcessor } from '../../src/decisions/verification-worker.js';
+import { AppError } from '../../src/shared/errors.js';
 import { createSilentLogger } from '../../src/shared/logger.js';
 import type { PostInput, SlackMessage, SlackMessenger } from '../../src/slack/messenger.js';
 import { uniquePrefix } from '../helpers/redis.js';
@@ -26,9 +28,13 @@ export function recordingMessenger() {
   const updates: { channel: string; ts: string; message: SlackMessage }[] = [];
   const ephemerals: { channel: string; user: string; message: SlackMessage }[] = [];
   const byKey = new Map<string, string>();
+  /** Slack down for posts whose key starts with one of these, and for every update while `updates` is set: as after the client's retries. */
+  const outage = { posts: [] as string[], updates: false };
+  const down = () => Promise.reject(new AppError('upstream', 'slack chat call failed: HTTP 503', { retryable: true }));
   let n = 0;
   const messenger: SlackMessenger = {
     post(input) {
+      if (outage.posts.some((prefix) => input.idempotencyKey.startsWith(prefix))) return down();
       const known = byKey.get(input.idempotencyKey);
       if (known) return Promise.resolve({ channel: input.channel, ts: known });
       const ts = `1700000100.${String(++n).padStart(6, '0')}`;
@@ -37,6 +43,7 @@ export function recordingMessenger() {
       return Promise.resolve({ channel: input.channel, ts });
     },
     update(input) {
+      if (outage.updates) return down();
       updates.push(input);
       return Promise.resolve();
     },
@@ -46,7 +53,7 @@ export function recordingMessenger() {
     },
   };
   const texts = () => posts.map((p) => p.message.text);
-  return { messenger, posts, updates, ephemerals, texts };
+  return { messenger, posts, updates, ephemerals, texts, outage };
 }
 
 /** A cluster connection fake: scripted results, and a count of every real (non-dry) run. */
@@ -91,9 +98,20 @@ export function createHarness(redis: Redis, options: { channel?: Partial<Channel
   const breaker = createCircuitBreaker({ redis, prefix, clock: clock.now });
   const slack = recordingMessenger();
   const cluster = fakeConnection(options.snapshot ?? { kind: 'Deployment', namespace: 'shop', name: 'web', generation: 3, resourceVersion: '100', current: { replicas: 2 } });
+  // The queues, as BullMQ's deterministic job ids make them: one job per proposal and stage.
   const executions: string[] = [];
   const verifications: string[] = [];
+  const decisions: string[] = [];
   const analyses: string[] = [];
+  const queueOnce = (list: string[], id: string) => {
+    if (!list.includes(id)) list.push(id);
+    return Promise.resolve();
+  };
+  /**
+   * `inline`: a queued decision job runs at once (most tests); false: it waits for `h.decide`.
+   * `failVerification`: queueing a verification throws it (the process dies there).
+   */
+  const queue = { inline: true, failVerification: undefined as Error | undefined };
   const classify: ClassifyRisk = (action, input) =>
     classifyRisk(action, { cluster: input.cluster, channel, protectedNamespaces: [], deny: [], target: input.target });
   const deps: ClickDeps = {
@@ -107,9 +125,10 @@ export function createHarness(redis: Redis, options: { channel?: Partial<Channel
     connections: { get: () => cluster.connection },
     channelConfig,
     classify,
-    enqueueExecution: (id) => {
-      executions.push(id);
-      return Promise.resolve();
+    enqueueExecution: (id) => queueOnce(executions, id),
+    enqueueDecision: async (id) => {
+      await queueOnce(decisions, id);
+      if (queue.inline) await decide({ id: `decision-${id}`, data: { proposalId: id } });
     },
     enqueueAnalysis: ({ incidentId }) => {
       analyses.push(incidentId);
@@ -120,20 +139,42 @@ export function createHarness(redis: Redis, options: { channel?: Partial<Channel
     proposalTtlMs: 30 * 60_000,
   };
   const clicks = createClickHandlers(deps);
+  const decide = createDecisionProcessor(deps);
   const execute = createExecutionProcessor({
     ...deps,
     breaker,
-    enqueueVerification: (id) => {
-      verifications.push(id);
-      return Promise.resolve();
-    },
+    enqueueVerification: (id) => (queue.failVerification ? Promise.reject(queue.failVerification) : queueOnce(verifications, id)),
   });
   const verify = createVerificationProcessor({ ...deps, breaker, timeoutMs: 1000, settleMs: 0 });
   const job = (proposalId: string, attemptsMade = 0) => ({ id: `job-${proposalId}`, data: { proposalId }, attemptsMade, opts: { attempts: 5 } });
   /** A proposal made "now" by the harness clock. */
   const proposal = (overrides: Partial<Proposal> = {}) =>
     makeProposal({ createdAt: new Date(clock.now()).toISOString(), expiresAt: new Date(clock.now() + 30 * 60_000).toISOString(), ...overrides });
-  return { proposal, prefix, clock, channel, audit, store, pause, modes, breaker, approvers, slack, cluster, deps, clicks, execute, verify, job, executions, verifications, analyses };
+  return {
+    proposal,
+    prefix,
+    clock,
+    channel,
+    audit,
+    store,
+    pause,
+    modes,
+    breaker,
+    approvers,
+    slack,
+    cluster,
+    deps,
+    clicks,
+    decide,
+    execute,
+    verify,
+    job,
+    queue,
+    executions,
+    verifications,
+    decisions,
+    analyses,
+  };
 }
 
 /** The action ids of a message's buttons, in order. */

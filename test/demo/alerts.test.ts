@@ -1,11 +1,11 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAlertmanagerGroup, buildPagerDutyTriggered, demoAlertNames, sendDemoAlerts } from '../../src/demo/alerts.js';
+import { buildAlertmanagerGroup, buildPagerDutyTriggered, demoAlertNames, sendDemoAlerts } from '../../sandbox/demo/alerts.js';
 import { AlertmanagerPayload } from '../../src/ingest/alertmanager/schema.js';
 import { PagerDutyEnvelope, PagerDutyIncident } from '../../src/ingest/pagerduty/schema.js';
 import { verifyPagerDutySignature } from '../../src/ingest/pagerduty/verify.js';
-import { startSandboxCluster, type SandboxCluster } from '../../src/sandbox/cluster/index.js';
+import { startSandboxCluster, type SandboxCluster } from '../../sandbox/cluster/index.js';
 
 const now = new Date('2026-11-21T18:45:22.169Z');
 

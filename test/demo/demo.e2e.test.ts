@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import type { V1Deployment } from '@kubernetes/client-node';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemo, type Demo } from '../../src/demo/start-demo.js';
-import { waitFor } from '../../src/shared/wait.js';
+import { startDemo, type Demo } from '../../sandbox/demo/start-demo.js';
+import { waitFor } from '../../sandbox/shared/wait.js';
 import { testRedisUrl } from '../helpers/redis.js';
 
 const chromiumPath = '/usr/bin/chromium';

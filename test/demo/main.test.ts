@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isAlive, redisProcessId } from '../../src/demo/redis.js';
-import { waitFor } from '../../src/shared/wait.js';
+import { isAlive, redisProcessId } from '../../sandbox/demo/redis.js';
+import { spawnWatched } from '../helpers/child-process.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const tsx = `${root}node_modules/.bin/tsx`;
@@ -15,23 +15,18 @@ afterEach(() => {
   child = undefined;
 });
 
-describe('npm run demo (src/demo/main.ts)', () => {
+describe('npm run demo (sandbox/demo/main.ts)', () => {
   it('prints the URL and the kubectl command, serves the page, and on Ctrl-C exits 0 leaving no redis-server or temp dir', { timeout: 60_000 }, async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
     delete env.REDIS_URL;
     delete env.ANTHROPIC_API_KEY;
     delete env.DEMO_PORT;
     // Its own process group, like a terminal's foreground job: Ctrl-C signals the whole group.
-    const demo = spawn(tsx, ['src/demo/main.ts', '--no-alerts'], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    child = demo;
-    let out = '';
-    let err = '';
-    demo.stdout?.on('data', (d: Buffer) => (out += d.toString('utf8')));
-    demo.stderr?.on('data', (d: Buffer) => (err += d.toString('utf8')));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => demo.once('exit', (code, signal) => resolve({ code, signal })));
-
-    await waitFor(() => out.includes('Press Ctrl-C to stop.') || demo.exitCode !== null, { timeoutMs: 45_000, intervalMs: 50, message: 'the demo printed no banner' });
-    expect(err).not.toMatch(/demo failed to start/);
+    const demo = spawnWatched(tsx, ['sandbox/demo/main.ts', '--no-alerts'], { cwd: root, env, detached: true });
+    child = demo.process;
+    await demo.printed('Press Ctrl-C to stop.', 45_000);
+    const out = demo.out();
+    expect(demo.err()).not.toMatch(/demo failed to start/);
     const url = /Open the local Slack:\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(out)?.[1];
     const kubeconfig = /kubectl --kubeconfig (\S+) get pods -A/.exec(out)?.[1];
     const redis = /private redis-server, pid (\d+), redis:\/\/127\.0\.0\.1:(\d+)/.exec(out);
@@ -44,9 +39,9 @@ describe('npm run demo (src/demo/main.ts)', () => {
     expect(existsSync(kubeconfig ?? '')).toBe(true);
     expect((await fetch(`${url}/`)).status).toBe(200);
 
-    process.kill(-(demo.pid ?? 0), 'SIGINT');
-    expect(await exited).toEqual({ code: 0, signal: null });
-    expect(out).toContain('Demo stopped.');
+    process.kill(-(demo.process.pid ?? 0), 'SIGINT');
+    expect(await demo.exited).toEqual({ code: 0, signal: null });
+    expect(demo.out()).toContain('Demo stopped.');
     expect(isAlive(redisPid)).toBe(false);
     expect(await redisProcessId(redisPort)).toBeUndefined();
     expect(existsSync(kubeconfig ?? '')).toBe(false);

@@ -1,4 +1,4 @@
-import { startRedisServer } from '../../src/demo/redis.js';
+import { startRedisServer } from '../../sandbox/demo/redis.js';
 
 // Started by redis.test.ts and killed with SIGKILL: its redis-server must not outlive it.
 const redis = await startRedisServer({ dir: process.argv[2] ?? '.' });

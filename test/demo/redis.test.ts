@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findFreePort, isAlive, redisInstallHint, redisProcessId, startRedisServer } from '../../src/demo/redis.js';
-import { waitFor } from '../../src/shared/wait.js';
+import { findFreePort, isAlive, redisInstallHint, redisProcessId, startRedisServer } from '../../sandbox/demo/redis.js';
+import { waitFor } from '../../sandbox/shared/wait.js';
 
 let dir: string;
 beforeAll(async () => {

@@ -4,9 +4,9 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startDemo, type Demo } from '../../src/demo/start-demo.js';
-import { startFakeAnthropic, type FakeAnthropic } from '../../src/sandbox/anthropic/index.js';
-import { waitFor } from '../../src/shared/wait.js';
+import { startDemo, type Demo } from '../../sandbox/demo/start-demo.js';
+import { startFakeAnthropic, type FakeAnthropic } from '../../sandbox/anthropic/index.js';
+import { waitFor } from '../../sandbox/shared/wait.js';
 import { testRedisUrl } from '../helpers/redis.js';
 
 /** Command lines of every process that mentions `text` (Linux /proc). */

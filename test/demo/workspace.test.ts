@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { channelConfigOf, loadConfig } from '../../src/config/load.js';
-import { buildDemoAlert, demoAlertNames, type DemoAlertName } from '../../src/demo/alerts.js';
-import { buildDemoConfigYaml, demoChannelIds, demoChannels, demoUsers } from '../../src/demo/workspace.js';
+import { buildDemoAlert, demoAlertNames, type DemoAlertName } from '../../sandbox/demo/alerts.js';
+import { buildDemoConfigYaml, demoChannelIds, demoChannels, demoUsergroups, demoUsers } from '../../sandbox/demo/workspace.js';
 import type { Alert } from '../../src/incidents/model.js';
 import { routeAlert } from '../../src/incidents/routing.js';
 import { normalizeAlertmanager } from '../../src/ingest/alertmanager/normalize.js';
@@ -25,8 +25,14 @@ describe('the demo deckhand.yaml', () => {
 
   it('makes alice an approver and leaves bob out, and every configured channel exists in the sandbox', () => {
     const approvers = channelConfigOf(config, demoChannelIds.incidents).approvers.users;
-    expect(approvers).toContain(demoUsers.find((u) => u.name === 'alice')?.id);
-    expect(approvers).not.toContain(demoUsers.find((u) => u.name === 'bob')?.id);
+    const idOf = (name: string) => demoUsers.find((u) => u.name === name)?.id;
+    expect(idOf('alice')).toBe('UALICE');
+    expect(idOf('bob')).toBe('UBOB');
+    expect(approvers).toContain('UALICE');
+    expect(approvers).not.toContain('UBOB');
+    // Nor is bob an approver through a group: @oncall holds carol alone.
+    expect(channelConfigOf(config, demoChannelIds.incidents).approvers.groups).toEqual(['SONCALL']);
+    expect(demoUsergroups.find((g) => g.id === 'SONCALL')?.users).toEqual(['UCAROL']);
     for (const id of Object.keys(config.file.channels)) expect(demoChannels.map((c) => c.id)).toContain(id);
   });
 });

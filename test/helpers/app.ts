@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createDeckhand, type AppContext, type ClusterRegistryLike, type Deckhand, type Feature } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/load.js';
-import { startSlackSandbox, type SlackSandbox } from '../../src/sandbox/slack/index.js';
+import { startSlackSandbox, type SlackSandbox, type SlackSandboxOptions } from '../../sandbox/slack/index.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { testRedisUrl, uniquePrefix } from './redis.js';
 import { signPagerDuty, signSlack, slackForm } from './signers.js';
@@ -23,6 +23,8 @@ export interface TestAppOptions {
   clusters?: ClusterRegistryLike;
   /** Share one sandbox between apps (two instances); default: a private one, closed by stop(). */
   slack?: SlackSandbox;
+  /** Options of the private sandbox (its people, user groups…) when `slack` is not given. */
+  slackOptions?: SlackSandboxOptions;
   /** Share Redis state between apps; default: a unique prefix. */
   redisPrefix?: string;
   /** Hold Slack HTTP answers until listeners finish (default true: deterministic tests). */
@@ -71,7 +73,7 @@ export function fixture<T = any>(path: string): T {
  */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const ownSlack = options.slack === undefined;
-  const slack = options.slack ?? (await startSlackSandbox());
+  const slack = options.slack ?? (await startSlackSandbox(options.slackOptions));
   const lines: string[] = [];
   const env: Record<string, string | undefined> = {
     PORT: '0',

@@ -1,6 +1,7 @@
+import { afterAll, beforeAll } from 'vitest';
 import type { ClusterRegistryLike } from '../../src/app.js';
 import { createClusterConnection, type ClusterConnection } from '../../src/kube/connection.js';
-import { startSandboxCluster, type SandboxCluster, type SandboxClusterOptions } from '../../src/sandbox/cluster/index.js';
+import { startSandboxCluster, type SandboxCluster, type SandboxClusterOptions } from '../../sandbox/cluster/index.js';
 import { createSilentLogger } from '../../src/shared/logger.js';
 
 /** The deckhand.yaml of flow tests: one cluster `prod`, #incidents acting on `shop`, alice approves. */
@@ -28,4 +29,25 @@ export async function startSandboxProd(options: SandboxClusterOptions): Promise<
   const connection = createClusterConnection('prod', cluster.kubeconfigYaml(), createSilentLogger());
   const clusters: ClusterRegistryLike = { names: () => ['prod'], check: () => Promise.resolve({ ok: true }), get: () => connection };
   return { cluster, connection, clusters };
+}
+
+/**
+ * One sandbox `prod` for the whole test file: started (and, unless `settle: false`, settled)
+ * in beforeAll, closed in afterAll. Call at the top of the file; the returned getter gives
+ * the running sandbox inside tests.
+ */
+export function useSandboxProd(options: SandboxClusterOptions & { settle?: boolean }): () => SandboxProd {
+  const { settle = true, ...clusterOptions } = options;
+  let sandbox: SandboxProd | undefined;
+  beforeAll(async () => {
+    sandbox = await startSandboxProd(clusterOptions);
+    if (settle) await sandbox.cluster.settle();
+  });
+  afterAll(async () => {
+    await sandbox?.cluster.close();
+  });
+  return () => {
+    if (!sandbox) throw new Error('the sandbox starts in beforeAll: use it inside a test');
+    return sandbox;
+  };
 }

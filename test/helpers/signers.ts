@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { signSlackRequest } from '../../src/sandbox/slack/index.js';
+import { signSlackRequest } from '../../sandbox/slack/index.js';
 
 /** `X-PagerDuty-Signature` for a raw body: one `v1=` entry per secret (as during a rotation). */
 export function signPagerDuty(rawBody: string | Buffer, secrets: string | string[]): string {

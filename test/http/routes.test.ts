@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Feature } from '../../src/app.js';
-import { waitFor } from '../../src/shared/wait.js';
+import { waitFor } from '../../sandbox/shared/wait.js';
 import { fixture, startTestApp, type TestApp } from '../helpers/app.js';
 import { signSlack } from '../helpers/signers.js';
 

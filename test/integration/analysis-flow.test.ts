@@ -1,26 +1,25 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAnalysisFeature } from '../../src/analysis/feature.js';
 import { createDecisionsFeature } from '../../src/decisions/feature.js';
-import { scriptedInvestigator, startFakeAnthropic, type FakeAnthropic } from '../../src/sandbox/anthropic/index.js';
-import { waitFor } from '../../src/shared/wait.js';
-import { fixture, startTestApp, type TestApp } from '../helpers/app.js';
-import { incidentsYaml as yaml, startSandboxProd, type SandboxProd } from '../helpers/sandbox-cluster.js';
+import { scriptedInvestigator, startFakeAnthropic, type FakeAnthropic } from '../../sandbox/anthropic/index.js';
+import { waitFor } from '../../sandbox/shared/wait.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { alertmanagerAlert, incidentRoot } from '../helpers/incident-thread.js';
+import { incidentsYaml as yaml, useSandboxProd } from '../helpers/sandbox-cluster.js';
 
 /**
  * Alert → intake → `analysis` queue → findings and a proposal in the incident thread, over
  * real Redis, the Slack sandbox, the sandbox cluster and E's decision loop (submit).
  */
-let sandbox: SandboxProd;
+const sandboxProd = useSandboxProd({ scenarios: ['checkout-crashloop'], timeScale: 1, settle: false });
 let app: TestApp | undefined;
 let fake: FakeAnthropic;
 
 beforeAll(async () => {
-  sandbox = await startSandboxProd({ scenarios: ['checkout-crashloop'], timeScale: 1 });
   fake = await startFakeAnthropic();
 });
 afterAll(async () => {
   await fake.close();
-  await sandbox.cluster.close();
 });
 afterEach(async () => {
   await app?.stop();
@@ -28,7 +27,7 @@ afterEach(async () => {
 });
 
 async function start(env: Record<string, string> = {}): Promise<TestApp> {
-  const clusters = sandbox.clusters;
+  const clusters = sandboxProd().clusters;
   const decisions = createDecisionsFeature({ sweepIntervalMs: 0 });
   return startTestApp({
     yaml,
@@ -38,15 +37,10 @@ async function start(env: Record<string, string> = {}): Promise<TestApp> {
   });
 }
 
-function firingCheckout(): unknown {
-  const payload = fixture('alertmanager/firing.json');
-  payload.groupKey = `analysis-flow-${Math.random()}`;
-  for (const alert of payload.alerts) delete alert.labels.pod;
-  return payload;
-}
+const firingCheckout = () => alertmanagerAlert({ groupKey: 'analysis-flow' });
 
 async function threadReplies(a: TestApp, count: number) {
-  const root = await waitFor(() => a.slack.messages('CINCIDENTS')[0], { message: 'no thread root' });
+  const root = await incidentRoot(a);
   return waitFor(
     () => {
       const replies = a.slack.thread('CINCIDENTS', root.ts).slice(1);

@@ -6,10 +6,10 @@ import { createClaudeInvestigator } from '../../src/analysis/agent/investigator.
 import { analyzeIncident, type AnalysisOutcome, type AnalyzeDeps } from '../../src/analysis/analyze-incident.js';
 import type { Incident } from '../../src/incidents/model.js';
 import { createClusterConnection, type ClusterConnection } from '../../src/kube/connection.js';
-import { scriptedInvestigator, startFakeAnthropic, type FakeAnthropic } from '../../src/sandbox/anthropic/index.js';
-import { startSandboxCluster, type SandboxCluster } from '../../src/sandbox/cluster/index.js';
+import { scriptedInvestigator, startFakeAnthropic, type FakeAnthropic } from '../../sandbox/anthropic/index.js';
+import { startSandboxCluster, type SandboxCluster } from '../../sandbox/cluster/index.js';
 import { createSilentLogger } from '../../src/shared/logger.js';
-import { waitFor } from '../../src/shared/wait.js';
+import { waitFor } from '../../sandbox/shared/wait.js';
 import { channelConfig, incident } from '../analysis/helpers.js';
 
 /**

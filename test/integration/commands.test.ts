@@ -3,7 +3,7 @@ import { createProposalStore } from '../../src/decisions/proposal-store.js';
 import { pauseKeyOf } from '../../src/control/pause.js';
 import { createCircuitBreaker } from '../../src/actions/breaker.js';
 import { subcommands } from '../../src/commands/parse.js';
-import { waitFor } from '../../src/shared/wait.js';
+import { waitFor } from '../../sandbox/shared/wait.js';
 import type { TestApp } from '../helpers/app.js';
 import { botReplies, closeSandboxCluster, openIncident, startConversationApp } from './conversation-helpers.js';
 

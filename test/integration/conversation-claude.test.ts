@@ -1,9 +1,9 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { appendContextEvent } from '../../src/conversation/context-store.js';
 import { createDecisionsFeature } from '../../src/decisions/feature.js';
-import { startFakeAnthropic, type FakeAnthropic, type RecordedRequest } from '../../src/sandbox/anthropic/server.js';
-import { startSlackSandbox, type SlackSandbox } from '../../src/sandbox/slack/index.js';
-import { waitFor } from '../../src/shared/wait.js';
+import { startFakeAnthropic, type FakeAnthropic, type RecordedRequest } from '../../sandbox/anthropic/server.js';
+import { startSlackSandbox, type SlackSandbox } from '../../sandbox/slack/index.js';
+import { waitFor } from '../../sandbox/shared/wait.js';
 import type { TestApp } from '../helpers/app.js';
 import { uniquePrefix } from '../helpers/redis.js';
 import { botReplies, closeSandboxCluster, conversationYaml, openIncident, sandboxRegistry, startConversationApp } from './conversation-helpers.js';

@@ -6,9 +6,9 @@ import { createClusterConnection, type ClusterConnection } from '../../src/kube/
 import { createClusterReader } from '../../src/kube/read/cluster-reader.js';
 import { createSilentLogger } from '../../src/shared/logger.js';
 import type { ClusterReader } from '../../src/kube/reader.js';
-import { startSandboxCluster, type SandboxCluster } from '../../src/sandbox/cluster/index.js';
-import type { SlackSandbox } from '../../src/sandbox/slack/index.js';
-import { waitFor } from '../../src/shared/wait.js';
+import { startSandboxCluster, type SandboxCluster } from '../../sandbox/cluster/index.js';
+import type { SlackSandbox } from '../../sandbox/slack/index.js';
+import { waitFor } from '../../sandbox/shared/wait.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 
 export const conversationYaml = `

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { waitFor } from '../../src/shared/wait.js';
+import { waitFor } from '../../sandbox/shared/wait.js';
 import type { TestApp } from '../helpers/app.js';
 import { botReplies, closeSandboxCluster, conversationDrained, openIncident, startConversationApp } from './conversation-helpers.js';
 

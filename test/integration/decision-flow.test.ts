@@ -1,12 +1,13 @@
 import type { V1Deployment } from '@kubernetes/client-node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createAnalysisFeature } from '../../src/analysis/feature.js';
 import { createDecisionsFeature, type DecisionsFeature } from '../../src/decisions/feature.js';
-import { defaultUsers, startSlackSandbox, type SandboxMessage, type SlackSandbox } from '../../src/sandbox/slack/index.js';
-import { waitFor } from '../../src/shared/wait.js';
+import { defaultUsers } from '../../sandbox/slack/index.js';
+import { waitFor } from '../../sandbox/shared/wait.js';
 import { actionIds } from '../../src/slack/action-ids.js';
-import { fixture, startTestApp, type TestApp } from '../helpers/app.js';
-import { startSandboxProd, type SandboxProd } from '../helpers/sandbox-cluster.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { alertmanagerAlert, incidentRoot, textOf, threadMessage } from '../helpers/incident-thread.js';
+import { useSandboxProd } from '../helpers/sandbox-cluster.js';
 
 /**
  * The judged flow of issue 5, end to end: an Alertmanager alert → intake → analysis → a
@@ -25,60 +26,37 @@ channels:
     approvers: { users: [UALICE], groups: [SONCALL] }
 `;
 
-let sandbox: SandboxProd;
-let slack: SlackSandbox;
+const sandboxProd = useSandboxProd({ scenarios: ['checkout-crashloop'], timeScale: 50 });
 let app: TestApp | undefined;
 
-beforeAll(async () => {
-  sandbox = await startSandboxProd({ scenarios: ['checkout-crashloop'], timeScale: 50 });
-  await sandbox.cluster.settle();
-});
-afterAll(async () => {
-  await sandbox.cluster.close();
-});
 afterEach(async () => {
   await app?.stop();
-  await slack.close();
   app = undefined;
 });
 
 async function start(): Promise<{ app: TestApp; decisions: DecisionsFeature }> {
-  slack = await startSlackSandbox({
-    users: [...defaultUsers, { id: 'UCAROL', name: 'carol', realName: 'Carol On-call', title: 'on-call (via @oncall)' }],
-    usergroups: [{ id: 'SONCALL', handle: 'oncall', users: ['UCAROL'] }],
-  });
-  const clusters = sandbox.clusters;
   const decisions = createDecisionsFeature({ sweepIntervalMs: 0, verification: { timeoutMs: 30_000, settleMs: 500, pollMs: 100 } });
   const started = await startTestApp({
     yaml,
-    clusters,
-    slack,
+    clusters: sandboxProd().clusters,
+    slackOptions: {
+      users: [...defaultUsers, { id: 'UCAROL', name: 'carol', realName: 'Carol On-call', title: 'on-call (via @oncall)' }],
+      usergroups: [{ id: 'SONCALL', handle: 'oncall', users: ['UCAROL'] }],
+    },
     features: [decisions, createAnalysisFeature({ submit: (ctx) => (proposal) => decisions.services(ctx).submit(proposal) })],
   });
-  slack.setBotUrl(`${started.url}/slack/events`);
   return { app: started, decisions };
-}
-
-const textOf = (m: SandboxMessage) => `${m.text} ${JSON.stringify(m.blocks ?? [])}`;
-
-async function proposalMessage(a: TestApp): Promise<{ root: SandboxMessage; proposal: SandboxMessage }> {
-  const root = await waitFor(() => a.slack.messages('CINCIDENTS')[0], { message: 'no thread root' });
-  const proposal = await waitFor(() => a.slack.thread('CINCIDENTS', root.ts).find((m) => textOf(m).includes(actionIds.approve)), {
-    timeoutMs: 20_000,
-    message: 'no proposal with buttons',
-  });
-  return { root, proposal };
 }
 
 describe('decision loop end to end', () => {
   it('alert → proposal → two allowed approvers → dry run, execution, verification posted, workload healed', async () => {
     const started = await start();
     app = started.app;
-    const alert = fixture('alertmanager/firing.json');
-    alert.groupKey = `decision-flow-${Math.random()}`;
-    for (const a of alert.alerts) delete a.labels.pod;
-    expect((await app.postAlertmanager(alert)).status).toBe(202);
-    const { root, proposal } = await proposalMessage(app);
+    const { slack } = app;
+    const sandbox = sandboxProd();
+    expect((await app.postAlertmanager(alertmanagerAlert({ groupKey: 'decision-flow' }))).status).toBe(202);
+    const root = await incidentRoot(app);
+    const proposal = await threadMessage(app, root, actionIds.approve);
     expect(textOf(proposal)).toContain('rollout undo deployment/checkout');
     expect(textOf(proposal)).toContain('high risk');
     const broken = sandbox.cluster.getObject('Deployment', 'shop', 'checkout') as V1Deployment;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitFor } from '../../src/shared/wait.js';
+import { waitFor } from '../../sandbox/shared/wait.js';
 import { fixture, startTestApp, type TestApp } from '../helpers/app.js';
 
 const routesYaml = `

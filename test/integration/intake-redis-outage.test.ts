@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitFor } from '../../src/shared/wait.js';
+import { waitFor } from '../../sandbox/shared/wait.js';
 import { fixture, startTestApp, type TestApp } from '../helpers/app.js';
-import { findFreePort } from '../../src/shared/net.js';
+import { findFreePort } from '../../sandbox/shared/net.js';
 
 
 async function startRedis(port: number): Promise<ChildProcess> {

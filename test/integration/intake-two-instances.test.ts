@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSlackSandbox, type SlackSandbox } from '../../src/sandbox/slack/index.js';
-import { waitFor } from '../../src/shared/wait.js';
+import { startSlackSandbox, type SlackSandbox } from '../../sandbox/slack/index.js';
+import { waitFor } from '../../sandbox/shared/wait.js';
 import { fixture, startTestApp, type TestApp } from '../helpers/app.js';
 import { uniquePrefix } from '../helpers/redis.js';
 

@@ -1,70 +1,44 @@
 import type { V1Deployment } from '@kubernetes/client-node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createProductFeatures } from '../../src/compose.js';
-import { startSlackSandbox, type SandboxMessage, type SlackSandbox } from '../../src/sandbox/slack/index.js';
-import { waitFor } from '../../src/shared/wait.js';
+import type { SandboxMessage, SlackSandbox } from '../../sandbox/slack/index.js';
+import { waitFor } from '../../sandbox/shared/wait.js';
 import { actionIds } from '../../src/slack/action-ids.js';
 import { fixture, startTestApp, type TestApp } from '../helpers/app.js';
-import { incidentsYaml as yaml, startSandboxProd, type SandboxProd } from '../helpers/sandbox-cluster.js';
+import { alertmanagerAlert, incidentRoot, textOf, threadMessage } from '../helpers/incident-thread.js';
+import { incidentsYaml as yaml, useSandboxProd } from '../helpers/sandbox-cluster.js';
 
 /**
  * The product as src/compose.ts wires it (what `npm start` runs): analysis hands proposals
  * to the decision loop, /k8s and the buttons share one mode store, and resolving an
  * incident expires its pending proposals.
  */
-let sandbox: SandboxProd;
+const sandboxProd = useSandboxProd({ scenarios: ['checkout-crashloop', 'cart-oomkilled'], timeScale: 50 });
 let slack: SlackSandbox;
 let app: TestApp | undefined;
 
-beforeAll(async () => {
-  sandbox = await startSandboxProd({ scenarios: ['checkout-crashloop', 'cart-oomkilled'], timeScale: 50 });
-  await sandbox.cluster.settle();
-});
-afterAll(async () => {
-  await sandbox.cluster.close();
-});
 afterEach(async () => {
   await app?.stop();
-  await slack.close();
   app = undefined;
 });
 
 async function start(): Promise<TestApp> {
-  slack = await startSlackSandbox();
   const started = await startTestApp({
     yaml,
-    clusters: sandbox.clusters,
-    slack,
+    clusters: sandboxProd().clusters,
     features: createProductFeatures({ decisions: { sweepIntervalMs: 0, verification: { timeoutMs: 30_000, settleMs: 300, pollMs: 100 } } }),
   });
-  slack.setBotUrl(`${started.url}/slack/events`);
+  slack = started.slack;
   return started;
 }
 
-const textOf = (m: SandboxMessage) => `${m.text} ${JSON.stringify(m.blocks ?? [])}`;
-
-function alertFor(deployment: string, alertname: string, status: 'firing' | 'resolved' = 'firing'): unknown {
-  const alert = fixture('alertmanager/firing.json');
-  alert.groupKey = `product-${deployment}-${alertname}`;
-  alert.status = status;
-  alert.groupLabels = { alertname };
-  alert.commonLabels = { ...alert.commonLabels, alertname, deployment };
-  for (const a of alert.alerts) {
-    delete a.labels.pod;
-    a.status = status;
-    a.labels = { ...a.labels, alertname, deployment, container: deployment };
-    if (status === 'resolved') a.endsAt = new Date().toISOString();
-  }
-  return alert;
+function alertFor(deployment: string, alertname: string, status: 'firing' | 'resolved' = 'firing') {
+  return alertmanagerAlert({ groupKey: `product-${deployment}-${alertname}`, deployment, alertname, status });
 }
 
 async function proposalIn(a: TestApp, includes: string): Promise<{ root: SandboxMessage; proposal: SandboxMessage }> {
-  const root = await waitFor(() => a.slack.messages('CINCIDENTS').find((m) => m.text.includes('Kube')), { message: 'no thread root' });
-  const proposal = await waitFor(() => a.slack.thread('CINCIDENTS', root.ts).find((m) => textOf(m).includes(includes)), {
-    timeoutMs: 20_000,
-    message: `no proposal containing ${includes}`,
-  });
-  return { root, proposal };
+  const root = await incidentRoot(a, { includes: 'Kube' });
+  return { root, proposal: await threadMessage(a, root, includes) };
 }
 
 describe('the composed product', () => {
@@ -79,7 +53,7 @@ describe('the composed product', () => {
       timeoutMs: 40_000,
       message: 'no verification verdict',
     });
-    const cart = sandbox.cluster.getObject('Deployment', 'shop', 'cart') as V1Deployment;
+    const cart = sandboxProd().cluster.getObject('Deployment', 'shop', 'cart') as V1Deployment;
     expect(cart.status?.availableReplicas).toBe(cart.spec?.replicas);
   });
 

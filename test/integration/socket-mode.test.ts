@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { subcommands } from '../../src/commands/parse.js';
 import { createConversationFeature } from '../../src/conversation/feature.js';
-import { startSlackSandbox, type SlackSandbox } from '../../src/sandbox/slack/index.js';
-import { waitFor } from '../../src/shared/wait.js';
+import { startSlackSandbox, type SlackSandbox } from '../../sandbox/slack/index.js';
+import { waitFor } from '../../sandbox/shared/wait.js';
 import { fixture, startTestApp, type TestApp } from '../helpers/app.js';
 
 const appToken = 'xapp-1-A0DECKHAND-socket-test';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClusterConfig } from '../../src/config/file.js';
 import { createClusterRegistry, loadClusterKubeConfig } from '../../src/kube/connection.js';
-import { startSandboxCluster, type SandboxCluster } from '../../src/sandbox/cluster/index.js';
+import { startSandboxCluster, type SandboxCluster } from '../../sandbox/cluster/index.js';
 import { AppError } from '../../src/shared/errors.js';
 import { createSilentLogger } from '../../src/shared/logger.js';
 

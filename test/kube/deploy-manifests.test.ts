@@ -8,7 +8,7 @@ import { executeAction } from '../../src/kube/executor.js';
 import { createClusterReader } from '../../src/kube/read/cluster-reader.js';
 import { snapshotTarget } from '../../src/kube/snapshot.js';
 import { verifyAction } from '../../src/kube/verifier.js';
-import { startSandboxCluster, type SandboxCluster } from '../../src/sandbox/cluster/index.js';
+import { startSandboxCluster, type SandboxCluster } from '../../sandbox/cluster/index.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return -- manifests are loosely typed YAML */
 

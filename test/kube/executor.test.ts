@@ -2,7 +2,7 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Action } from '../../src/actions/catalog.js';
 import { executeAction } from '../../src/kube/executor.js';
-import { startSandboxCluster, type SandboxCluster } from '../../src/sandbox/cluster/index.js';
+import { startSandboxCluster, type SandboxCluster } from '../../sandbox/cluster/index.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return -- sandbox objects are loosely typed wire JSON */
 

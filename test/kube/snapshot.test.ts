@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClusterReader } from '../../src/kube/read/cluster-reader.js';
 import type { ClusterReader } from '../../src/kube/reader.js';
 import { snapshotTarget } from '../../src/kube/snapshot.js';
-import { startSandboxCluster, type SandboxCluster } from '../../src/sandbox/cluster/index.js';
+import { startSandboxCluster, type SandboxCluster } from '../../sandbox/cluster/index.js';
 
 let sandbox: SandboxCluster;
 let reader: ClusterReader;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Action } from '../../src/actions/catalog.js';
 import { createClusterConnection, type ClusterConnection } from '../../src/kube/connection.js';
-import { startSandboxCluster, type SandboxCluster } from '../../src/sandbox/cluster/index.js';
+import { startSandboxCluster, type SandboxCluster } from '../../sandbox/cluster/index.js';
 import { createSilentLogger } from '../../src/shared/logger.js';
 
 let sandbox: SandboxCluster;

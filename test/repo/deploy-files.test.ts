@@ -66,4 +66,12 @@ describe('Dockerfile', () => {
     expect(text).toMatch(/^USER node$/m);
     expect(text).toMatch(/CMD \["node", "dist\/main\.js"\]/);
   });
+
+  it('holds only the product: copies no sandbox, test or bench files and installs no workspace', () => {
+    const copied = [...text.matchAll(/^COPY (?!--from)(?:--\S+ )*(.+) \S+$/gm)].flatMap((m) => m[1]!.split(/\s+/));
+    expect(copied.sort()).toEqual(['deckhand.example.yaml', 'package-lock.json', 'package-lock.json', 'package.json', 'package.json', 'package.json', 'src', 'tsconfig.build.json', 'tsconfig.json']);
+    const installs = text.match(/npm ci[^\n&]*/g) ?? [];
+    expect(installs).toHaveLength(2);
+    for (const install of installs) expect(install).toContain('--workspaces=false');
+  });
 });

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMetrics } from '../../src/metrics/metrics.js';
-import { startSlackSandbox, type SlackSandbox } from '../../src/sandbox/slack/index.js';
+import { startSlackSandbox, type SlackSandbox } from '../../sandbox/slack/index.js';
 import { AppError } from '../../src/shared/errors.js';
 import { createSilentLogger } from '../../src/shared/logger.js';
 import { createSlackClient, type SlackClient } from '../../src/slack/client.js';

@@ -5,7 +5,7 @@ import { createClaudeInvestigator, type InvestigatorLimits } from '../../../src/
 import { analyzeIncident } from '../../../src/analysis/analyze-incident.js';
 import { gatherEvidence } from '../../../src/analysis/gather.js';
 import { runAnalyzers } from '../../../src/analysis/run-analyzers.js';
-import { scriptedInvestigator, startFakeAnthropic, type FakeAnthropic, type RecordedRequest } from '../../../src/sandbox/anthropic/index.js';
+import { scriptedInvestigator, startFakeAnthropic, type FakeAnthropic, type RecordedRequest } from '../../../sandbox/anthropic/index.js';
 import { fakeReader, now, type FakeWorld } from '../fixtures.js';
 import { channelConfig, incident } from '../helpers.js';
 import { checkoutWorld } from '../scenario-worlds.js';

@@ -3,7 +3,7 @@ import { createAnthropicMessages } from '../../../src/analysis/agent/client.js';
 import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import { runToolLoop, withNewestBreakpoint, type ToolLoopInput } from '../../../src/analysis/agent/loop.js';
 import { readTools } from '../../../src/analysis/tools/index.js';
-import { startFakeAnthropic, type FakeAnthropic, type RecordedRequest } from '../../../src/sandbox/anthropic/index.js';
+import { startFakeAnthropic, type FakeAnthropic, type RecordedRequest } from '../../../sandbox/anthropic/index.js';
 import { fakeReader, now } from '../fixtures.js';
 import { checkoutWorld } from '../scenario-worlds.js';
 

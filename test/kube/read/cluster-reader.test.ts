@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDeployment, formatEvents, formatHpa, formatLogs, formatNode, formatPodDescribe, formatPodSummary } from '../../../src/kube/format/index.js';
 import { createClusterReader } from '../../../src/kube/read/cluster-reader.js';
 import type { ClusterReader } from '../../../src/kube/reader.js';
-import { startSandboxCluster, type SandboxCluster } from '../../../src/sandbox/cluster/index.js';
+import { startSandboxCluster, type SandboxCluster } from '../../../sandbox/cluster/index.js';
 import { AppError } from '../../../src/shared/errors.js';
 
 let sandbox: SandboxCluster;

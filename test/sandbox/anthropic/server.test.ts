@@ -1,6 +1,6 @@
 import Anthropic, { APIError } from '@anthropic-ai/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeAnthropic, type FakeAnthropic } from '../../../src/sandbox/anthropic/index.js';
+import { startFakeAnthropic, type FakeAnthropic } from '../../../sandbox/anthropic/index.js';
 
 let fake: FakeAnthropic;
 let client: Anthropic;

@@ -1,7 +1,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSandboxCluster, type SandboxCluster } from '../../../src/sandbox/cluster/index.js';
-import { waitFor } from '../../../src/shared/wait.js';
+import { startSandboxCluster, type SandboxCluster } from '../../../sandbox/cluster/index.js';
+import { waitFor } from '../../../sandbox/shared/wait.js';
 import { clientsFor, merge, statusOf, strategic, type Clients } from './helpers.js';
 
 let cluster: SandboxCluster;

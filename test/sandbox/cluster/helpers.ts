@@ -1,5 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
-import type { SandboxCluster } from '../../../src/sandbox/cluster/index.js';
+import type { SandboxCluster } from '../../../sandbox/cluster/index.js';
 
 export interface Clients {
   core: k8s.CoreV1Api;

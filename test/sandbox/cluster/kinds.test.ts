@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandboxCluster, type SandboxCluster } from '../../../src/sandbox/cluster/index.js';
-import { waitFor } from '../../../src/shared/wait.js';
+import { startSandboxCluster, type SandboxCluster } from '../../../sandbox/cluster/index.js';
+import { waitFor } from '../../../sandbox/shared/wait.js';
 import { adminToken, call, nextEvent, openWatch } from './wire.js';
 
 let cluster: SandboxCluster;

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { startSandboxCluster, type SandboxCluster } from '../../../src/sandbox/cluster/index.js';
+import { startSandboxCluster, type SandboxCluster } from '../../../sandbox/cluster/index.js';
 
 const missing = (bin: string) => new Promise<boolean>((resolve) => execFile(bin, ['version', '--client'], { timeout: 10_000 }, (err) => resolve(Boolean(err))));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { waitFor } from '../../../src/shared/wait.js';
+import { waitFor } from '../../../sandbox/shared/wait.js';
 import { kubectlIn, kubectlMissing, kubectlOk, useKubectlSandbox } from './kubectl-run.js';
 
 // CI installs kubectl (.ci/run), so there a missing kubectl fails the run instead of skipping it.

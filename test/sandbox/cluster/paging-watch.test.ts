@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandboxCluster, type SandboxCluster } from '../../../src/sandbox/cluster/index.js';
+import { startSandboxCluster, type SandboxCluster } from '../../../sandbox/cluster/index.js';
 import { call, nextEvent, openWatch } from './wire.js';
 
 let cluster: SandboxCluster;

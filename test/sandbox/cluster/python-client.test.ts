@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandboxCluster, type SandboxCluster } from '../../../src/sandbox/cluster/index.js';
+import { startSandboxCluster, type SandboxCluster } from '../../../sandbox/cluster/index.js';
 import { call } from './wire.js';
 
 const canImport = (python: string) => new Promise<boolean>((resolve) => execFile(python, ['-c', 'import kubernetes'], { timeout: 20_000 }, (err) => resolve(!err)));

@@ -1,6 +1,6 @@
 import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandboxCluster, type SandboxCluster } from '../../../src/sandbox/cluster/index.js';
+import { startSandboxCluster, type SandboxCluster } from '../../../sandbox/cluster/index.js';
 import { clientsFor, restart, rollbackTo, setResources, type Clients } from './helpers.js';
 
 let cluster: SandboxCluster;

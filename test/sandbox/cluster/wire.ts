@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- watch events and API replies are wire JSON of any kind */
-import type { SandboxCluster } from '../../../src/sandbox/cluster/index.js';
-import { waitFor } from '../../../src/shared/wait.js';
+import type { SandboxCluster } from '../../../sandbox/cluster/index.js';
+import { waitFor } from '../../../sandbox/shared/wait.js';
 
 export const deckhandToken = 'sandbox-token';
 export const adminToken = 'sandbox-admin-token';

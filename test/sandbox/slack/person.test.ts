@@ -2,8 +2,8 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { App, LogLevel } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { signSlackRequest, startSlackSandbox, type SlackSandbox } from '../../../src/sandbox/slack/index.js';
-import { waitFor } from '../../../src/shared/wait.js';
+import { signSlackRequest, startSlackSandbox, type SlackSandbox } from '../../../sandbox/slack/index.js';
+import { waitFor } from '../../../sandbox/shared/wait.js';
 
 const secret = 'test-signing-secret';
 const proposalBlocks = [

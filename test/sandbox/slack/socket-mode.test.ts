@@ -1,8 +1,8 @@
 import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startSlackSandbox, type SlackSandbox } from '../../../src/sandbox/slack/index.js';
-import { waitFor } from '../../../src/shared/wait.js';
+import { startSlackSandbox, type SlackSandbox } from '../../../sandbox/slack/index.js';
+import { waitFor } from '../../../sandbox/shared/wait.js';
 
 const appToken = 'xapp-1-test-socket';
 const proposalBlocks = [

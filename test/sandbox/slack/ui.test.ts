@@ -4,8 +4,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSlackSandbox, type SlackSandbox } from '../../../src/sandbox/slack/index.js';
-import { waitFor } from '../../../src/shared/wait.js';
+import { startSlackSandbox, type SlackSandbox } from '../../../sandbox/slack/index.js';
+import { waitFor } from '../../../sandbox/shared/wait.js';
 
 const chromiumPath = '/usr/bin/chromium';
 const secret = 'ui-test-signing-secret';

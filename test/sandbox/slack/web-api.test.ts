@@ -1,6 +1,6 @@
 import { WebClient, ErrorCode, LogLevel, type Logger, type WebAPIPlatformError, type WebAPIRateLimitedError, type WebAPIHTTPError } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSlackSandbox, type SlackSandbox } from '../../../src/sandbox/slack/index.js';
+import { startSlackSandbox, type SlackSandbox } from '../../../sandbox/slack/index.js';
 
 let sandbox: SlackSandbox;
 let client: WebClient;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Incident } from '../../../src/incidents/model.js';
-import { checkBlocks } from '../../../src/sandbox/slack/blocks-check.js';
+import { checkBlocks } from '../../../sandbox/slack/blocks-check.js';
 import { buildIncidentRootMessage } from '../../../src/slack/blocks/incident.js';
 
 const base: Incident = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderBlocks } from '../../../../src/sandbox/slack/ui/blocks.js';
-import { renderMrkdwn, renderPlain } from '../../../../src/sandbox/slack/ui/mrkdwn.js';
+import { renderBlocks } from '../../../../sandbox/slack/ui/blocks.js';
+import { renderMrkdwn, renderPlain } from '../../../../sandbox/slack/ui/mrkdwn.js';
 
 const ctx = {
   userName: (id: string) => ({ UALICE: 'alice', UBOT: 'deckhand' })[id],

@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-explicit-any -- pods are wire JSON */
-import type { Logger } from '../../../shared/logger.js';
+import type { Logger } from '../../shared/product.js';
 import { randomSuffix } from '../names.js';
 import type { PodTemplate, WorkloadSpec } from '../scenarios/types.js';
 import type { SimClock } from '../sim-clock.js';

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { findFreePort } from '../shared/net.js';
-import { AppError } from '../shared/errors.js';
+import { AppError } from '../shared/product.js';
 
 export interface DemoRedis {
   url: string;

@@ -1,4 +1,4 @@
-import type { Logger } from '../../shared/logger.js';
+import type { Logger } from '../shared/product.js';
 
 /** A person (or the bot) in the sandbox workspace. */
 export interface SandboxUser {

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { createSilentLogger, type Logger } from '../../shared/logger.js';
+import { createSilentLogger, type Logger } from '../shared/product.js';
 import { createApiServer, type RecordedRequest } from './api/server.js';
 import type { ClusterContext } from './controller/context.js';
 import { createEventRecorder } from './controller/events.js';

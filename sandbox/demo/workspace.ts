@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import type { SandboxChannel, SandboxUser, SandboxUsergroup } from '../sandbox/slack/index.js';
+import type { SandboxChannel, SandboxUser, SandboxUsergroup } from '../slack/index.js';
 
 /**
  * The demo's people. deckhand.yaml makes alice an approver by id and carol one through the

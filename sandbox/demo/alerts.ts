@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import * as z from 'zod';
-import { AppError } from '../shared/errors.js';
+import { AppError } from '../shared/product.js';
 import { demoClusterName, demoPagerDutyService } from './workspace.js';
 
 /**

@@ -28,18 +28,15 @@ const contentTypes: Record<string, string> = {
   css: 'text/css; charset=utf-8',
 };
 
-// The page is plain files beside this module; a compiled copy in dist/ reads them from src/.
-const assetDirs = [new URL('./ui/', import.meta.url), new URL('../../../src/sandbox/slack/ui/', import.meta.url)];
+// The page is plain files beside this module (the sandbox runs from source, never from dist/).
+const assetDir = new URL('./ui/', import.meta.url);
 
 async function readAsset(name: string): Promise<string | undefined> {
-  for (const dir of assetDirs) {
-    try {
-      return await readFile(new URL(name, dir), 'utf8');
-    } catch {
-      // Try the next location.
-    }
+  try {
+    return await readFile(new URL(name, assetDir), 'utf8');
+  } catch {
+    return undefined;
   }
-  return undefined;
 }
 
 const ClickBody = z.object({

@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
-import { createLogger } from '../../shared/logger.js';
+import { createLogger } from '../shared/product.js';
 import { startSlackSandbox } from './index.js';
 
 /**
  * Runs the local Slack sandbox alone (web page + fake Web API) until SIGINT/SIGTERM:
- *   npx tsx src/sandbox/slack/cli.ts --port 4010 --bot-url http://127.0.0.1:3000/slack/events
+ *   npx tsx sandbox/slack/cli.ts --port 4010 --bot-url http://127.0.0.1:3000/slack/events
  * The bot then runs with SLACK_API_URL=<printed api url>, SLACK_BOT_TOKEN=xoxb-sandbox and
  * the same SLACK_SIGNING_SECRET. With --socket-mode the bot connects instead, with the
  * printed SLACK_APP_TOKEN (or the one in the environment), and needs no bot url.

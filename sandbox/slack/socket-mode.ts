@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import * as z from 'zod';
-import type { Logger } from '../../shared/logger.js';
+import type { Logger } from '../shared/product.js';
 import { fail, type ApiResult, type SandboxIdentity } from './web-api-context.js';
 
 export type EnvelopeType = 'events_api' | 'interactive' | 'slash_commands';

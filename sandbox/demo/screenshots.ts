@@ -7,7 +7,7 @@ import { startDemo } from './start-demo.js';
 
 /**
  * Regenerates docs/screenshots/*.png from a real demo run (README "The offline demo"):
- *   npx tsx src/demo/screenshots.ts [--out docs/screenshots] [--chromium /usr/bin/chromium]
+ *   npx tsx sandbox/demo/screenshots.ts [--out docs/screenshots] [--chromium /usr/bin/chromium]
  * Same product, same alerts and the same default timings as `npm run demo`.
  */
 const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];

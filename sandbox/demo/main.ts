@@ -1,8 +1,7 @@
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isAppError } from '../shared/errors.js';
-import { createLogger } from '../shared/logger.js';
+import { createLogger, isAppError } from '../shared/product.js';
 import { formatBanner, formatSentAlerts } from './banner.js';
 import { startDemo, type Demo } from './start-demo.js';
 

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { createSilentLogger } from '../../shared/logger.js';
+import { createSilentLogger } from '../shared/product.js';
 import { BodyTooLargeError, decodeUpload, readRawBody, sendJson, sendText } from './http-body.js';
 import { createPerson, type SandboxPerson } from './person.js';
 import { createResponseUrls } from './response-url.js';

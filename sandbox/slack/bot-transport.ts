@@ -1,4 +1,4 @@
-import type { Logger } from '../../shared/logger.js';
+import type { Logger } from '../shared/product.js';
 import { signSlackRequest } from './signing.js';
 import type { EnvelopeInput, SocketModeServer } from './socket-mode.js';
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../../shared/logger.js';
+import type { Logger } from '../shared/product.js';
 import { decodeArgs, readRawBody, sendJson, sendText } from './http-body.js';
 import type { FailRule, RecordedCall } from './types.js';
 import { chatHandlers } from './web-api-chat.js';

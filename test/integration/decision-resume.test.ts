@@ -1,0 +1,220 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Queue } from 'bullmq';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAuditLog } from '../../src/audit/audit-log.js';
+import { pauseKeyOf } from '../../src/control/pause.js';
+import { createProposalStore } from '../../src/decisions/proposal-store.js';
+import { createDecisionsFeature, type DecisionsFeature } from '../../src/decisions/feature.js';
+import { queueNames } from '../../src/jobs/queues.js';
+import { startSlackSandbox, type SandboxMessage, type SlackSandbox } from '../../sandbox/slack/index.js';
+import { createSilentLogger } from '../../src/shared/logger.js';
+import { waitFor } from '../../sandbox/shared/wait.js';
+import { actionIds } from '../../src/slack/action-ids.js';
+import { fakeConnection } from '../decisions/harness.js';
+import { makeProposal } from '../decisions/fixtures.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { createTestRedis } from '../helpers/redis.js';
+
+/**
+ * Issue 11 in-process, over real Redis, BullMQ, Bolt and the Slack sandbox: a slow Slack at
+ * the Approve click's message edit delays neither the run nor its report, shutdown waits for
+ * the job still talking to Slack, and a proposal approved by a process that died before it
+ * queued anything is run, reported and verified by the next instance, once.
+ */
+const yaml = `
+clusters:
+  prod: {}
+channels:
+  CINCIDENTS:
+    cluster: prod
+    namespaces: [shop]
+    mode: approval
+    approvers: { users: [UALICE] }
+`;
+
+/** A proxy in front of the sandbox's Web API that can hold every call of one method until released. */
+async function startHoldingProxy(target: string) {
+  const held: (() => void)[] = [];
+  let holding: string | undefined;
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const body = await readBody(req);
+      if (holding && req.url?.endsWith(`/${holding}`)) await new Promise<void>((resolve) => held.push(resolve));
+      const answer = await fetch(new URL(req.url?.replace(/^\/api\//, '') ?? '', target), {
+        method: req.method ?? 'POST',
+        headers: { 'content-type': req.headers['content-type'] ?? 'application/json', authorization: req.headers.authorization ?? '' },
+        body,
+      });
+      res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+      res.end(await answer.text());
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`,
+    hold: (method: string) => (holding = method),
+    held: () => held.length,
+    release() {
+      holding = undefined;
+      for (const resume of held.splice(0)) resume();
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString()));
+    req.on('error', reject);
+  });
+}
+
+const textOf = (m: SandboxMessage) => `${m.text} ${JSON.stringify(m.blocks ?? [])}`;
+
+let slack: SlackSandbox | undefined;
+let proxy: Awaited<ReturnType<typeof startHoldingProxy>> | undefined;
+const apps: TestApp[] = [];
+
+afterEach(async () => {
+  proxy?.release();
+  for (const app of apps.splice(0)) await app.stop();
+  await proxy?.close();
+  await slack?.close();
+  proxy = undefined;
+  slack = undefined;
+});
+
+async function start(
+  cluster: ReturnType<typeof fakeConnection>,
+  redisPrefix?: string,
+  options: { processBeforeResponse?: boolean } = {},
+): Promise<{ app: TestApp; decisions: DecisionsFeature }> {
+  slack ??= await startSlackSandbox();
+  proxy ??= await startHoldingProxy(slack.apiUrl);
+  const decisions = createDecisionsFeature({
+    connections: { get: () => cluster.connection },
+    sweepIntervalMs: 0,
+    resumeIntervalMs: 0,
+    verification: { timeoutMs: 1000, settleMs: 0 },
+  });
+  const app = await startTestApp({ yaml, slack, env: { SLACK_API_URL: proxy.url }, features: [decisions], ...(redisPrefix ? { redisPrefix } : {}), ...options });
+  slack.setBotUrl(`${app.url}/slack/events`);
+  apps.push(app);
+  return { app, decisions };
+}
+
+/** A thread root and a proposal with its Approve button in it, through the decision loop's submit. */
+async function proposeIn(app: TestApp, decisions: DecisionsFeature) {
+  const root = await app.ctx.slack.post({ channel: 'CINCIDENTS', message: { text: 'incident' }, idempotencyKey: `root-${app.prefix}` });
+  const { messageTs: _unposted, ...proposal } = makeProposal({
+    channel: 'CINCIDENTS',
+    threadTs: root.ts,
+    incidentId: `inc-${app.prefix}`,
+    createdAt: new Date().toISOString(),
+    expiresAt: new Date(Date.now() + 30 * 60_000).toISOString(),
+  });
+  expect(await decisions.services(app.ctx).submit(proposal)).toBe('awaiting_approval');
+  const message = await waitFor(() => slack?.thread('CINCIDENTS', root.ts).find((m) => textOf(m).includes(actionIds.approve)));
+  return { proposal, root, message };
+}
+
+const thread = (rootTs: string) => (slack?.thread('CINCIDENTS', rootTs) ?? []).map(textOf);
+
+/** The audit trail of an app that may have stopped, read over a connection of our own. */
+async function auditTypes(prefix: string, incidentId: string): Promise<string[]> {
+  const redis = createTestRedis();
+  try {
+    const audit = createAuditLog({ redis, key: `${prefix}:audit`, clock: Date.now, log: createSilentLogger(), maxEntries: 1000, retentionDays: 1 });
+    return (await audit.recent({ incidentId, limit: 20 })).map((e) => e.type).reverse();
+  } finally {
+    await redis.quit();
+  }
+}
+
+async function jobState(prefix: string, name: string, jobId: string): Promise<string | undefined> {
+  const connection = createTestRedis();
+  const queue = new Queue(name, { connection, prefix });
+  try {
+    return await (await queue.getJob(jobId))?.getState();
+  } finally {
+    await queue.close();
+    await connection.quit();
+  }
+}
+
+describe('decision loop across slow Slack, shutdown and restart', () => {
+  it('a slow message edit delays neither the run nor its report, and shutdown waits for it', async () => {
+    const cluster = fakeConnection(makeProposal().target);
+    const { app, decisions } = await start(cluster);
+    const { proposal, root, message } = await proposeIn(app, decisions);
+    proxy?.hold('chat.update');
+    const clicked = await slack?.clickButton({ user: 'UALICE', channel: 'CINCIDENTS', messageTs: message.ts, actionId: actionIds.approve });
+    expect(clicked?.status).toBe(200);
+    await waitFor(() => proxy?.held(), { message: 'the edit never reached Slack' });
+    // Slack is still answering the edit; the action ran and the thread says so.
+    await waitFor(() => thread(root.ts).some((t) => t.includes('Verified')), { message: 'no verdict while the edit hung' });
+    expect(cluster.state.realRuns).toHaveLength(1);
+
+    const stopping = app.stop(); // what SIGTERM does
+    await waitFor(() => app.logs().includes('deckhand stopping'));
+    proxy?.release();
+    await stopping;
+    expect(await jobState(app.prefix, queueNames.decision, `decision-${proposal.id}`)).toBe('completed');
+    const edited = thread(root.ts).find((t) => t.includes('Approved by'));
+    expect(edited).toContain('<@UALICE>');
+    expect(await auditTypes(app.prefix, proposal.incidentId)).toEqual(['proposal', 'approval', 'dry_run', 'execution', 'verification']);
+  });
+
+  it('shutdown waits for a click Slack was already answered for', async () => {
+    const cluster = fakeConnection(makeProposal().target);
+    // Slack gets its answer at ack; the handler then reads the target from a slow cluster.
+    const { app, decisions } = await start(cluster, undefined, { processBeforeResponse: false });
+    const { proposal, message } = await proposeIn(app, decisions);
+    let release!: () => void;
+    const slowCluster = new Promise<void>((resolve) => (release = resolve));
+    let reads = 0;
+    const snapshot = cluster.connection.snapshot.bind(cluster.connection);
+    cluster.connection.snapshot = async (action) => {
+      reads++;
+      await slowCluster;
+      return snapshot(action);
+    };
+    expect((await slack?.clickButton({ user: 'UALICE', channel: 'CINCIDENTS', messageTs: message.ts, actionId: actionIds.approve }))?.status).toBe(200);
+    await waitFor(() => reads > 0, { message: 'the click never read the target' });
+    const stopping = app.stop(); // what SIGTERM does
+    await waitFor(() => app.logs().includes('deckhand stopping'));
+    release();
+    await stopping;
+    const redis = createTestRedis();
+    try {
+      const store = createProposalStore({ redis, prefix: `${app.prefix}:decisions`, clock: Date.now, pauseKey: pauseKeyOf(app.prefix) });
+      expect((await store.get(proposal.id))?.status).toMatch(/approved|executing|executed/);
+    } finally {
+      await redis.quit();
+    }
+    expect(await jobState(app.prefix, queueNames.execution, `exec-${proposal.id}`)).toBeDefined();
+  });
+
+  it('a proposal approved by a process that died before queueing anything is run, reported and verified by the next one', async () => {
+    const cluster = fakeConnection(makeProposal().target);
+    const first = await start(cluster);
+    const { proposal, root } = await proposeIn(first.app, first.decisions);
+    // The click's process stored the approval and died before queueing anything.
+    expect(await first.decisions.services(first.app.ctx).store.approve(proposal.id, 'UALICE')).toMatchObject({ outcome: 'approved' });
+    await first.app.stop();
+    apps.splice(0);
+
+    const next = await start(cluster, first.app.prefix);
+    await waitFor(() => thread(root.ts).some((t) => t.includes('Verified')), { message: 'the next instance did not resume the approval' });
+    await waitFor(async () => (await next.decisions.services(next.app.ctx).store.listActive()).length === 0, { message: 'steps still owed' });
+    expect(await next.decisions.resume()).toEqual({ resumed: 0 });
+    expect(cluster.state.realRuns).toHaveLength(1);
+    const texts = thread(root.ts);
+    expect(texts.filter((t) => t.includes('Executed'))).toHaveLength(1);
+    expect(texts.filter((t) => t.includes('Approved by'))).toHaveLength(1);
+    expect(await auditTypes(next.app.prefix, proposal.incidentId)).toEqual(['proposal', 'approval', 'dry_run', 'execution', 'verification']);
+  });
+});
