@@ -6,7 +6,7 @@ import type { ClusterContext } from './controller/context.js';
 import { createEventRecorder } from './controller/events.js';
 import { createController } from './controller/loop.js';
 import { buildKubeconfig } from './kubeconfig.js';
-import { resolveKind } from './resources.js';
+import { resolveKind, resources } from './resources.js';
 import { selectScenarios } from './scenarios/index.js';
 import { seedScenarios } from './seed.js';
 import { createSimClock } from './sim-clock.js';
@@ -107,7 +107,8 @@ export async function startSandboxCluster(options: SandboxClusterOptions = {}): 
     },
     getObject(kind, namespace, name) {
       const resource = resolveKind(kind);
-      return resource ? store.get(resource, resource === 'nodes' || resource === 'namespaces' ? undefined : namespace, name) : undefined;
+      const namespaced = resources.find((r) => r.plural === resource)?.namespaced ?? true;
+      return resource ? store.get(resource, namespaced ? namespace : undefined, name) : undefined;
     },
     requests: api.requests,
     async close() {

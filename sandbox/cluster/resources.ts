@@ -28,6 +28,24 @@ export const resources: ResourceInfo[] = [
   { plural: 'daemonsets', singular: 'daemonset', kind: 'DaemonSet', group: 'apps', version: 'v1', namespaced: true, shortNames: ['ds'], categories: ['all'], verbs: writeVerbs, subresources: [statusSub('DaemonSet', 'apps', 'v1')] },
   { plural: 'horizontalpodautoscalers', singular: 'horizontalpodautoscaler', kind: 'HorizontalPodAutoscaler', group: 'autoscaling', version: 'v2', namespaced: true, shortNames: ['hpa'], categories: ['all'], verbs: writeVerbs, subresources: [statusSub('HorizontalPodAutoscaler', 'autoscaling', 'v2')] },
   { plural: 'events', singular: 'event', kind: 'Event', group: 'events.k8s.io', version: 'v1', namespaced: true, shortNames: ['ev'], verbs: readVerbs },
+  { plural: 'services', singular: 'service', kind: 'Service', group: '', version: 'v1', namespaced: true, shortNames: ['svc'], categories: ['all'], verbs: writeVerbs.filter((v) => v !== 'deletecollection'), subresources: [statusSub('Service', '', 'v1')] },
+  { plural: 'endpoints', singular: 'endpoints', kind: 'Endpoints', group: '', version: 'v1', namespaced: true, shortNames: ['ep'], verbs: writeVerbs },
+  { plural: 'configmaps', singular: 'configmap', kind: 'ConfigMap', group: '', version: 'v1', namespaced: true, shortNames: ['cm'], verbs: writeVerbs },
+  { plural: 'secrets', singular: 'secret', kind: 'Secret', group: '', version: 'v1', namespaced: true, verbs: writeVerbs },
+  { plural: 'serviceaccounts', singular: 'serviceaccount', kind: 'ServiceAccount', group: '', version: 'v1', namespaced: true, shortNames: ['sa'], verbs: writeVerbs },
+  { plural: 'persistentvolumeclaims', singular: 'persistentvolumeclaim', kind: 'PersistentVolumeClaim', group: '', version: 'v1', namespaced: true, shortNames: ['pvc'], verbs: writeVerbs, subresources: [statusSub('PersistentVolumeClaim', '', 'v1')] },
+  { plural: 'persistentvolumes', singular: 'persistentvolume', kind: 'PersistentVolume', group: '', version: 'v1', namespaced: false, shortNames: ['pv'], verbs: writeVerbs, subresources: [statusSub('PersistentVolume', '', 'v1')] },
+  { plural: 'resourcequotas', singular: 'resourcequota', kind: 'ResourceQuota', group: '', version: 'v1', namespaced: true, shortNames: ['quota'], verbs: writeVerbs, subresources: [statusSub('ResourceQuota', '', 'v1')] },
+  { plural: 'limitranges', singular: 'limitrange', kind: 'LimitRange', group: '', version: 'v1', namespaced: true, shortNames: ['limits'], verbs: writeVerbs },
+  { plural: 'endpointslices', singular: 'endpointslice', kind: 'EndpointSlice', group: 'discovery.k8s.io', version: 'v1', namespaced: true, verbs: writeVerbs },
+  { plural: 'storageclasses', singular: 'storageclass', kind: 'StorageClass', group: 'storage.k8s.io', version: 'v1', namespaced: false, shortNames: ['sc'], verbs: writeVerbs },
+  { plural: 'poddisruptionbudgets', singular: 'poddisruptionbudget', kind: 'PodDisruptionBudget', group: 'policy', version: 'v1', namespaced: true, shortNames: ['pdb'], verbs: writeVerbs, subresources: [statusSub('PodDisruptionBudget', 'policy', 'v1')] },
+  { plural: 'jobs', singular: 'job', kind: 'Job', group: 'batch', version: 'v1', namespaced: true, categories: ['all'], verbs: writeVerbs, subresources: [statusSub('Job', 'batch', 'v1')] },
+  { plural: 'cronjobs', singular: 'cronjob', kind: 'CronJob', group: 'batch', version: 'v1', namespaced: true, shortNames: ['cj'], categories: ['all'], verbs: writeVerbs, subresources: [statusSub('CronJob', 'batch', 'v1')] },
+  { plural: 'leases', singular: 'lease', kind: 'Lease', group: 'coordination.k8s.io', version: 'v1', namespaced: true, verbs: writeVerbs },
+  // Served by the metrics API (metrics-server), computed on every read: never stored, never watched.
+  { plural: 'pods', singular: '', kind: 'PodMetrics', group: 'metrics.k8s.io', version: 'v1beta1', namespaced: true, verbs: ['get', 'list'] },
+  { plural: 'nodes', singular: '', kind: 'NodeMetrics', group: 'metrics.k8s.io', version: 'v1beta1', namespaced: false, verbs: ['get', 'list'] },
 ];
 
 /** Group versions served, in discovery order. (autoscaling/v1 appears only as the Scale kind.) */
@@ -35,7 +53,13 @@ export const groupVersions: { group: string; version: string }[] = [
   { group: '', version: 'v1' },
   { group: 'apps', version: 'v1' },
   { group: 'autoscaling', version: 'v2' },
+  { group: 'batch', version: 'v1' },
+  { group: 'coordination.k8s.io', version: 'v1' },
+  { group: 'discovery.k8s.io', version: 'v1' },
   { group: 'events.k8s.io', version: 'v1' },
+  { group: 'metrics.k8s.io', version: 'v1beta1' },
+  { group: 'policy', version: 'v1' },
+  { group: 'storage.k8s.io', version: 'v1' },
 ];
 
 export function findResource(group: string, version: string, plural: string): ResourceInfo | undefined {
@@ -47,10 +71,15 @@ export function storeKeyOf(info: ResourceInfo): string {
   return info.plural;
 }
 
+/** True for the metrics API's resources, which are computed rather than stored. */
+export function isMetrics(info: { group: string }): boolean {
+  return info.group === 'metrics.k8s.io';
+}
+
 /** Accepts "Pod", "pods", "pod", "deploy"… and returns the store table name. */
 export function resolveKind(kind: string): string | undefined {
   const k = kind.toLowerCase();
-  const r = resources.find((x) => x.kind.toLowerCase() === k || x.plural === k || x.singular === k || x.shortNames?.includes(k));
+  const r = resources.find((x) => !isMetrics(x) && (x.kind.toLowerCase() === k || x.plural === k || x.singular === k || x.shortNames?.includes(k)));
   return r?.plural;
 }
 

@@ -3,7 +3,7 @@ import type { SimClock } from './sim-clock.js';
 import type { KubeObject, StoreEvent, WatchEventType } from './types.js';
 
 /** Resources whose spec changes bump metadata.generation, as on a real API server. */
-const generational = new Set(['deployments', 'replicasets', 'statefulsets', 'daemonsets', 'horizontalpodautoscalers']);
+const generational = new Set(['deployments', 'replicasets', 'statefulsets', 'daemonsets', 'horizontalpodautoscalers', 'jobs', 'cronjobs', 'poddisruptionbudgets']);
 const historySize = 5000;
 
 export interface ObjectStore {
@@ -20,6 +20,13 @@ export interface ObjectStore {
   subscribe(listener: (event: StoreEvent) => void): () => void;
   /** Events after `rv`, or undefined when `rv` is older than the kept history (410 Gone). */
   eventsSince(rv: number): StoreEvent[] | undefined;
+  /**
+   * The objects of one resource as they were at `rv` (a consistent list snapshot, rebuilt from the
+   * kept history), or undefined when `rv` is older than that history — etcd's "compacted".
+   */
+  snapshot(resource: string, rv: number): KubeObject[] | undefined;
+  /** The oldest version a watch or snapshot can start from; older ones get 410 Expired. */
+  oldestVersion(): number;
 }
 
 export function createObjectStore(clock: SimClock): ObjectStore {
@@ -28,6 +35,8 @@ export function createObjectStore(clock: SimClock): ObjectStore {
   const history: StoreEvent[] = [];
   const comparable = new Map<string, string>();
   let rv = 1000;
+  // Versions up to the store's start are "compacted", as a fresh API server's watch cache is.
+  let floor = rv;
 
   const tableOf = (resource: string): Map<string, KubeObject> => {
     let t = tables.get(resource);
@@ -36,11 +45,11 @@ export function createObjectStore(clock: SimClock): ObjectStore {
   };
   const keyOf = (namespace: string | undefined, name: string): string => `${namespace ?? ''}/${name}`;
 
-  const emit = (type: WatchEventType, resource: string, object: KubeObject): void => {
+  const emit = (type: WatchEventType, resource: string, object: KubeObject, previous?: KubeObject): void => {
     // Stored objects are never mutated in place (updates replace them), so events can share them.
-    const event: StoreEvent = { type, resource, object, rv };
+    const event: StoreEvent = { type, resource, object, rv, ...(previous ? { previous } : {}) };
     history.push(event);
-    if (history.length > historySize) history.shift();
+    if (history.length > historySize) floor = history.shift()?.rv ?? floor;
     for (const l of listeners) l(event);
   };
 
@@ -95,7 +104,7 @@ export function createObjectStore(clock: SimClock): ObjectStore {
       const stored = JSON.parse(json) as KubeObject;
       stored.metadata.resourceVersion = String(rv);
       table.set(key, stored);
-      emit('MODIFIED', resource, stored);
+      emit('MODIFIED', resource, stored, old);
       return structuredClone(stored);
     },
     remove(resource, namespace, name) {
@@ -107,7 +116,7 @@ export function createObjectStore(clock: SimClock): ObjectStore {
       comparable.delete(`${resource}|${key}`);
       rv += 1;
       const gone = { ...old, metadata: { ...old.metadata, resourceVersion: String(rv) } };
-      emit('DELETED', resource, gone);
+      emit('DELETED', resource, gone, old);
       return structuredClone(gone);
     },
     currentVersion: () => String(rv),
@@ -116,9 +125,22 @@ export function createObjectStore(clock: SimClock): ObjectStore {
       return () => listeners.delete(listener);
     },
     eventsSince(since) {
-      const first = history[0];
-      if (first && since < first.rv - 1 && history.length >= historySize) return undefined;
+      if (since < floor) return undefined;
       return history.filter((e) => e.rv > since);
     },
+    snapshot(resource, at) {
+      if (at < floor) return undefined;
+      const table = new Map(tableOf(resource));
+      for (let i = history.length - 1; i >= 0; i--) {
+        const e = history[i];
+        if (!e || e.rv <= at) break;
+        if (e.resource !== resource) continue;
+        const key = keyOf(e.object.metadata.namespace, e.object.metadata.name);
+        if (e.type === 'ADDED') table.delete(key);
+        else if (e.previous) table.set(key, e.previous);
+      }
+      return [...table.values()].map((o) => structuredClone(o));
+    },
+    oldestVersion: () => floor,
   };
 }

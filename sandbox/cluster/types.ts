@@ -41,5 +41,7 @@ export interface StoreEvent {
   type: WatchEventType;
   resource: string;
   object: KubeObject;
+  /** The stored object before a MODIFIED or DELETED: watch selectors and list snapshots need it. */
+  previous?: KubeObject;
   rv: number;
 }

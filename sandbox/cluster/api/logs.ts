@@ -2,6 +2,7 @@
 import type { ClusterContext } from '../controller/context.js';
 import { viewPod } from '../controller/kubelet.js';
 import type { KubeObject } from '../types.js';
+import { queryFlag } from './query.js';
 import { badRequest } from './status.js';
 
 /**
@@ -19,7 +20,7 @@ export function readPodLog(ctx: ClusterContext, pod: KubeObject, query: URLSearc
   }
   if (!names.includes(container)) throw badRequest(`container ${container} is not valid for pod ${podName}`);
   if (!pod.spec.nodeName) return '';
-  const previous = query.get('previous') === 'true' || query.get('previous') === '1';
+  const previous = queryFlag(query, 'previous');
   const status = (pod.status?.containerStatuses ?? []).find((c: any) => c.name === container);
   const rt = ctx.pods.get(pod.metadata.uid) ?? { fault: undefined, healthyLogs: [] };
   const view = viewPod(pod, rt, ctx.clock.now(), pod.status?.podIP ?? '', pod.status?.hostIP ?? '');
@@ -40,7 +41,7 @@ export function readPodLog(ctx: ClusterContext, pod: KubeObject, query: URLSearc
     startedAt = status.state?.running?.startedAt ?? status.state?.terminated?.startedAt ?? status.lastState?.terminated?.startedAt;
   }
   const base = startedAt ? Date.parse(startedAt) : ctx.clock.now();
-  let out = lines.map((line, i) => (query.get('timestamps') === 'true' ? `${new Date(base + i * 137).toISOString().replace('Z', '000000Z')} ${line}` : line));
+  let out = lines.map((line, i) => (queryFlag(query, 'timestamps') ? `${new Date(base + i * 137).toISOString().replace('Z', '000000Z')} ${line}` : line));
   const tail = query.get('tailLines');
   if (tail !== null && Number(tail) >= 0) out = Number(tail) === 0 ? [] : out.slice(-Number(tail));
   let text = out.map((l) => `${l}\n`).join('');

@@ -2,11 +2,12 @@
 import type { ClusterContext } from '../controller/context.js';
 import { toEventsV1 } from '../controller/events.js';
 import { deletePodGracefully } from '../controller/replicas.js';
-import { randomSuffix } from '../names.js';
+import { newUid, randomSuffix } from '../names.js';
 import { apiVersionOf, storeKeyOf, type ResourceInfo } from '../resources.js';
 import type { KubeObject } from '../types.js';
+import { applyDefaults } from './defaults.js';
 import { applyPatch } from './patch.js';
-import { parseFieldSelector, parseLabelSelector, selectorString } from './selectors.js';
+import { selectorString } from './selectors.js';
 import { StatusError, alreadyExists, badRequest, conflict, notFound } from './status.js';
 import { validateObject } from './validate.js';
 
@@ -21,15 +22,6 @@ export interface Target {
 export function present(info: ResourceInfo, o: KubeObject): KubeObject {
   if (info.group === 'events.k8s.io') return toEventsV1(o);
   return { ...o, apiVersion: apiVersionOf(info), kind: info.kind };
-}
-
-export function listObjects(ctx: ClusterContext, t: Target, query: URLSearchParams): KubeObject[] {
-  const labels = parseLabelSelector(query.get('labelSelector'));
-  const fields = parseFieldSelector(query.get('fieldSelector'));
-  return ctx.store
-    .list(storeKeyOf(t.info), t.info.namespaced ? t.namespace : undefined)
-    .map((o) => present(t.info, o))
-    .filter((o) => labels(o) && fields(o));
 }
 
 export function getObject(ctx: ClusterContext, t: Target, name: string): KubeObject {
@@ -48,6 +40,7 @@ export function isDryRun(query: URLSearchParams, body?: unknown): boolean {
 function commit(ctx: ClusterContext, t: Target, current: KubeObject, next: KubeObject, dryRun: boolean): KubeObject {
   const rv = next.metadata?.resourceVersion;
   if (rv && rv !== current.metadata.resourceVersion) throw conflict(t.info, current.metadata.name);
+  applyDefaults(ctx, storeKeyOf(t.info), next, current);
   validateObject(t.info, next, current);
   next.metadata = { ...next.metadata, resourceVersion: current.metadata.resourceVersion };
   if (dryRun) return present(t.info, next);
@@ -79,9 +72,16 @@ export function createObject(ctx: ClusterContext, t: Target, body: any, query: U
   if (t.info.namespaced) metadata.namespace = t.namespace ?? 'default';
   const table = storeKeyOf(t.info);
   if (ctx.store.get(table, metadata.namespace, metadata.name)) throw alreadyExists(t.info, metadata.name);
-  const next: KubeObject = { ...body, apiVersion: apiVersionOf(t.info), kind: t.info.kind, metadata: { ...metadata, uid: '', resourceVersion: '', creationTimestamp: '', generation: 0 } };
+  // The store sets generation on the kinds that have one; the others carry none.
+  delete metadata.generation;
+  const next: KubeObject = { ...body, apiVersion: apiVersionOf(t.info), kind: t.info.kind, metadata: { ...metadata, uid: '', resourceVersion: '', creationTimestamp: '' } };
+  applyDefaults(ctx, table, next, undefined);
   validateObject(t.info, next, undefined);
-  if (isDryRun(query)) return next;
+  if (isDryRun(query)) {
+    // What the create would have stored, short of a resourceVersion: kubectl parses the timestamp.
+    const { resourceVersion: _unset, ...rest } = next.metadata;
+    return present(t.info, { ...next, metadata: { ...rest, uid: next.metadata.uid || newUid(), creationTimestamp: ctx.clock.iso() } as KubeObject['metadata'] });
+  }
   return present(t.info, ctx.store.create(table, next));
 }
 

@@ -1,12 +1,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { ClusterContext } from '../controller/context.js';
-import { findResource, groupVersions, type ResourceInfo } from '../resources.js';
+import { adminToken, adminUser } from '../kubeconfig.js';
+import { decodeKubernetesProtobuf, protobufContentType } from '../proto/decode.js';
+import { findResource, groupVersions, isMetrics, type ResourceInfo } from '../resources.js';
 import { aggregatedContentType, aggregatedDiscovery, legacyApiVersions, legacyGroup, legacyGroupList, resourceList, versionInfo } from './discovery.js';
+import { listPage } from './list.js';
 import { readPodLog } from './logs.js';
-import { createObject, deleteObject, getObject, handleScale, listObjects, patchObject, replaceObject, type Target } from './objects.js';
+import { readMetrics } from './metrics.js';
+import { openapiV2Json, openapiV2Protobuf, openapiV2ProtobufType, openapiV3Document, openapiV3Index } from './openapi.js';
+import { createObject, deleteObject, getObject, handleScale, patchObject, replaceObject, type Target } from './objects.js';
+import { queryFlag } from './query.js';
 import { StatusError, badRequest, forbidden, methodNotAllowed } from './status.js';
 import { buildTable, tableContentType } from './tables.js';
-import { createWatchRegistry, serveWatch } from './watch.js';
+import { checkWatchRequest, createWatchRegistry, serveWatch } from './watch.js';
 
 export interface RecordedRequest {
   method: string;
@@ -40,14 +46,31 @@ interface Reply {
   status: number;
   body?: unknown;
   text?: string;
+  /** A binary body (protobuf). */
+  raw?: Buffer;
   contentType?: string;
 }
 
 const json = (body: unknown, status = 200): Reply => ({ status, body });
 
+/**
+ * Who is asking: an impersonated user (what kubectl's `--as` and the admin kubeconfig entry
+ * send), the admin's bearer token (client-node sends tokens over http; kubectl does not), or
+ * else Deckhand's service account. Role-based checks of these identities come later.
+ */
+function identityOf(req: IncomingMessage): { name: string; admin: boolean } {
+  const impersonated = req.headers['impersonate-user'];
+  const groups = [req.headers['impersonate-group'] ?? []].flat();
+  if (typeof impersonated === 'string' && impersonated) return { name: impersonated, admin: impersonated === adminUser || groups.includes('system:masters') };
+  if (req.headers.authorization === `Bearer ${adminToken}`) return { name: adminUser, admin: true };
+  return { name: serviceAccountUser, admin: false };
+}
+
 async function readBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
+  // client-go's typed clients (kubectl create namespace, configmap, job…) send protobuf.
+  if (req.headers['content-type']?.startsWith(protobufContentType)) return decodeKubernetesProtobuf(Buffer.concat(chunks));
   const text = Buffer.concat(chunks).toString('utf8');
   if (!text.trim()) return undefined;
   try {
@@ -88,6 +111,16 @@ export function createApiServer(ctx: ClusterContext, serverAddress: () => string
     }
     if (path === '/version') return json(versionInfo);
     if (path === '/healthz' || path === '/readyz' || path === '/livez') return { status: 200, text: 'ok', contentType: 'text/plain; charset=utf-8' };
+    if (path === '/openapi/v2') {
+      if (accept.includes('protobuf')) return { status: 200, raw: openapiV2Protobuf(), contentType: openapiV2ProtobufType };
+      return json(openapiV2Json());
+    }
+    if (path === '/openapi/v3') return json(openapiV3Index());
+    if (path.startsWith('/openapi/v3/')) {
+      const doc = openapiV3Document(path);
+      if (doc) return json(doc);
+      throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+    }
     if (path === '/api' || path === '/apis') {
       if (accept.includes('as=APIGroupDiscoveryList')) return { status: 200, body: aggregatedDiscovery(path === '/api'), contentType: aggregatedContentType };
       return json(path === '/api' ? legacyApiVersions(serverAddress()) : legacyGroupList());
@@ -105,35 +138,45 @@ export function createApiServer(ctx: ClusterContext, serverAddress: () => string
     } else throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
     if (!groupVersions.some((gv) => gv.group === group && gv.version === version)) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
     if (rest.length === 0) return json(resourceList(group, version));
+    // The deprecated /watch/ prefix: /api/v1/watch/namespaces/<ns>/pods is a watch of the list.
+    const watchPrefix = rest[0] === 'watch';
+    if (watchPrefix) rest = rest.slice(1);
     // /api/v1/namespaces/<ns> is the Namespace object itself.
     const target = rest[0] === 'namespaces' && rest.length <= 3 && (rest.length === 2 || rest[2] === 'status' || rest[2] === 'finalize')
       ? parseTarget(['namespaces', ...rest.slice(1)], (p) => findResource(group, version, p))
       : parseTarget(rest, (p) => findResource(group, version, p));
-    if (!target) {
-      const plural = rest[0] === 'namespaces' ? rest[2] : rest[0];
-      if (plural === 'secrets' && group === '') {
-        throw forbidden({ plural: 'secrets', group: '' }, method === 'GET' ? (rest.length % 2 === 0 ? 'get' : 'list') : (verbOf[method] ?? 'get'), undefined, rest[0] === 'namespaces' ? rest[1] : undefined, serviceAccountUser);
-      }
-      throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+    if (!target) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+    const watch = watchPrefix || queryFlag(query, 'watch');
+    // Secrets are for the admin user only: Deckhand's identity never reads one (nor writes one).
+    const user = identityOf(req);
+    if (target.info.plural === 'secrets' && !user.admin) {
+      const verb = method === 'GET' ? (watch ? 'watch' : target.name ? 'get' : 'list') : (verbOf[method] ?? 'get');
+      throw forbidden(target.info, verb, target.name, target.namespace, user.name);
     }
     if (method !== 'GET' && faults.denyWrites) {
       throw forbidden(target.info, verbOf[method] ?? 'update', target.name, target.namespace, serviceAccountUser);
+    }
+    if (isMetrics(target.info)) {
+      if (method !== 'GET' || watch || target.subresource) throw methodNotAllowed();
+      return json(readMetrics(ctx, target, query));
     }
     const body = method === 'GET' ? undefined : await readBody(req);
     const contentType = req.headers['content-type'] ?? 'application/json';
     const asTable = accept.includes('as=Table');
     const now = ctx.clock.now();
     const { info, name, subresource } = target;
+    if (method === 'GET' && watch && !subresource) {
+      checkWatchRequest(ctx, query);
+      // A watch of one object is a watch of the list narrowed to its name.
+      if (name) query.set('fieldSelector', [query.get('fieldSelector'), `metadata.name=${name}`].filter(Boolean).join(','));
+      serveWatch(ctx, { ...target, name: undefined }, query, res, asTable, watches);
+      return undefined;
+    }
     if (!name) {
       if (method === 'GET') {
-        if (query.get('watch') === 'true' || query.get('watch') === '1') {
-          serveWatch(ctx, target, query, res, asTable, watches);
-          return undefined;
-        }
-        const items = listObjects(ctx, target, query);
-        const rv = ctx.store.currentVersion();
-        if (asTable) return { status: 200, body: buildTable(info.plural, items, rv, now, query.get('includeObject')), contentType: tableContentType };
-        return json({ kind: `${info.kind}List`, apiVersion: info.group ? `${info.group}/${info.version}` : info.version, metadata: { resourceVersion: rv }, items });
+        const page = listPage(ctx, target, query);
+        if (asTable) return { status: 200, body: buildTable(info.plural, page.items, page.metadata, now, query.get('includeObject')), contentType: tableContentType };
+        return json({ kind: `${info.kind}List`, apiVersion: info.group ? `${info.group}/${info.version}` : info.version, metadata: page.metadata, items: page.items });
       }
       if (method === 'POST') return json(createObject(ctx, target, body, query), 201);
       throw methodNotAllowed();
@@ -184,7 +227,7 @@ export function createApiServer(ctx: ClusterContext, serverAddress: () => string
         return;
       }
       record(reply.status);
-      const payload = reply.text ?? JSON.stringify(reply.body);
+      const payload = reply.raw ?? reply.text ?? JSON.stringify(reply.body);
       res.writeHead(reply.status, { 'Content-Type': reply.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(payload) });
       res.end(payload);
     };

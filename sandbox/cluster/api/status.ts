@@ -5,6 +5,8 @@ export class StatusError extends Error {
   readonly code: number;
   readonly reason: string;
   readonly details: Record<string, unknown> | undefined;
+  /** ListMeta of the Status: a 410 for an expired continue token carries a fresh token here. */
+  metadata: Record<string, unknown> = {};
 
   constructor(code: number, reason: string, message: string, details?: Record<string, unknown>) {
     super(message);
@@ -18,7 +20,7 @@ export class StatusError extends Error {
     return {
       kind: 'Status',
       apiVersion: 'v1',
-      metadata: {},
+      metadata: this.metadata,
       status: 'Failure',
       message: this.message,
       reason: this.reason,
@@ -92,4 +94,17 @@ export function methodNotAllowed(): StatusError {
 
 export function unsupportedMediaType(contentType: string): StatusError {
   return new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got "${contentType}")`);
+}
+
+/** 410 Expired, as for a resourceVersion older than the kept history. */
+export function expired(message: string): StatusError {
+  return new StatusError(410, 'Expired', message);
+}
+
+/** 504 for a resourceVersion newer than the store has seen (the watch cache's wording). */
+export function tooLargeResourceVersion(requested: number, current: number): StatusError {
+  return new StatusError(504, 'Timeout', `Timeout: Too large resource version: ${requested}, current: ${current}`, {
+    causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+    retryAfterSeconds: 1,
+  });
 }

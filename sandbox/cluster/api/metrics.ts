@@ -1,0 +1,92 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-explicit-any -- pods and nodes are wire JSON */
+import type { ClusterContext } from '../controller/context.js';
+import { formatTime } from '../sim-clock.js';
+import { parseQuantity } from '../quantity.js';
+import type { KubeObject } from '../types.js';
+import type { Target } from './objects.js';
+import { parseFieldSelector, parseLabelSelector } from './selectors.js';
+import { StatusError } from './status.js';
+
+/**
+ * The program's resource use, in the sandbox's fault language: `memory` and `cpu` on the pod
+ * (from its template) are the main container's working set and CPU. Without them a container
+ * uses half of what it requests (or 1m CPU and 16Mi memory when it requests nothing).
+ */
+const memoryAnnotation = 'sandbox.deckhand.dev/memory';
+const cpuAnnotation = 'sandbox.deckhand.dev/cpu';
+/** What a node's system daemons use beyond its pods. */
+const nodeOverhead = { cpu: 0.1, memory: 512 * 2 ** 20 };
+const window = '20.032s';
+
+interface Usage {
+  cpu: number;
+  memory: number;
+}
+
+function containerUsage(pod: KubeObject, container: any, index: number): Usage {
+  const annotations = pod.metadata.annotations ?? {};
+  const requests = container.resources?.requests ?? {};
+  const fallbackCpu = (parseQuantity(requests.cpu) ?? 0) / 2 || 0.001;
+  const fallbackMemory = (parseQuantity(requests.memory) ?? 0) / 2 || 16 * 2 ** 20;
+  const cpu = index === 0 ? (parseQuantity(annotations[cpuAnnotation]) ?? fallbackCpu) : fallbackCpu;
+  const memory = index === 0 ? (parseQuantity(annotations[memoryAnnotation]) ?? fallbackMemory) : fallbackMemory;
+  return { cpu, memory };
+}
+
+/** metrics-server's units: nanocores and kibibytes. */
+const formatUsage = (u: Usage) => ({ cpu: `${Math.round(u.cpu * 1e9)}n`, memory: `${Math.round(u.memory / 1024)}Ki` });
+
+const isRunning = (pod: KubeObject): boolean =>
+  pod.status?.phase === 'Running' && Boolean(pod.spec?.nodeName) && !pod.metadata.deletionTimestamp && (pod.status?.containerStatuses ?? []).some((c: any) => c.state?.running);
+
+const isReady = (node: KubeObject): boolean => (node.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
+
+const metaOf = (o: KubeObject, now: number) => ({
+  name: o.metadata.name,
+  ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
+  creationTimestamp: formatTime(now),
+  ...(o.metadata.labels ? { labels: o.metadata.labels } : {}),
+});
+
+function podMetrics(pod: KubeObject, now: number) {
+  return {
+    kind: 'PodMetrics',
+    apiVersion: 'metrics.k8s.io/v1beta1',
+    metadata: metaOf(pod, now),
+    timestamp: formatTime(now),
+    window,
+    containers: (pod.spec?.containers ?? []).map((c: any, i: number) => ({ name: c.name, usage: formatUsage(containerUsage(pod, c, i)) })),
+  };
+}
+
+function nodeMetrics(ctx: ClusterContext, node: KubeObject, now: number) {
+  const total = { ...nodeOverhead };
+  for (const pod of ctx.store.scan('pods')) {
+    if (pod.spec?.nodeName !== node.metadata.name || !isRunning(pod)) continue;
+    (pod.spec?.containers ?? []).forEach((c: any, i: number) => {
+      const u = containerUsage(pod, c, i);
+      total.cpu += u.cpu;
+      total.memory += u.memory;
+    });
+  }
+  return { kind: 'NodeMetrics', apiVersion: 'metrics.k8s.io/v1beta1', metadata: metaOf(node, now), timestamp: formatTime(now), window, usage: formatUsage(total) };
+}
+
+/**
+ * GET of metrics.k8s.io/v1beta1 pods and nodes, as metrics-server answers: running pods and
+ * Ready nodes only; others are "not found" (its wording).
+ */
+export function readMetrics(ctx: ClusterContext, t: Target, query: URLSearchParams): unknown {
+  const now = ctx.clock.now();
+  const pods = t.info.plural === 'pods';
+  const labels = parseLabelSelector(query.get('labelSelector'));
+  const fields = parseFieldSelector(query.get('fieldSelector'));
+  const sources = pods ? ctx.store.list('pods', t.namespace).filter(isRunning) : ctx.store.list('nodes').filter(isReady);
+  if (t.name) {
+    const o = sources.find((x) => x.metadata.name === t.name);
+    if (!o) throw new StatusError(404, 'NotFound', `${pods ? 'podmetrics' : 'nodemetrics'}.metrics.k8s.io "${t.name}" not found`, { name: t.name, group: 'metrics.k8s.io', kind: t.info.plural });
+    return pods ? podMetrics(o, now) : nodeMetrics(ctx, o, now);
+  }
+  const items = sources.filter((o) => labels(o) && fields(o)).map((o) => (pods ? podMetrics(o, now) : nodeMetrics(ctx, o, now)));
+  return { kind: pods ? 'PodMetricsList' : 'NodeMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items };
+}
