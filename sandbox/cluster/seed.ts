@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-explicit-any -- the simulated API handles Kubernetes wire JSON, whose shapes vary by kind */
 import { createPod, ownerRef, type ClusterContext } from './controller/context.js';
 import { revisionAnnotation } from './controller/deployments.js';
-import { schedule } from './controller/pods.js';
+import { boundPods, schedule } from './controller/scheduler.js';
 import { hashOfTemplate, withHashLabel } from './controller/templates.js';
 import type { NodeSpec, Scenario, WorkloadSpec } from './scenarios/types.js';
 import { formatTime } from './sim-clock.js';
@@ -92,8 +92,7 @@ function seedDeployment(ctx: ClusterContext, w: WorkloadSpec, now: number): void
 
 function seedPod(ctx: ClusterContext, owner: KubeObject, template: any, createdAt: number, name?: string, nodeName?: string, extraLabels?: Record<string, string>): void {
   const nodes = ctx.store.list('nodes');
-  const perNode = (n: string) => ctx.store.list('pods').filter((p) => p.spec.nodeName === n).length;
-  const node = nodeName ?? schedule({ ...owner, kind: 'Pod', spec: template.spec }, nodes, perNode).node;
+  const node = nodeName ?? schedule({ ...owner, kind: 'Pod', spec: template.spec }, nodes, boundPods(ctx.store.list('pods'))).node;
   createPod(ctx, { owner, template, createdAt, ...(node ? { nodeName: node } : {}), ...(name ? { name } : {}), ...(extraLabels ? { extraLabels } : {}) });
 }
 

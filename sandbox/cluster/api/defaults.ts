@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-explicit-any -- the simulated API handles Kubernetes wire JSON, whose shapes vary by kind */
+import { quotaStatus } from '../controller/admission.js';
 import type { ClusterContext } from '../controller/context.js';
 import { newUid } from '../names.js';
 import type { KubeObject } from '../types.js';
@@ -57,8 +58,9 @@ const defaulters: Record<string, Defaulter> = {
   poddisruptionbudgets: (_ctx, p, previous) => {
     p.status ??= previous?.status ?? { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 };
   },
-  resourcequotas: (_ctx, q, previous) => {
-    q.status ??= previous?.status ?? {};
+  // A new quota's status is the quota controller's first pass, so it never shows empty.
+  resourcequotas: (ctx, q, previous) => {
+    q.status ??= previous?.status ?? quotaStatus(ctx, q);
   },
 };
 

@@ -8,6 +8,7 @@ import type { ObjectStore } from '../store.js';
 import type { KubeObject } from '../types.js';
 import type { EventRecorder } from './events.js';
 import type { PodRuntime } from './kubelet.js';
+import { withDefaultTolerations } from './scheduler.js';
 
 export interface ClusterContext {
   store: ObjectStore;
@@ -72,15 +73,12 @@ export function createPod(ctx: ClusterContext, input: NewPod): KubeObject {
     spec: {
       ...structuredClone(template.spec),
       ...(input.nodeName ? { nodeName: input.nodeName } : {}),
-      serviceAccountName: 'default',
-      serviceAccount: 'default',
+      serviceAccountName: template.spec?.serviceAccountName ?? 'default',
+      serviceAccount: template.spec?.serviceAccountName ?? 'default',
       enableServiceLinks: true,
       preemptionPolicy: 'PreemptLowerPriority',
       priority: 0,
-      tolerations: [
-        { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-        { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-      ],
+      tolerations: withDefaultTolerations((template.spec?.tolerations as any[] | undefined) ?? []),
     },
     status: { phase: 'Pending', qosClass: 'BestEffort' },
   };

@@ -1,3 +1,4 @@
+import { syncQuotas } from './admission.js';
 import type { ClusterContext } from './context.js';
 import { syncDeployment } from './deployments.js';
 import { syncNodes, syncPods } from './pods.js';
@@ -43,6 +44,7 @@ export function createController(ctx: ClusterContext, intervalMs = 20): Controll
       if (owner && !d) continue;
       changed = syncReplicaSet(ctx, { ...rs }) || changed;
     }
+    changed = syncQuotas(ctx) || changed;
     for (const sts of ctx.store.scan('statefulsets')) changed = syncStatefulSet(ctx, { ...sts }) || changed;
     for (const ds of ctx.store.scan('daemonsets')) changed = syncDaemonSet(ctx, { ...ds }) || changed;
     // Shallow copies: the syncs replace top-level fields (status, annotations), never nested ones.

@@ -1,49 +1,11 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-explicit-any -- the simulated API handles Kubernetes wire JSON, whose shapes vary by kind */
-import { parseQuantity } from '../quantity.js';
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-explicit-any -- the simulated API handles Kubernetes wire JSON, whose shapes vary by kind */
 import type { KubeObject } from '../types.js';
 import type { ClusterContext } from './context.js';
 import { unschedulableStatus, viewPod, type PodCounters, type PodRuntime } from './kubelet.js';
+import { boundPods, schedule } from './scheduler.js';
 
 /** How long a graceful delete takes at most (the container stops quickly). */
 const terminationMs = 1000;
-
-function requestOf(pod: KubeObject, resource: 'cpu' | 'memory'): number {
-  return (pod.spec.containers ?? []).reduce((n: number, c: any) => n + (parseQuantity(c.resources?.requests?.[resource]) ?? 0), 0);
-}
-
-/** The scheduler's verdict: a node, or the FailedScheduling message. */
-export function schedule(pod: KubeObject, nodes: readonly KubeObject[], podsOnNode: (node: string) => number): { node?: string; message?: string } {
-  const reasons = new Map<string, number>();
-  const preemption = new Map<string, number>();
-  const count = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
-  const fits: KubeObject[] = [];
-  for (const node of nodes) {
-    const taints: any[] = node.spec?.taints ?? [];
-    const blocking = taints.find((t) => t.effect === 'NoSchedule' && t.key !== 'node.kubernetes.io/unschedulable');
-    if (blocking) {
-      count(reasons, `node(s) had untolerated taint {${blocking.key}: ${blocking.value ?? ''}}`);
-      count(preemption, 'Preemption is not helpful for scheduling');
-    } else if (node.spec?.unschedulable) {
-      count(reasons, 'node(s) were unschedulable');
-      count(preemption, 'Preemption is not helpful for scheduling');
-    } else {
-      // Checked against allocatable alone: the sandbox's pods are small, and "fits a node" stays predictable.
-      const memory = requestOf(pod, 'memory') > (parseQuantity(node.status?.allocatable?.memory) ?? 0);
-      const cpu = requestOf(pod, 'cpu') > (parseQuantity(node.status?.allocatable?.cpu) ?? 0);
-      if (cpu) count(reasons, 'Insufficient cpu');
-      if (memory) count(reasons, 'Insufficient memory');
-      if (cpu || memory) count(preemption, 'No preemption victims found for incoming pod');
-      else fits.push(node);
-    }
-  }
-  if (fits.length) {
-    const best = [...fits].sort((a, b) => podsOnNode(a.metadata.name) - podsOnNode(b.metadata.name) || a.metadata.name.localeCompare(b.metadata.name))[0];
-    return { node: best?.metadata.name ?? '' };
-  }
-  const list = (m: Map<string, number>) => [...m].map(([r, n]) => `${n} ${r}`).sort().join(', ');
-  const n = nodes.length;
-  return { message: `0/${n} nodes are available: ${list(reasons)}. preemption: 0/${n} nodes are available: ${list(preemption)}.` };
-}
 
 function recordKubeletEvents(ctx: ClusterContext, pod: KubeObject, rt: PodRuntime, c: PodCounters): void {
   const container = pod.spec.containers[0];
@@ -83,8 +45,8 @@ export function syncPods(ctx: ClusterContext): { changed: boolean; transient: bo
   let transient = false;
   const nodes = store.scan('nodes');
   const pods = store.scan('pods');
-  const perNode = new Map<string, number>();
-  for (const p of pods) if (p.spec.nodeName) perNode.set(p.spec.nodeName, (perNode.get(p.spec.nodeName) ?? 0) + 1);
+  // What each node already holds; a pod bound in this pass counts for the next.
+  const bound = boundPods(pods);
 
   for (const stored of [...pods]) {
     // A shallow copy: this pass replaces spec and status, never edits them in place.
@@ -101,11 +63,11 @@ export function syncPods(ctx: ClusterContext): { changed: boolean; transient: bo
       continue;
     }
     if (!pod.spec.nodeName) {
-      const verdict = schedule(pod, nodes, (n) => perNode.get(n) ?? 0);
+      const verdict = schedule(pod, nodes, bound);
       if (verdict.node) {
         pod.spec = { ...pod.spec, nodeName: verdict.node };
         rt.scheduledAt = now;
-        perNode.set(verdict.node, (perNode.get(verdict.node) ?? 0) + 1);
+        bound.push(pod);
         ctx.events.record({ involved: pod, reason: 'Scheduled', message: `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${verdict.node}`, type: 'Normal', component: 'default-scheduler', seriesStyle: true });
         changed = true;
       } else {

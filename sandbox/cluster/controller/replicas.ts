@@ -2,6 +2,7 @@
 import type { KubeObject } from '../types.js';
 import { createPod, isControlledBy, isTerminating, type ClusterContext } from './context.js';
 import { hashOfTemplate } from './templates.js';
+import { refusalOf } from './admission.js';
 
 export function isPodReady(pod: KubeObject): boolean {
   return (pod.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
@@ -35,12 +36,38 @@ function write(ctx: ClusterContext, resource: string, o: KubeObject): boolean {
   return ctx.store.update(resource, o).metadata.resourceVersion !== before;
 }
 
+/** Per cluster, per owner uid: when the API server first refused one of its pods (sim ms). */
+const refusedSince = new WeakMap<ClusterContext, Map<string, number>>();
+
+/**
+ * Whether admission refuses the owner's next pod; if so the owner shows FailedCreate with the
+ * API server's message. The controller retries with back-off: one more count per sim minute.
+ */
+function refusedCreate(ctx: ClusterContext, owner: KubeObject): boolean {
+  const namespace = owner.metadata.namespace ?? 'default';
+  const reason = refusalOf(ctx, namespace, owner.spec.template?.spec);
+  const since = refusedSince.get(ctx) ?? new Map<string, number>();
+  refusedSince.set(ctx, since);
+  if (!reason) {
+    since.delete(owner.metadata.uid);
+    return false;
+  }
+  const now = ctx.clock.now();
+  const first = since.get(owner.metadata.uid) ?? now;
+  since.set(owner.metadata.uid, first);
+  // The pod has only its generateName when admission refuses it.
+  const message = `Error creating: pods "${owner.metadata.name}-" is forbidden: ${reason}`;
+  ctx.events.record({ involved: owner, reason: 'FailedCreate', message, type: 'Warning', component: 'replicaset-controller', count: 1 + Math.floor((now - first) / 60_000), firstAt: first });
+  return true;
+}
+
 /** The ReplicaSet controller: keep spec.replicas pods, report their readiness. */
 export function syncReplicaSet(ctx: ClusterContext, rs: KubeObject): boolean {
   let changed = false;
   const { active } = podsOf(ctx, rs);
   const want: number = rs.spec.replicas ?? 1;
   for (let i = active.length; i < want; i++) {
+    if (refusedCreate(ctx, rs)) break;
     const pod = createPod(ctx, { owner: rs, template: rs.spec.template });
     active.push(pod);
     ctx.events.record({ involved: rs, reason: 'SuccessfulCreate', message: `Created pod: ${pod.metadata.name}`, type: 'Normal', component: 'replicaset-controller' });
