@@ -15,6 +15,7 @@ import { fakeConnection } from '../decisions/harness.js';
 import { makeProposal } from '../decisions/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { createTestRedis } from '../helpers/redis.js';
+import { incidentsYaml } from '../helpers/sandbox-cluster.js';
 
 /**
  * Issue 11 in-process, over real Redis, BullMQ, Bolt and the Slack sandbox: a slow Slack at
@@ -22,16 +23,6 @@ import { createTestRedis } from '../helpers/redis.js';
  * the job still talking to Slack, and a proposal approved by a process that died before it
  * queued anything is run, reported and verified by the next instance, once.
  */
-const yaml = `
-clusters:
-  prod: {}
-channels:
-  CINCIDENTS:
-    cluster: prod
-    namespaces: [shop]
-    mode: approval
-    approvers: { users: [UALICE] }
-`;
 
 /** A proxy in front of the sandbox's Web API that can hold every call of one method until released. */
 async function startHoldingProxy(target: string) {
@@ -100,7 +91,7 @@ async function start(
     resumeIntervalMs: 0,
     verification: { timeoutMs: 1000, settleMs: 0 },
   });
-  const app = await startTestApp({ yaml, slack, env: { SLACK_API_URL: proxy.url }, features: [decisions], ...(redisPrefix ? { redisPrefix } : {}), ...options });
+  const app = await startTestApp({ yaml: incidentsYaml, slack, env: { SLACK_API_URL: proxy.url }, features: [decisions], ...(redisPrefix ? { redisPrefix } : {}), ...options });
   slack.setBotUrl(`${app.url}/slack/events`);
   apps.push(app);
   return { app, decisions };
