@@ -1,7 +1,7 @@
 import type { AppContext, Feature } from '../core/feature.js';
 import { queueNames } from '../jobs/queues.js';
 import { slackGroupMembers } from './approvers.js';
-import { createActionConnections, type ActionConnections } from './connections.js';
+import { createActionConnections } from './connections.js';
 import { createDecisionProcessor } from './decision-worker.js';
 import { createExecutionProcessor } from './execute/worker.js';
 import { createInflight } from './inflight.js';
@@ -14,8 +14,6 @@ import { enqueueVerification, ensureStageJob } from './stage-jobs.js';
 import { createVerificationProcessor } from './verify/worker.js';
 
 export interface DecisionsFeatureOptions {
-  /** The cluster side of the loop; default: the executor, verifier and snapshot over ctx.clusters. */
-  connections?: ActionConnections;
   renderProposal?: RenderProposal;
   /** How often undecided proposals past their TTL lose their buttons (default 60 s; 0 = never). */
   sweepIntervalMs?: number;
@@ -55,7 +53,7 @@ export function createDecisionsFeature(options: DecisionsFeatureOptions = {}): D
 
   const services = (ctx: AppContext): DecisionServices => {
     if (built) return built;
-    const connections = options.connections ?? createActionConnections(ctx.clusters, ctx.log.child({ component: 'kube' }));
+    const connections = createActionConnections(ctx.clusters, ctx.log.child({ component: 'kube' }));
     built = createDecisionServices({
       config: ctx.config,
       log: ctx.log,
