@@ -1,3 +1,4 @@
+import { analysisRequests } from '../../src/analysis/job.js';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
@@ -104,7 +105,7 @@ async function start(redisPrefix?: string, options: { processBeforeResponse?: bo
   slack ??= await startSlackSandbox();
   proxy ??= await startHoldingProxy(slack.apiUrl);
   const clusters = await clusterBehindProxy();
-  const decisions = createDecisionsFeature({
+  const decisions = createDecisionsFeature({ analysis: analysisRequests,
     sweepIntervalMs: 0,
     resumeIntervalMs: 0,
     verification: { timeoutMs: 30_000, settleMs: 0, pollMs: 200 },
