@@ -91,7 +91,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       redisPid = redis.pid;
     }
 
-    const cluster = await startSandboxCluster({ timeScale: options.timeScale ?? 4, log: log.child({ component: 'sandbox-cluster' }) });
+    // Fast for the first two minutes (the broken workloads reach their back-offs), then real time.
+    const cluster = await startSandboxCluster({ timeScale: options.timeScale ?? 4, warmupMs: 120_000, log: log.child({ component: 'sandbox-cluster' }) });
     cleanups.push(() => cluster.close());
     const kubeconfigPath = join(workDir, 'kubeconfig');
     await cluster.writeKubeconfig(kubeconfigPath);
