@@ -89,6 +89,14 @@ export function createDecisionsFeature(options: DecisionsFeatureOptions = {}): D
       ctx.incidentEvents.onResolved(async (incidentId) => {
         await s.clicks.expireForIncident(incidentId);
       });
+      // Every lifecycle step of an incident is in the audit, once (a retried job repeats it).
+      ctx.incidentEvents.onStatusChanged(async (change) => {
+        await s.audit.appendOnce(`incident-status:${change.incidentId}:${change.to}:${change.at}`, {
+          type: 'incident_status',
+          incidentId: change.incidentId,
+          summary: `${change.from ? `incident ${change.to} (was ${change.from})` : `incident opened, ${change.to}`}: ${change.cause}`,
+        });
+      });
     },
     start(ctx) {
       const s = services(ctx);
@@ -100,7 +108,13 @@ export function createDecisionsFeature(options: DecisionsFeatureOptions = {}): D
         enqueueVerification: (id) => enqueueVerification(ctx.queues, id),
         ...(options.lockTtlMs === undefined ? {} : { lockTtlMs: options.lockTtlMs }),
       });
-      const verify = createVerificationProcessor({ ...s.deps, breaker: s.breaker, log, ...options.verification });
+      const verify = createVerificationProcessor({
+        ...s.deps,
+        breaker: s.breaker,
+        log,
+        ...options.verification,
+        onFixVerified: (input) => ctx.incidentEvents.emitFixVerified(input),
+      });
       const decide = createDecisionProcessor({ ...s.deps, log });
       ctx.workers.start(queueNames.decision, (job) => decide(job), { concurrency: 4 });
       ctx.workers.start(queueNames.execution, (job) => execute(job), { concurrency: 4 });

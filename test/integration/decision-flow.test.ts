@@ -103,5 +103,17 @@ describe('decision loop end to end', () => {
     expect(slack.ephemerals('CINCIDENTS').at(-1)?.text).toContain('already decided');
     const audit = await started.decisions.services(app.ctx).audit.recent({ limit: 20 });
     expect(audit.map((e) => e.type)).toEqual(expect.arrayContaining(['proposal', 'refusal', 'approval', 'dry_run', 'execution', 'verification']));
+
+    // The fix is verified while Alertmanager still fires: the root says mitigated, and so does the audit.
+    const mitigated = await waitFor(() => {
+      const rootNow = slack.thread('CINCIDENTS', root.ts)[0];
+      return rootNow && textOf(rootNow).includes('Mitigated') ? rootNow : undefined;
+    });
+    expect(textOf(mitigated)).toContain(':adhesive_bandage: Mitigated');
+    const lifecycle = await waitFor(async () => {
+      const entries = await started.decisions.services(app!.ctx).audit.recent({ limit: 50 });
+      return entries.find((e) => e.type === 'incident_status' && e.summary.includes('mitigated'));
+    });
+    expect(lifecycle.summary).toMatch(/incident mitigated \(was triggered\): fix verified/);
   });
 });

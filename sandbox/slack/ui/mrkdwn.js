@@ -18,7 +18,7 @@ const emoji = {
   broom: '🧹', test_tube: '🧪', checkered_flag: '🏁', dart: '🎯', hospital: '🏥', pill: '💊', bug: '🐛',
   large_blue_diamond: '🔷', small_blue_diamond: '🔹', small_orange_diamond: '🔸', heavy_minus_sign: '➖',
   heavy_plus_sign: '➕', arrow_up: '⬆️', arrow_down: '⬇️', calendar: '📅', clock3: '🕒', stopwatch: '⏱️',
-  floppy_disk: '💾', scroll: '📜', card_index_dividers: '🗂️', file_folder: '📁', page_facing_up: '📄',
+  adhesive_bandage: '🩹', floppy_disk: '💾', scroll: '📜', card_index_dividers: '🗂️', file_folder: '📁', page_facing_up: '📄',
 };
 
 /** Emoji for a `:shortcode:` name, or the shortcode itself when unknown. */
