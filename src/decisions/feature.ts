@@ -66,6 +66,7 @@ export function createDecisionsFeature(options: DecisionsFeatureOptions = {}): D
       messenger: ctx.slack,
       connections,
       groupMembers: slackGroupMembers(ctx.slack),
+      metrics: ctx.metrics.loop,
       ...(options.renderProposal ? { renderProposal: options.renderProposal } : {}),
     });
     return built;
@@ -84,23 +85,26 @@ export function createDecisionsFeature(options: DecisionsFeatureOptions = {}): D
     port: services,
     registerSlack(app, ctx) {
       const s = services(ctx);
-      registerDecisionListeners(app, { clicks: s.clicks, messenger: ctx.slack, log: ctx.log.child({ feature: 'decisions' }), inflight });
+      registerDecisionListeners(app, { clicks: s.clicks, messenger: ctx.slack, log: ctx.log.child({ feature: 'decisions' }), inflight, metrics: ctx.metrics.loop });
       // A resolved incident's pending proposals lose their buttons at once, not at their TTL.
       ctx.incidentEvents.onResolved(async (incidentId) => {
         await s.clicks.expireForIncident(incidentId);
       });
       // Every lifecycle step of an incident is in the audit, once (a retried job repeats it).
       ctx.incidentEvents.onStatusChanged(async (change) => {
-        await s.audit.appendOnce(`incident-status:${change.incidentId}:${change.to}:${change.at}`, {
+        const appended = await s.audit.appendOnce(`incident-status:${change.incidentId}:${change.to}:${change.at}`, {
           type: 'incident_status',
           incidentId: change.incidentId,
           summary: `${change.from ? `incident ${change.to} (was ${change.from})` : `incident opened, ${change.to}`}: ${change.cause}`,
         });
+        if (appended) ctx.metrics.loop.incidentTransitions.inc({ status: change.to });
       });
     },
     start(ctx) {
       const s = services(ctx);
       const log = ctx.log.child({ feature: 'decisions' });
+      ctx.metrics.loop.setSource('breakers', () => Promise.all(ctx.clusters.names().map(async (cluster) => ({ cluster, open: (await s.breaker.state(cluster)).open }))));
+      ctx.metrics.loop.setSource('paused', () => s.pause.isPaused());
       const execute = createExecutionProcessor({
         ...s.deps,
         breaker: s.breaker,

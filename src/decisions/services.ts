@@ -18,6 +18,7 @@ import type { RenderProposal } from './messages.js';
 import type { ActionConnections } from './connections.js';
 import { createProposalStore, type ProposalStore } from './proposal-store.js';
 import { type ClassifyRisk, type SubmitOutcome, submitProposal } from './submit.js';
+import type { DecisionLoopMetrics } from '../metrics/metrics.js';
 
 export interface DecisionServicesInput {
   config: Config;
@@ -31,6 +32,7 @@ export interface DecisionServicesInput {
   /** usergroups.users.list, e.g. via the Slack client's `call`. */
   groupMembers: GroupMembers;
   renderProposal?: RenderProposal;
+  metrics?: DecisionLoopMetrics;
 }
 
 export interface DecisionServices {
@@ -88,6 +90,7 @@ export function createDecisionServices(input: DecisionServicesInput): DecisionSe
     log: log.child({ feature: 'decisions' }),
     proposalTtlMs: config.file.policy.proposalTtlMinutes * 60_000,
     ...(input.renderProposal ? { renderProposal: input.renderProposal } : {}),
+    ...(input.metrics ? { metrics: input.metrics } : {}),
     enqueueExecution: (proposalId) => addStageJob(input.queues, 'execution', proposalId),
     enqueueDecision: (proposalId) => addStageJob(input.queues, 'decision', proposalId),
     enqueueAnalysis: ({ incidentId, reason }) => enqueueAnalysis(input.queues, incidentId, reason),

@@ -14,6 +14,7 @@ import type { SlackMessenger } from '../slack/messenger.js';
 import { type RenderProposal, renderProposalMessage } from './messages.js';
 import type { ActionConnections } from './connections.js';
 import type { DecisionRecord, ProposalStore } from './proposal-store.js';
+import type { DecisionLoopMetrics } from '../metrics/metrics.js';
 
 /** The bot's own "approver" id when yolo runs something by itself. */
 export const yoloActor = 'deckhand:yolo';
@@ -31,6 +32,8 @@ export interface SubmitDeps {
   enqueueExecution: (proposalId: string) => Promise<void>;
   renderProposal?: RenderProposal;
   log: Logger;
+  /** Prometheus counters of the loop (absent in unit tests that do not look at them). */
+  metrics?: DecisionLoopMetrics;
 }
 
 export type SubmitOutcome = 'auto_run' | 'awaiting_approval' | 'shown' | 'duplicate';
@@ -46,6 +49,8 @@ export type SubmitOutcome = 'auto_run' | 'awaiting_approval' | 'shown' | 'duplic
 export async function submitProposal(deps: SubmitDeps, proposal: Proposal, options: { allowAuto: boolean }): Promise<SubmitOutcome> {
   const render = deps.renderProposal ?? renderProposalMessage;
   if (await deps.store.save(proposal)) {
+    // origin 'analyzer:crash-loop' → 'analyzer': a label of few values.
+    deps.metrics?.proposals.inc({ origin: proposal.origin.split(':')[0] ?? proposal.origin, risk: proposal.risk });
     await deps.audit.append({
       type: 'proposal',
       actor: proposal.requestedBy ?? 'deckhand',
@@ -111,6 +116,7 @@ async function resumeUnposted(deps: SubmitDeps, proposal: Proposal, render: Rend
 async function announceAutoRun(deps: SubmitDeps, proposal: Proposal, render: RenderProposal): Promise<'auto_run'> {
   await post(deps, proposal, render(proposal, { buttons: false, note: ":robot_face: Running by itself under this channel's yolo policy." }));
   await deps.enqueueExecution(proposal.id);
+  deps.metrics?.decisions.inc({ decision: 'approved', by: 'yolo', reason: '' });
   await deps.audit.append({
     type: 'approval',
     actor: yoloActor,

@@ -53,6 +53,7 @@ export function createIntakeFeature(options: { concurrency?: number; resumeUpdat
         onStatusChanged: (change) => ctx.incidentEvents.emitStatusChanged(change),
         enqueueAnalysis: (incidentId, trigger) => enqueueAnalysis(ctx.queues, incidentId, String(trigger)),
       });
+      ctx.metrics.loop.setSource('openIncidents', async () => (await ctx.incidents.listOpen()).map((i) => i.status));
       const mitigate = createMitigation({
         store: ctx.incidents,
         locks: ctx.locks,

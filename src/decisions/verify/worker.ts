@@ -48,7 +48,9 @@ export function createVerificationProcessor(deps: VerificationDeps) {
         settleMs: deps.settleMs ?? 10_000,
         ...(deps.pollMs === undefined ? {} : { pollMs: deps.pollMs }),
       });
-      verdict = (await deps.store.recordVerification(proposalId, found)) ?? found;
+      const recorded = await deps.store.recordVerification(proposalId, found);
+      verdict = recorded ?? found;
+      deps.metrics?.verifications.inc({ verdict: verdict.ok ? 'verified' : 'failed' });
     }
     await audit(deps, record, 'verification', `${verdict.ok ? 'verified' : 'verification failed'}: ${verdict.summary}`);
     await feedBreaker(deps, record, verdict);
