@@ -295,7 +295,7 @@ function hasColourEmoji() {
     const g = canvas.getContext('2d');
     if (!g) return true;
     g.textBaseline = 'top';
-    g.font = `28px ${getComputedStyle(document.documentElement).fontFamily}`;
+    g.font = `28px ${window.getComputedStyle(document.documentElement).fontFamily}`;
     g.fillText('\u{1F6A8}', 0, 0);
     const { data } = g.getImageData(0, 0, 32, 32);
     for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0 && (Math.abs(data[i] - data[i + 1]) > 40 || Math.abs(data[i + 1] - data[i + 2]) > 40)) return true;

@@ -182,7 +182,7 @@ describe.skipIf(!existsSync(chromiumPath) && process.env.CI !== 'true')('slack s
     const span = page.locator('.thread .msg-content code .nowrap', { hasText: flag });
     await span.waitFor();
     // One line box: the flag is never split.
-    const rects = await span.evaluate((el) => el.getClientRects().length);
+    const rects = await span.evaluate((el) => (el as unknown as { getClientRects(): { length: number } }).getClientRects().length);
     expect(rects).toBe(1);
     await page.close();
   });
