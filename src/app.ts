@@ -10,6 +10,7 @@ import { createLocks } from './core/lock.js';
 import { createQueues, createWorkers } from './jobs/registry.js';
 import type { ClusterRegistry } from './kube/connection.js';
 import { createMetrics } from './metrics/metrics.js';
+import { createThrottledWarning, isConnectionError } from './shared/throttle.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
 import { createSlackClient, type RetryPolicy } from './slack/client.js';
 import { systemClock, type Clock } from './shared/clock.js';
@@ -59,12 +60,19 @@ export function createDeckhand(options: CreateDeckhandOptions): Deckhand {
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null, connectionName: 'deckhand' });
   // Producers fail fast while Redis is down, so a webhook answers 503 at once (the sender retries).
   const producer = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectionName: 'deckhand-producer' });
+  // Redis down: every client, queue and worker reports each reconnect attempt; one line per 30 s says it.
+  const redisTrouble = createThrottledWarning({ log, message: 'redis unreachable', recoveredMessage: 'redis reachable again', clock });
   for (const [name, client] of [['main', redis], ['producer', producer]] as const) {
-    client.on('error', (err: Error) => log.warn({ connection: name, err: err.message }, 'redis connection error'));
+    client.on('error', (err: Error) => {
+      if (isConnectionError(err)) redisTrouble.warn({ connection: name, err: err.message });
+      else log.warn({ connection: name, err: err.message }, 'redis connection error');
+    });
+    client.on('ready', () => redisTrouble.recovered({ connection: name }));
   }
-  const queues = createQueues({ connection: producer, prefix, log });
+  const onRedisError = (data: Record<string, unknown>) => redisTrouble.warn(data);
+  const queues = createQueues({ connection: producer, prefix, log, onRedisError });
   const metrics = createMetrics({ collectJobCounts: () => queues.jobCounts(), processMetrics: options.processMetrics ?? true });
-  const workers = createWorkers({ connection: redis, prefix, log, metrics });
+  const workers = createWorkers({ connection: redis, prefix, log, metrics, onRedisError });
   const slack = createSlackClient({
     token: env.SLACK_BOT_TOKEN,
     apiUrl: env.SLACK_API_URL,
@@ -141,6 +149,14 @@ export function createDeckhand(options: CreateDeckhandOptions): Deckhand {
       // Slack (its client retries by itself), and /readyz says Slack is not there yet.
       const port = await listen(server, env.PORT, env.HOST);
       log.info({ port, host: env.HOST, slackMode: slackApp.mode, features: features.map((f) => f.name) }, 'deckhand listening');
+      logDisabledWebhooks(config, log);
+      // Once, at start: a wrong token or an unreachable Slack API is said now, not at the first alert.
+      void slack.authTest().then(
+        (result) => {
+          if (!result.ok) log.warn({ slackApiUrl: env.SLACK_API_URL, err: result.message }, 'slack unreachable at start-up: auth.test failed');
+        },
+        (err: unknown) => log.warn({ slackApiUrl: env.SLACK_API_URL, err: err instanceof Error ? err.message : String(err) }, 'slack unreachable at start-up: auth.test failed'),
+      );
       await slackApp.start();
       return { port };
     },
@@ -167,6 +183,16 @@ export function createDeckhand(options: CreateDeckhandOptions): Deckhand {
       return stopping;
     },
   };
+}
+
+/** Each webhook without its secret refuses every delivery: said once at start, not per request. */
+function logDisabledWebhooks(config: CreateDeckhandOptions['config'], log: CreateDeckhandOptions['log']): void {
+  if (config.env.PAGERDUTY_WEBHOOK_SECRETS.length === 0) {
+    log.warn({ webhook: '/webhooks/pagerduty', setting: 'PAGERDUTY_WEBHOOK_SECRETS' }, 'webhook disabled: no secret configured, every delivery is refused (401)');
+  }
+  if (!config.env.ALERTMANAGER_TOKEN) {
+    log.warn({ webhook: '/webhooks/alertmanager', setting: 'ALERTMANAGER_TOKEN' }, 'webhook disabled: no token configured, every delivery is refused (401)');
+  }
 }
 
 /** Longest wait for closing queues or Slack on shutdown (Redis or Slack gone). */

@@ -1,13 +1,13 @@
 import type { Redis } from 'ioredis';
 import { AppError } from '../shared/errors.js';
-import { Incident } from './incident.js';
+import { Incident, isClosedStatus } from './incident.js';
 
 /**
  * Incidents and their Slack thread mapping, in Redis. An incident is a hash (one field per
  * top-level property, JSON-encoded), so an update writes only the fields it changes and is
  * atomic without read-modify-write. Indexes: incident key → id (created with SET NX: exactly
  * one incident per key, whichever process gets there first), thread (channel+ts) → id, and
- * the set of open (not resolved) incidents.
+ * the set of open (not resolved or recovered) incidents.
  */
 export interface IncidentStore {
   /**
@@ -61,7 +61,7 @@ export function createIncidentStore(options: { redis: Redis; prefix: string; clo
   return {
     async create(incident) {
       const valid = Incident.parse(incident);
-      const args: string[] = [valid.id, valid.status === 'resolved' ? '0' : '1', ...encodeFields(valid)];
+      const args: string[] = [valid.id, isClosedStatus(valid.status) ? '0' : '1', ...encodeFields(valid)];
       const id = (await redis.eval(createScript, 3, keyIndex(valid.key), hashKey(valid.id), openSet, ...args)) as string;
       if (id === valid.id) {
         if (valid.channel && valid.threadTs) await redis.set(threadIndex(valid.channel, valid.threadTs), valid.id);
@@ -78,7 +78,7 @@ export function createIncidentStore(options: { redis: Redis; prefix: string; clo
       if ((await redis.exists(hashKey(id))) === 0) throw new AppError('not_found', `no incident ${id}`, { retryable: false });
       const fields = encodeFields({ ...patch, updatedAt: new Date(clock()).toISOString() });
       const tx = redis.multi().hset(hashKey(id), ...fields);
-      if (patch.status === 'resolved') tx.srem(openSet, id);
+      if (patch.status !== undefined && isClosedStatus(patch.status)) tx.srem(openSet, id);
       else if (patch.status !== undefined) tx.sadd(openSet, id);
       if (patch.channel && patch.threadTs) tx.set(threadIndex(patch.channel, patch.threadTs), id);
       await tx.exec();

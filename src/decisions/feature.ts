@@ -71,6 +71,7 @@ export function createDecisionsFeature(options: DecisionsFeatureOptions): Decisi
       connections,
       groupMembers: slackGroupMembers(ctx.slack),
       requestAnalysis: (incidentId, reason) => options.analysis.request(ctx, incidentId, reason),
+      metrics: ctx.metrics.loop,
       ...(options.renderProposal ? { renderProposal: options.renderProposal } : {}),
     });
     return built;
@@ -89,15 +90,26 @@ export function createDecisionsFeature(options: DecisionsFeatureOptions): Decisi
     port: services,
     registerSlack(app, ctx) {
       const s = services(ctx);
-      registerDecisionListeners(app, { clicks: s.clicks, messenger: ctx.slack, log: ctx.log.child({ feature: 'decisions' }), inflight });
+      registerDecisionListeners(app, { clicks: s.clicks, messenger: ctx.slack, log: ctx.log.child({ feature: 'decisions' }), inflight, metrics: ctx.metrics.loop });
       // A resolved incident's pending proposals lose their buttons at once, not at their TTL.
       ctx.incidentEvents.onResolved(async (incidentId) => {
         await s.clicks.expireForIncident(incidentId);
+      });
+      // Every lifecycle step of an incident is in the audit, once (a retried job repeats it).
+      ctx.incidentEvents.onStatusChanged(async (change) => {
+        const appended = await s.audit.appendOnce(`incident-status:${change.incidentId}:${change.to}:${change.at}`, {
+          type: 'incident_status',
+          incidentId: change.incidentId,
+          summary: `${change.from ? `incident ${change.to} (was ${change.from})` : `incident opened, ${change.to}`}: ${change.cause}`,
+        });
+        if (appended) ctx.metrics.loop.incidentTransitions.inc({ status: change.to });
       });
     },
     start(ctx) {
       const s = services(ctx);
       const log = ctx.log.child({ feature: 'decisions' });
+      ctx.metrics.loop.setSource('breakers', () => Promise.all(ctx.clusters.names().map(async (cluster) => ({ cluster, open: (await s.breaker.state(cluster)).open }))));
+      ctx.metrics.loop.setSource('paused', () => s.pause.isPaused());
       const execute = createExecutionProcessor({
         ...s.deps,
         breaker: s.breaker,
@@ -105,7 +117,13 @@ export function createDecisionsFeature(options: DecisionsFeatureOptions): Decisi
         enqueueVerification: (id) => enqueueVerification(ctx.queues, id),
         ...(options.lockTtlMs === undefined ? {} : { lockTtlMs: options.lockTtlMs }),
       });
-      const verify = createVerificationProcessor({ ...s.deps, breaker: s.breaker, log, ...options.verification });
+      const verify = createVerificationProcessor({
+        ...s.deps,
+        breaker: s.breaker,
+        log,
+        ...options.verification,
+        onFixVerified: (input) => ctx.incidentEvents.emitFixVerified(input),
+      });
       const decide = createDecisionProcessor({ ...s.deps, log });
       ctx.workers.start(queueNames.decision, (job) => decide(job), { concurrency: 4 });
       ctx.workers.start(queueNames.execution, (job) => execute(job), { concurrency: 4 });

@@ -17,6 +17,7 @@ import type { RenderProposal } from './messages.js';
 import type { ActionConnections } from './connections.js';
 import { createProposalStore, type ProposalStore } from './proposal-store.js';
 import { type ClassifyRisk, type SubmitOutcome, submitProposal } from './submit.js';
+import type { DecisionLoopMetrics } from '../metrics/metrics.js';
 
 export interface DecisionServicesInput {
   config: Config;
@@ -32,6 +33,7 @@ export interface DecisionServicesInput {
   renderProposal?: RenderProposal;
   /** A fresh analysis of an incident (the analysis stage's entry, through the declared port). */
   requestAnalysis: (incidentId: string, reason: string) => Promise<void>;
+  metrics?: DecisionLoopMetrics;
 }
 
 export interface DecisionServices {
@@ -89,6 +91,7 @@ export function createDecisionServices(input: DecisionServicesInput): DecisionSe
     log: log.child({ feature: 'decisions' }),
     proposalTtlMs: config.file.policy.proposalTtlMinutes * 60_000,
     ...(input.renderProposal ? { renderProposal: input.renderProposal } : {}),
+    ...(input.metrics ? { metrics: input.metrics } : {}),
     enqueueExecution: (proposalId) => addStageJob(input.queues, 'execution', proposalId),
     enqueueDecision: (proposalId) => addStageJob(input.queues, 'decision', proposalId),
     enqueueAnalysis: ({ incidentId, reason }) => input.requestAnalysis(incidentId, reason),

@@ -4,6 +4,7 @@ import { createIngestRoutes } from './routes.js';
 import { enqueueAnalysis } from '../analysis/job.js';
 import { queueNames } from '../jobs/queues.js';
 import { AppError } from '../shared/errors.js';
+import { createMitigation } from './lifecycle.js';
 import { createIntakeProcessor } from './worker.js';
 
 /**
@@ -49,7 +50,20 @@ export function createIntakeFeature(options: { concurrency?: number; resumeUpdat
         metrics: ctx.metrics,
         clock: ctx.clock,
         onResolved: (incidentId) => ctx.incidentEvents.emitResolved(incidentId),
+        onStatusChanged: (change) => ctx.incidentEvents.emitStatusChanged(change),
         enqueueAnalysis: (incidentId, trigger) => enqueueAnalysis(ctx.queues, incidentId, String(trigger)),
+      });
+      ctx.metrics.loop.setSource('openIncidents', async () => (await ctx.incidents.listOpen()).map((i) => i.status));
+      const mitigate = createMitigation({
+        store: ctx.incidents,
+        locks: ctx.locks,
+        slack: ctx.slack,
+        clock: ctx.clock,
+        log: ctx.log.child({ feature: 'intake' }),
+        onStatusChanged: (change) => ctx.incidentEvents.emitStatusChanged(change),
+      });
+      ctx.incidentEvents.onFixVerified(async (input) => {
+        await mitigate(input);
       });
       ctx.workers.start(
         queueNames.intake,

@@ -12,6 +12,8 @@ import type { Locks } from '../core/lock.js';
 import { type Alert, type Incident, incidentKeyOf } from '../core/incident.js';
 import { routeAlert } from './routing.js';
 import type { IncidentPatch, IncidentStore } from '../core/incident-store.js';
+import type { IncidentStatusChange } from '../core/incident-events.js';
+import { isRetrigger, nextIncidentStatus } from './lifecycle.js';
 
 export type IntakeOutcome = 'opened' | 'updated' | 'retriggered' | 'unchanged' | 'stale' | 'ignored';
 
@@ -25,6 +27,8 @@ export interface IntakeDeps {
   enqueueAnalysis: (incidentId: string, trigger: number) => Promise<void>;
   /** Called when an incident becomes resolved (e.g. its pending proposals expire); must be idempotent. */
   onResolved?: (incidentId: string) => Promise<void>;
+  /** Called when an incident opens or its status changes (the audit); must be idempotent. */
+  onStatusChanged?: (change: IncidentStatusChange) => Promise<void>;
   log: Logger;
   metrics: Metrics;
   clock: Clock;
@@ -108,6 +112,7 @@ export function createIntakeProcessor(deps: IntakeDeps): (alert: Alert) => Promi
     });
     const rooted = await ensureRoot(incident);
     if (!created) return apply(await owedAnalysis(rooted), alert, log);
+    await deps.onStatusChanged?.({ incidentId: rooted.id, to: rooted.status, at: alert.occurredAt, cause: `${alert.source} ${alert.eventType}` });
     await owedAnalysis(rooted);
     log.info({ incidentId: rooted.id, channel: rooted.channel, threadTs: rooted.threadTs }, 'incident opened');
     return 'opened';
@@ -119,11 +124,12 @@ export function createIntakeProcessor(deps: IntakeDeps): (alert: Alert) => Promi
       log.info({ incidentId: current.id, occurredAt: alert.occurredAt }, 'older event ignored');
       return 'stale';
     }
-    const retrigger = alert.status === 'triggered' && (alert.retrigger || current.status === 'resolved');
+    const retrigger = isRetrigger(current.status, alert);
+    const status = nextIncidentStatus(current.status, alert.status, retrigger);
     const patch: IncidentPatch = {
       title: alert.title,
       severity: alert.severity,
-      status: alert.status,
+      status,
       labels: alert.labels,
       target: alert.target,
       links: alert.links,
@@ -145,6 +151,7 @@ export function createIntakeProcessor(deps: IntakeDeps): (alert: Alert) => Promi
     }
     // Before the store update: if a hook fails, the retried job still sees the change to apply.
     if (alert.status === 'resolved' && current.status !== 'resolved') await deps.onResolved?.(current.id);
+    if (status !== current.status) await deps.onStatusChanged?.({ incidentId: current.id, from: current.status, to: status, at: alert.occurredAt, cause: `${alert.source} ${alert.eventType}` });
     const stored = await deps.store.update(current.id, patch);
     if (retrigger) {
       await owedAnalysis(stored);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -8,6 +8,10 @@ import { Env } from '../../src/core/config/env.js';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const read = (name: string) => readFileSync(`${root}/${name}`, 'utf8');
 const envNames = Object.keys(Env.shape).sort();
+const listProductSources = () =>
+  readdirSync(`${root}/src`, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => `src/${f}`);
 
 describe('docker-compose.yml', () => {
   const text = read('docker-compose.yml');
@@ -42,10 +46,20 @@ describe('manifest.yml', () => {
     })
     .parse(parse(read('manifest.yml')));
 
-  it('asks for the bot scopes Deckhand uses', () => {
-    expect(manifest.oauth_config.scopes.bot).toEqual(
-      expect.arrayContaining(['chat:write', 'commands', 'app_mentions:read', 'channels:history', 'groups:history', 'users:read', 'usergroups:read', 'reactions:write', 'files:write']),
-    );
+  it('asks for exactly the bot scopes Deckhand uses (least privilege), each explained in the README', () => {
+    const used = ['app_mentions:read', 'channels:history', 'groups:history', 'chat:write', 'commands', 'usergroups:read', 'metadata.message:read'];
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...used].sort());
+    const readme = read('README.md');
+    for (const scope of used) expect(readme, scope).toContain(`| \`${scope}\` |`);
+    expect(readme).toMatch(/invite the bot/i);
+  });
+
+  it('asks for no scope whose Web API methods the product never calls', () => {
+    const source = listProductSources().map(read).join('\n');
+    for (const [scope, methods] of Object.entries({ 'files:write': /files\.(upload|uploadV2|getUploadURLExternal)/, 'reactions:write': /reactions\.add/, 'users:read': /(?<!usergroups\.)\busers\.(info|list|profile)/ })) {
+      expect(source).not.toMatch(methods);
+      expect(manifest.oauth_config.scopes.bot).not.toContain(scope);
+    }
   });
 
   it('sends the /k8s command, interactivity and events to /slack/events', () => {
