@@ -50,7 +50,9 @@ export interface AppContext {
  *   1. `routes(ctx)` and `registerSlack(app, ctx)` for each feature, in list order, before
  *      anything starts — HTTP routes (webhooks) and Bolt listeners (action / command / event).
  *   2. `start(ctx)` for each feature, in list order, before HTTP listens — start workers
- *      with `ctx.workers.start(…)` here.
+ *      with `ctx.workers.start(…)` and any background work (sweeps, the cluster watch) here.
+ *      Only a process with the `worker` role (DECKHAND_ROLES) calls it; only one with the
+ *      `web` role serves `routes` and Bolt.
  *   3. on shutdown: HTTP stops accepting, then `stop()` in reverse order, then every worker
  *      finishes its active jobs and closes, then queues, Bolt and Redis close.
  */
