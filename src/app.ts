@@ -83,6 +83,7 @@ export function createDeckhand(options: CreateDeckhandOptions): Deckhand {
     log,
     clock,
     redis,
+    producer,
     prefix,
     queues,
     workers,

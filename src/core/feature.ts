@@ -24,6 +24,11 @@ export interface AppContext {
   readonly clock: Clock;
   /** Shared ioredis client (maxRetriesPerRequest: null — waits out outages). */
   readonly redis: Redis;
+  /**
+   * The connection queues add jobs on: it fails fast while Redis is down (no offline queue,
+   * one retry), for work done before an HTTP answer (a webhook's 503 comes at once).
+   */
+  readonly producer: Redis;
   readonly prefix: string;
   /** One BullMQ Queue per stage (`queues.get(queueNames.analysis).add(…)`). */
   readonly queues: Queues;
