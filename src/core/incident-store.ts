@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { AppError } from '../shared/errors.js';
-import { Incident } from './incident.js';
+import { Incident, isClosedStatus } from './incident.js';
 
 /**
  * Incidents and their Slack thread mapping, in Redis. An incident is a hash (one field per
@@ -22,6 +22,12 @@ export interface IncidentStore {
   /** Writes the given fields (and updatedAt); throws AppError('not_found') for an unknown id. */
   update(id: string, patch: IncidentPatch): Promise<Incident>;
   listOpen(): Promise<Incident[]>;
+  /**
+   * Points `key` at incident `intoId` (an alert joining the incident of its workload, see
+   * workload-aliases.ts). When `discardId` is given, that incident — created for the key but
+   * never posted — is deleted.
+   */
+  relinkKey(key: string, intoId: string, discardId?: string): Promise<void>;
 }
 
 export type IncidentPatch = Partial<Omit<Incident, 'id' | 'key' | 'createdAt'>>;
@@ -61,7 +67,7 @@ export function createIncidentStore(options: { redis: Redis; prefix: string; clo
   return {
     async create(incident) {
       const valid = Incident.parse(incident);
-      const args: string[] = [valid.id, valid.status === 'resolved' ? '0' : '1', ...encodeFields(valid)];
+      const args: string[] = [valid.id, isClosedStatus(valid.status) ? '0' : '1', ...encodeFields(valid)];
       const id = (await redis.eval(createScript, 3, keyIndex(valid.key), hashKey(valid.id), openSet, ...args)) as string;
       if (id === valid.id) {
         if (valid.channel && valid.threadTs) await redis.set(threadIndex(valid.channel, valid.threadTs), valid.id);
@@ -78,7 +84,7 @@ export function createIncidentStore(options: { redis: Redis; prefix: string; clo
       if ((await redis.exists(hashKey(id))) === 0) throw new AppError('not_found', `no incident ${id}`, { retryable: false });
       const fields = encodeFields({ ...patch, updatedAt: new Date(clock()).toISOString() });
       const tx = redis.multi().hset(hashKey(id), ...fields);
-      if (patch.status === 'resolved') tx.srem(openSet, id);
+      if (patch.status !== undefined && isClosedStatus(patch.status)) tx.srem(openSet, id);
       else if (patch.status !== undefined) tx.sadd(openSet, id);
       if (patch.channel && patch.threadTs) tx.set(threadIndex(patch.channel, patch.threadTs), id);
       await tx.exec();
@@ -90,6 +96,11 @@ export function createIncidentStore(options: { redis: Redis; prefix: string; clo
       const ids = await redis.smembers(openSet);
       const incidents = await Promise.all(ids.map((id) => get(id)));
       return incidents.filter((i): i is Incident => i !== undefined);
+    },
+    async relinkKey(key, intoId, discardId) {
+      const tx = redis.multi().set(keyIndex(key), intoId);
+      if (discardId !== undefined && discardId !== intoId) tx.del(hashKey(discardId)).srem(openSet, discardId);
+      await tx.exec();
     },
   };
 }

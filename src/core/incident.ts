@@ -5,8 +5,13 @@ import { AlertSource, Severity } from './vocabulary.js';
  * The normalised alert: what every intake source (PagerDuty V3, Alertmanager v4) turns its
  * payload into. One Alert is one event about one incident; the incident key groups them.
  */
-export const IncidentStatus = z.enum(['triggered', 'acknowledged', 'resolved']);
+export const IncidentStatus = z.enum(['triggered', 'acknowledged', 'resolved', 'recovered']);
 export type IncidentStatus = z.infer<typeof IncidentStatus>;
+
+/** Statuses that end an incident: its source resolved it, or a watched failure healed. */
+export function isClosedStatus(status: IncidentStatus): boolean {
+  return status === 'resolved' || status === 'recovered';
+}
 
 /** What the alert says it is about, as far as labels tell. Every field optional. */
 export const AlertTarget = z.object({

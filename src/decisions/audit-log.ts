@@ -17,6 +17,7 @@ export const auditEventTypes = [
   'pause',
   'resume',
   'breaker',
+  'recovery',
 ] as const;
 export const AuditEventType = z.enum(auditEventTypes);
 export type AuditEventType = z.infer<typeof AuditEventType>;

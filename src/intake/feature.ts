@@ -5,6 +5,7 @@ import { enqueueAnalysis } from '../analysis/job.js';
 import { queueNames } from '../jobs/queues.js';
 import { AppError } from '../shared/errors.js';
 import { createIntakeProcessor } from './worker.js';
+import { createWorkloadAliases } from '../core/workload-aliases.js';
 
 /**
  * The intake stage as a Feature: a worker on `intake` that opens / edits incident threads
@@ -39,6 +40,7 @@ export function createIntakeFeature(options: { concurrency?: number; resumeUpdat
       resume();
       timer = setInterval(resume, options.resumeUpdatesMs ?? 15_000);
       timer.unref();
+      const aliases = createWorkloadAliases({ redis: ctx.redis, prefix: ctx.prefix });
       const process = createIntakeProcessor({
         store: ctx.incidents,
         locks: ctx.locks,
@@ -48,7 +50,15 @@ export function createIntakeFeature(options: { concurrency?: number; resumeUpdat
         log: ctx.log.child({ feature: 'intake' }),
         metrics: ctx.metrics,
         clock: ctx.clock,
-        onResolved: (incidentId) => ctx.incidentEvents.emitResolved(incidentId),
+        onResolved: async (incidentId) => {
+          await aliases.release(incidentId);
+          await ctx.incidentEvents.emitResolved(incidentId);
+        },
+        join: {
+          store: ctx.incidents,
+          aliases,
+          clusterOfChannel: (channel) => (channel === undefined ? undefined : ctx.config.file.channels[channel]?.cluster),
+        },
         enqueueAnalysis: (incidentId, trigger) => enqueueAnalysis(ctx.queues, incidentId, String(trigger)),
       });
       ctx.workers.start(

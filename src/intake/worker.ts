@@ -9,7 +9,8 @@ import type { Clock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { Locks } from '../core/lock.js';
-import { type Alert, type Incident, incidentKeyOf } from '../core/incident.js';
+import { type Alert, type Incident, incidentKeyOf, isClosedStatus } from '../core/incident.js';
+import { joinWorkloadIncident, type JoinDeps } from './join.js';
 import { routeAlert } from './routing.js';
 import type { IncidentPatch, IncidentStore } from '../core/incident-store.js';
 
@@ -29,6 +30,8 @@ export interface IntakeDeps {
   metrics: Metrics;
   clock: Clock;
   newId?: () => string;
+  /** Workload aliases: an alert about a workload with an open incident joins its thread. */
+  join?: JoinDeps;
 }
 
 /**
@@ -106,8 +109,9 @@ export function createIntakeProcessor(deps: IntakeDeps): (alert: Alert) => Promi
       createdAt: at,
       updatedAt: at,
     });
-    const rooted = await ensureRoot(incident);
-    if (!created) return apply(await owedAnalysis(rooted), alert, log);
+    const joined = deps.join ? await joinWorkloadIncident(deps.join, incident, alert, log) : incident;
+    const rooted = await ensureRoot(joined);
+    if (!created || joined.id !== incident.id) return apply(await owedAnalysis(rooted), alert, log);
     await owedAnalysis(rooted);
     log.info({ incidentId: rooted.id, channel: rooted.channel, threadTs: rooted.threadTs }, 'incident opened');
     return 'opened';
@@ -119,7 +123,7 @@ export function createIntakeProcessor(deps: IntakeDeps): (alert: Alert) => Promi
       log.info({ incidentId: current.id, occurredAt: alert.occurredAt }, 'older event ignored');
       return 'stale';
     }
-    const retrigger = alert.status === 'triggered' && (alert.retrigger || current.status === 'resolved');
+    const retrigger = alert.status === 'triggered' && (alert.retrigger || isClosedStatus(current.status));
     const patch: IncidentPatch = {
       title: alert.title,
       severity: alert.severity,
@@ -167,7 +171,8 @@ export function createIntakeProcessor(deps: IntakeDeps): (alert: Alert) => Promi
         }
         return open(alert, log);
       }
-      return apply(await owedAnalysis(await ensureRoot(existing)), alert, log);
+      const joined = deps.join ? await joinWorkloadIncident(deps.join, existing, alert, log) : existing;
+      return apply(await owedAnalysis(await ensureRoot(joined)), alert, log);
     });
   };
 }

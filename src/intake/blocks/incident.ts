@@ -17,7 +17,10 @@ const statusText: Record<IncidentStatus, string> = {
   triggered: ':rotating_light: Triggered',
   acknowledged: ':eyes: Acknowledged',
   resolved: ':white_check_mark: Resolved',
+  recovered: ':seedling: Recovered',
 };
+
+const sourceName: Record<Incident['source'], string> = { pagerduty: 'PagerDuty', alertmanager: 'Alertmanager', watch: 'Deckhand watch' };
 
 /**
  * The incident's thread root: header with severity and title, the facts (status, service,
@@ -27,15 +30,20 @@ const statusText: Record<IncidentStatus, string> = {
  */
 export function buildIncidentRootMessage(incident: Incident): SlackMessage {
   const blocks: KnownBlock[] = [
-    header(`${incident.status === 'resolved' ? '[RESOLVED] ' : ''}${incident.title}`),
+    header(`${closedTag(incident)}${incident.title}`),
     fieldsSection(factsOf(incident).map(([label, value]) => md`*${safe(label)}*\n${value}`)),
   ];
   const members = memberListOf(incident);
   if (members) blocks.push(section(members));
   const links = incident.links.map((l) => link(l.url, l.title));
-  const origin = md`${safe(incident.source === 'pagerduty' ? 'PagerDuty' : 'Alertmanager')} · incident ${inlineCode(incident.id)}`;
+  const origin = md`${safe(sourceName[incident.source])} · incident ${inlineCode(incident.id)}`;
   blocks.push(contextBlock(joinMd([origin, ...links], ' · ')));
   return message(fallbackTextOf(incident), blocks);
+}
+
+function closedTag(incident: Incident): string {
+  if (incident.status === 'resolved') return '[RESOLVED] ';
+  return incident.status === 'recovered' ? '[RECOVERED] ' : '';
 }
 
 function fallbackTextOf(incident: Incident): Mrkdwn {
