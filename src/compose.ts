@@ -5,6 +5,7 @@ import { createConversationFeature } from './conversation/feature.js';
 import type { Feature } from './core/feature.js';
 import { createDecisionsFeature, type DecisionsFeatureOptions } from './decisions/feature.js';
 import { createIntakeFeature } from './intake/feature.js';
+import { createWatchFeature } from './watch/feature.js';
 import { createClusterRegistry, type ClusterEnv } from './kube/connection.js';
 
 export interface ProductOptions extends Omit<CreateDeckhandOptions, 'features' | 'clusters'> {
@@ -24,8 +25,9 @@ export function createProductFeatures(options: { decisions?: DecisionsFeatureOpt
   const decisions = createDecisionsFeature(options.decisions ?? {});
   const analysis = createAnalysisFeature({ decisions });
   const conversation = createConversationFeature({ decisions });
-  const commands = createCommandsFeature({ decisions, conversation });
-  return [createIntakeFeature(), decisions, analysis, conversation, commands];
+  const watch = createWatchFeature({ decisions });
+  const commands = createCommandsFeature({ decisions, conversation, watch });
+  return [createIntakeFeature(), decisions, analysis, conversation, commands, watch];
 }
 
 /**
