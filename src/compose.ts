@@ -5,7 +5,7 @@ import { createConversationFeature } from './conversation/feature.js';
 import type { Feature } from './core/feature.js';
 import { createDecisionsFeature, type DecisionsFeatureOptions } from './decisions/feature.js';
 import { createIntakeFeature } from './intake/feature.js';
-import { createWatchFeature } from './watch/feature.js';
+import { createWatchFeature, type WatchFeatureOptions } from './watch/feature.js';
 import { createClusterRegistry, type ClusterEnv } from './kube/connection.js';
 
 export interface ProductOptions extends Omit<CreateDeckhandOptions, 'features' | 'clusters'> {
@@ -21,11 +21,11 @@ export interface ProductOptions extends Omit<CreateDeckhandOptions, 'features' |
  * stores through it (so a mode set by /k8s is the mode the buttons obey) and hands `ask` to
  * the conversation's port.
  */
-export function createProductFeatures(options: { decisions?: DecisionsFeatureOptions } = {}): Feature[] {
+export function createProductFeatures(options: { decisions?: DecisionsFeatureOptions; watch?: Omit<WatchFeatureOptions, 'decisions'> } = {}): Feature[] {
   const decisions = createDecisionsFeature(options.decisions ?? {});
   const analysis = createAnalysisFeature({ decisions });
   const conversation = createConversationFeature({ decisions });
-  const watch = createWatchFeature({ decisions });
+  const watch = createWatchFeature({ ...options.watch, decisions });
   const commands = createCommandsFeature({ decisions, conversation, watch });
   return [createIntakeFeature(), decisions, analysis, conversation, commands, watch];
 }

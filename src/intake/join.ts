@@ -28,5 +28,7 @@ export async function joinWorkloadIncident(deps: JoinDeps, incident: Incident, a
   if (!into) return incident;
   await deps.store.relinkKey(incident.key, winner, incident.threadTs === undefined ? incident.id : undefined);
   log.info({ incidentId: winner, joined: incident.id, source: alert.source }, 'alert joins the open incident of its workload');
-  return into;
+  // The incident's event times are another source's clock: they order nothing for this alert.
+  const { lastEventAt: _otherSourceClock, ...joined } = into;
+  return joined;
 }

@@ -28,8 +28,8 @@ export function evaluateWorkload(workload: TrimmedWorkload | undefined, pods: re
     if (workload.finished || failing.length === 0) return healthy;
     return { healthy: false, reason: describePods(failing, live.length), pods: podNames };
   }
-  if (workload.problem) return { healthy: false, reason: workload.problem, pods: podNames };
   if (failing.length > 0) return { healthy: false, reason: describePods(failing, live.length), pods: podNames };
+  if (workload.problem) return { healthy: false, reason: workload.problem, pods: podNames };
   if (workload.desired > 0 && workload.ready < workload.desired && !workload.rollingOut) {
     return { healthy: false, reason: `${workload.ready}/${workload.desired} ready`, pods: live.filter((p) => !p.ready).map((p) => p.name).sort().slice(0, 5) };
   }
