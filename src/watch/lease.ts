@@ -83,7 +83,9 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
     const record = JSON.stringify([holder, String(lease.spec?.renewTime ?? ''), lease.metadata?.resourceVersion]);
     if (observed?.record !== record) observed = { record, at: now() };
     const mine = holder === identity;
-    const expired = holder === '' || now() - observed.at >= options.leaseDurationMs;
+    // The holder's own lease duration counts, as client-go's elector reads it from the record.
+    const duration = (lease.spec?.leaseDurationSeconds ?? durationSeconds) * 1000;
+    const expired = holder === '' || now() - observed.at >= duration;
     if (!mine && !expired) {
       setLeader(false);
       return;
