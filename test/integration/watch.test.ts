@@ -63,14 +63,15 @@ async function analysedRoot(app: TestApp, includes: string): Promise<SandboxMess
 const apps1 = () => sandbox().connection.kubeConfig.makeApiClient(AppsV1Api);
 
 /** A Deployment created through the API that no node can hold: its pods stay Pending, Unschedulable. */
-async function createUnschedulable(name: string): Promise<void> {
+async function createUnschedulable(name: string, options: { namespace?: string; annotations?: Record<string, string> } = {}): Promise<void> {
   const labels = { app: name };
+  const namespace = options.namespace ?? 'shop';
   await apps1().createNamespacedDeployment({
-    namespace: 'shop',
+    namespace,
     body: {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name, namespace: 'shop', labels },
+      metadata: { name, namespace, labels, ...(options.annotations ? { annotations: options.annotations } : {}) },
       spec: {
         replicas: 2,
         selector: { matchLabels: labels },
@@ -120,6 +121,19 @@ describe('cluster watch (detection.enabled)', () => {
       message: 'the thread did not re-open',
     });
     expect(roots(app, 'checkout')).toHaveLength(1);
+  });
+});
+
+describe('what the watch leaves out', () => {
+  it('skips workloads annotated deckhand.io/ignore and namespaces no channel (nor detection.namespaces) covers', async () => {
+    const app = await startBot();
+    const suffix = Math.random().toString(36).slice(2, 7);
+    await createUnschedulable(`ignored-${suffix}`, { annotations: { 'deckhand.io/ignore': 'true' } });
+    await createUnschedulable(`elsewhere-${suffix}`, { namespace: 'default' });
+    await createUnschedulable(`witness-${suffix}`);
+    await analysedRoot(app, `Deployment shop/witness-${suffix}`);
+    expect(roots(app, `ignored-${suffix}`)).toEqual([]);
+    expect(roots(app, `elsewhere-${suffix}`)).toEqual([]);
   });
 });
 
