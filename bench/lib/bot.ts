@@ -34,6 +34,8 @@ export interface BotOptions {
   anthropicUrl?: string;
   /** Default `info`, the product's default. */
   logLevel?: string;
+  /** Top-level deckhand.yaml sections added to (or replacing those of) the bench's config, e.g. `detection`. */
+  config?: Record<string, unknown>;
 }
 
 export interface BotUnderTest {
@@ -42,6 +44,8 @@ export interface BotUnderTest {
   slack: SlackSandbox;
   cluster: SandboxCluster;
   prefix: string;
+  /** Starts one more Deckhand process on the same Redis prefix, Slack and cluster (another replica). */
+  addReplica(): Promise<ChildServer>;
   /** Job counts of every queue, read from Redis (the bot's own state). */
   jobCounts(): Promise<Record<QueueName, Record<string, number>>>;
   /** Resolves when no queue has waiting, active or delayed jobs. */
@@ -69,7 +73,7 @@ export async function startBot(env: BenchEnv, options: BotOptions): Promise<BotU
     const kubeconfig = join(dir, 'kubeconfig');
     await cluster.writeKubeconfig(kubeconfig);
     const configPath = join(dir, 'deckhand.yaml');
-    await writeFile(configPath, benchConfigYaml(kubeconfig), { mode: 0o600 });
+    await writeFile(configPath, benchConfigYaml(kubeconfig, options.config), { mode: 0o600 });
     const childEnv: Record<string, string> = {
       PORT: '0',
       HOST: '127.0.0.1',
@@ -84,13 +88,18 @@ export async function startBot(env: BenchEnv, options: BotOptions): Promise<BotU
       LOG_LEVEL: options.logLevel ?? 'info',
       ...(options.anthropicUrl ? { ANTHROPIC_API_KEY: 'bench-fake-key', ANTHROPIC_BASE_URL: options.anthropicUrl } : {}),
     };
-    const child = await startChildServer({
-      entry: 'bot',
-      runtime: env.runtime,
-      logPath: join(dir, 'bot.log'),
-      config: { env: childEnv, workDir: dir, redisPrefix: prefix, ...(options.decisions ? { decisions: options.decisions } : {}) },
-    });
-    cleanups.push(() => child.stop());
+    let replicas = 0;
+    const startReplica = async () => {
+      const replica = await startChildServer({
+        entry: 'bot',
+        runtime: env.runtime,
+        logPath: join(dir, replicas++ === 0 ? 'bot.log' : `bot-${replicas}.log`),
+        config: { env: childEnv, workDir: dir, redisPrefix: prefix, ...(options.decisions ? { decisions: options.decisions } : {}) },
+      });
+      cleanups.push(() => replica.stop());
+      return replica;
+    };
+    const child = await startReplica();
     slack.setBotUrl(`${child.url}/slack/events`);
 
     const connection = new Redis(env.redisUrl, { maxRetriesPerRequest: null });
@@ -111,6 +120,7 @@ export async function startBot(env: BenchEnv, options: BotOptions): Promise<BotU
       slack,
       cluster,
       prefix,
+      addReplica: startReplica,
       jobCounts,
       async waitIdle(timeoutMs = 120_000) {
         await waitFor(
@@ -130,12 +140,13 @@ export async function startBot(env: BenchEnv, options: BotOptions): Promise<BotU
 }
 
 /** The bench's deckhand.yaml: one approval channel on the sandbox cluster, every service mapped. */
-export function benchConfigYaml(kubeconfigPath: string): string {
+export function benchConfigYaml(kubeconfigPath: string, extra: Record<string, unknown> = {}): string {
   const config = {
     clusters: { sandbox: { kubeconfig: kubeconfigPath, context: 'sandbox' } },
     channels: { [benchChannel]: { name: '#incidents', mode: 'approval', cluster: 'sandbox', namespaces: ['shop'], approvers: { users: [benchApprover] } } },
     routes: [{ match: {}, channel: benchChannel }],
     pagerduty: { services: Object.fromEntries(benchServices.map((s) => [s.id, { cluster: 'sandbox', namespace: 'shop', deployment: s.deployment }])) },
+    ...extra,
   };
   return stringify(config);
 }

@@ -6,6 +6,7 @@ export interface BenchSizes {
   slack: { requests: number; warmup: number };
   decision: { iterations: number };
   claude: { rounds: number };
+  watch: { pods: number; idleSeconds: number; probes: number };
 }
 
 export const fullSizes: BenchSizes = {
@@ -15,6 +16,7 @@ export const fullSizes: BenchSizes = {
   slack: { requests: 1000, warmup: 200 },
   decision: { iterations: 20 },
   claude: { rounds: 1 },
+  watch: { pods: 10_000, idleSeconds: 10, probes: 5 },
 };
 
 export const smokeSizes: BenchSizes = {
@@ -24,12 +26,13 @@ export const smokeSizes: BenchSizes = {
   slack: { requests: 30, warmup: 10 },
   decision: { iterations: 1 },
   claude: { rounds: 1 },
+  watch: { pods: 200, idleSeconds: 1, probes: 1 },
 };
 
 export interface BenchOptions {
   mode: 'full' | 'smoke';
   sizes: BenchSizes;
-  /** Figures to run (1…6); default all. */
+  /** Figures to run (1…7); default all. */
   only: number[];
   /** Where to write `<date>-<machine>.json` and `latest.json`; smoke runs write only when given. */
   outDir: string | undefined;
@@ -39,7 +42,7 @@ export interface BenchOptions {
   runtime: 'build' | 'tsx';
 }
 
-export const figureIds = [1, 2, 3, 4, 5, 6] as const;
+export const figureIds = [1, 2, 3, 4, 5, 6, 7] as const;
 
 /** Parses `npm run bench -- [--smoke] [--only=1,3] [--out=dir] [--runtime=build|tsx] [--keep] [--storm.deliveries=2000]`. */
 export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): BenchOptions {
@@ -59,7 +62,7 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     const [key, value] = splitArg(arg);
     if (key === 'only') {
       options.only = value.split(',').map(Number);
-      if (options.only.some((n) => !figureIds.includes(n as (typeof figureIds)[number]))) throw new Error(`--only takes figure numbers 1-6, got ${value}`);
+      if (options.only.some((n) => !figureIds.includes(n as (typeof figureIds)[number]))) throw new Error(`--only takes figure numbers 1-7, got ${value}`);
     } else if (key === 'runtime') {
       if (value !== 'build' && value !== 'tsx') throw new Error(`--runtime takes build or tsx, got ${value}`);
       options.runtime = value;
