@@ -6,7 +6,7 @@ export interface BenchSizes {
   slack: { requests: number; warmup: number };
   decision: { iterations: number };
   claude: { rounds: number };
-  watch: { pods: number; idleSeconds: number; probes: number };
+  watch: { pods: number; trimmedPods: number; idleSeconds: number; probes: number };
 }
 
 export const fullSizes: BenchSizes = {
@@ -16,7 +16,7 @@ export const fullSizes: BenchSizes = {
   slack: { requests: 1000, warmup: 200 },
   decision: { iterations: 20 },
   claude: { rounds: 1 },
-  watch: { pods: 10_000, idleSeconds: 10, probes: 5 },
+  watch: { pods: 1000, trimmedPods: 10_000, idleSeconds: 10, probes: 5 },
 };
 
 export const smokeSizes: BenchSizes = {
@@ -26,7 +26,7 @@ export const smokeSizes: BenchSizes = {
   slack: { requests: 30, warmup: 10 },
   decision: { iterations: 1 },
   claude: { rounds: 1 },
-  watch: { pods: 200, idleSeconds: 1, probes: 1 },
+  watch: { pods: 100, trimmedPods: 1000, idleSeconds: 1, probes: 1 },
 };
 
 export interface BenchOptions {
