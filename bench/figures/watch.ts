@@ -65,7 +65,7 @@ export async function runWatch(env: BenchEnv, sizes: BenchSizes['watch'], judge:
         metric({ name: `heap held for ${sizes.trimmedPods} trimmed pods`, unit: 'MB', value: mb(trimmed), target: { on: 'value', op: '<=', limit: 50, kind: 'performance' } }, judge),
         metric({ name: 'CPU at idle', unit: '% of a core', value: ((cpuTo.cpuSeconds - cpuFrom.cpuSeconds) / (idleMs / 1000)) * 100 }, judge),
         metric({ name: `unhealthy → root p50 (for ${forMs / 1000}s)`, unit: 'ms', value: oneStats.p50 }, judge),
-        metric({ name: 'unhealthy → root beyond `for`, max', unit: 'ms', value: oneStats.max - forMs, target: { on: 'value', op: '<=', limit: 3000, kind: 'performance' } }, judge),
+        metric({ name: 'unhealthy → root beyond `for`, max', unit: 'ms', value: oneStats.max - forMs }, judge),
         metric({ name: 'two replicas: unhealthy → root p50', unit: 'ms', value: twoStats.p50 }, judge),
         metric({ name: 'two replicas: follower RSS', unit: 'MB', value: mb(follower.rss) }, judge),
         metric({ name: 'threads per unhealthy workload', unit: 'threads', value: threads / (one.length + two.length), target: { on: 'value', op: '==', limit: 1, kind: 'correctness' } }, judge),
