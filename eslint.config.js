@@ -16,9 +16,9 @@ const productOnlyPatterns = [
  * kernel (src/core) and the shared action domain (src/actions) import no capability, and
  * adapters import none either. A capability is one folder of src/.
  */
-const capabilities = ['intake', 'analysis', 'decisions', 'conversation', 'commands'];
+const capabilities = ['intake', 'analysis', 'decisions', 'conversation', 'commands', 'watch'];
 /** The files other capabilities may import: a stage's entry and each declared port. */
-const ports = ['analysis/job', 'analysis/port', 'decisions/port', 'conversation/port'];
+const ports = ['analysis/job', 'analysis/port', 'decisions/port', 'conversation/port', 'intake/port', 'watch/port'];
 
 /** An import of another capability's file (not a port), from anywhere under src/<self>/. */
 function otherCapability(self) {

@@ -6,6 +6,7 @@ import type { Feature } from './core/feature.js';
 import { analysisRequests } from './analysis/job.js';
 import { createDecisionsFeature, type DecisionsTuning } from './decisions/feature.js';
 import { createIntakeFeature } from './intake/feature.js';
+import { createWatchFeature, type WatchFeatureOptions } from './watch/feature.js';
 import { createClusterRegistry, type ClusterEnv } from './kube/connection.js';
 
 export interface ProductOptions extends Omit<CreateDeckhandOptions, 'features' | 'clusters'> {
@@ -21,12 +22,13 @@ export interface ProductOptions extends Omit<CreateDeckhandOptions, 'features' |
  * stores through it (so a mode set by /k8s is the mode the buttons obey) and hands `ask` to
  * the conversation's port.
  */
-export function createProductFeatures(options: { decisions?: DecisionsTuning } = {}): Feature[] {
+export function createProductFeatures(options: { decisions?: DecisionsTuning; watch?: Omit<WatchFeatureOptions, 'decisions'> } = {}): Feature[] {
   const decisions = createDecisionsFeature({ ...options.decisions, analysis: analysisRequests });
   const analysis = createAnalysisFeature({ decisions });
   const conversation = createConversationFeature({ decisions });
-  const commands = createCommandsFeature({ decisions, conversation });
-  return [createIntakeFeature(), decisions, analysis, conversation, commands];
+  const watch = createWatchFeature({ ...options.watch, decisions });
+  const commands = createCommandsFeature({ decisions, conversation, watch });
+  return [createIntakeFeature(), decisions, analysis, conversation, commands, watch];
 }
 
 /**

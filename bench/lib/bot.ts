@@ -42,6 +42,8 @@ export interface BotOptions {
   anthropicUrl?: string;
   /** Default `info`, the product's default. */
   logLevel?: string;
+  /** Top-level deckhand.yaml sections added to (or replacing those of) the bench's config, e.g. `detection`. */
+  config?: Record<string, unknown>;
 }
 
 export interface BotUnderTest {
@@ -52,6 +54,8 @@ export interface BotUnderTest {
   slack: SlackSandbox;
   cluster: SandboxCluster;
   prefix: string;
+  /** Starts one more Deckhand process on the same Redis prefix, Slack and cluster (another replica). */
+  addReplica(): Promise<ChildServer>;
   /** Job counts of every queue, read from Redis (the bot's own state). */
   jobCounts(): Promise<Record<QueueName, Record<string, number>>>;
   /** Resolves when no queue has waiting, active or delayed jobs. */
@@ -79,7 +83,7 @@ export async function startBot(env: BenchEnv, options: BotOptions): Promise<BotU
     const kubeconfig = join(dir, 'kubeconfig');
     await cluster.writeKubeconfig(kubeconfig);
     const configPath = join(dir, 'deckhand.yaml');
-    await writeFile(configPath, benchConfigYaml(kubeconfig), { mode: 0o600 });
+    await writeFile(configPath, benchConfigYaml(kubeconfig, options.config), { mode: 0o600 });
     const childEnv: Record<string, string> = {
       PORT: '0',
       HOST: '127.0.0.1',
@@ -94,17 +98,20 @@ export async function startBot(env: BenchEnv, options: BotOptions): Promise<BotU
       LOG_LEVEL: options.logLevel ?? 'info',
       ...(options.anthropicUrl ? { ANTHROPIC_API_KEY: 'bench-fake-key', ANTHROPIC_BASE_URL: options.anthropicUrl } : {}),
     };
-    const startProcess = async (role: string | undefined, log: string) => {
+    let replicas = 0;
+    const startProcess = async (role: string | undefined, log?: string) => {
+      replicas++;
       const started = await startChildServer({
         entry: 'bot',
         nodeArgs: [productHeapCap],
         runtime: env.runtime,
-        logPath: join(dir, log),
+        logPath: join(dir, log ?? `bot-${replicas}.log`),
         config: { env: { ...childEnv, ...(role ? { DECKHAND_ROLES: role } : {}) }, workDir: dir, redisPrefix: prefix, ...(options.decisions ? { decisions: options.decisions } : {}) },
       });
       cleanups.push(() => started.stop());
       return started;
     };
+    const startReplica = () => startProcess(undefined);
     const child = await startProcess(options.split ? 'web' : undefined, 'bot.log');
     const worker = options.split ? await startProcess('worker', 'worker.log') : undefined;
     slack.setBotUrl(`${child.url}/slack/events`);
@@ -128,6 +135,7 @@ export async function startBot(env: BenchEnv, options: BotOptions): Promise<BotU
       slack,
       cluster,
       prefix,
+      addReplica: startReplica,
       jobCounts,
       async waitIdle(timeoutMs = 120_000) {
         await waitFor(
@@ -147,12 +155,13 @@ export async function startBot(env: BenchEnv, options: BotOptions): Promise<BotU
 }
 
 /** The bench's deckhand.yaml: one approval channel on the sandbox cluster, every service mapped. */
-export function benchConfigYaml(kubeconfigPath: string): string {
+export function benchConfigYaml(kubeconfigPath: string, extra: Record<string, unknown> = {}): string {
   const config = {
     clusters: { sandbox: { kubeconfig: kubeconfigPath, context: 'sandbox' } },
     channels: { [benchChannel]: { name: '#incidents', mode: 'approval', cluster: 'sandbox', namespaces: ['shop'], approvers: { users: [benchApprover] } } },
     routes: [{ match: {}, channel: benchChannel }],
     pagerduty: { services: Object.fromEntries(benchServices.map((s) => [s.id, { cluster: 'sandbox', namespace: 'shop', deployment: s.deployment }])) },
+    ...extra,
   };
   return stringify(config);
 }

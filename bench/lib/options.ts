@@ -7,6 +7,7 @@ export interface BenchSizes {
   slack: { requests: number; warmup: number; gapMs: number };
   decision: { iterations: number };
   claude: { rounds: number };
+  watch: { pods: number; trimmedPods: number; idleSeconds: number; probes: number };
 }
 
 export const fullSizes: BenchSizes = {
@@ -16,6 +17,7 @@ export const fullSizes: BenchSizes = {
   slack: { requests: 400, warmup: 50, gapMs: 30 },
   decision: { iterations: 100 },
   claude: { rounds: 1 },
+  watch: { pods: 1000, trimmedPods: 10_000, idleSeconds: 10, probes: 5 },
 };
 
 export const smokeSizes: BenchSizes = {
@@ -25,12 +27,13 @@ export const smokeSizes: BenchSizes = {
   slack: { requests: 30, warmup: 10, gapMs: 5 },
   decision: { iterations: 1 },
   claude: { rounds: 1 },
+  watch: { pods: 100, trimmedPods: 1000, idleSeconds: 1, probes: 1 },
 };
 
 export interface BenchOptions {
   mode: 'full' | 'smoke';
   sizes: BenchSizes;
-  /** Figures to run (1…6); default all. */
+  /** Figures to run (1…7); default all. */
   only: number[];
   /** Where to write `<date>-<machine>.json` and `latest.json`; smoke runs write only when given. */
   outDir: string | undefined;
@@ -40,7 +43,7 @@ export interface BenchOptions {
   runtime: 'build' | 'tsx';
 }
 
-export const figureIds = [1, 2, 3, 4, 5, 6] as const;
+export const figureIds = [1, 2, 3, 4, 5, 6, 7] as const;
 
 /** Parses `npm run bench -- [--smoke] [--only=1,3] [--out=dir] [--runtime=build|tsx] [--keep] [--storm.deliveries=2000]`. */
 export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): BenchOptions {
@@ -60,7 +63,7 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     const [key, value] = splitArg(arg);
     if (key === 'only') {
       options.only = value.split(',').map(Number);
-      if (options.only.some((n) => !figureIds.includes(n as (typeof figureIds)[number]))) throw new Error(`--only takes figure numbers 1-6, got ${value}`);
+      if (options.only.some((n) => !figureIds.includes(n as (typeof figureIds)[number]))) throw new Error(`--only takes figure numbers 1-7, got ${value}`);
     } else if (key === 'runtime') {
       if (value !== 'build' && value !== 'tsx') throw new Error(`--runtime takes build or tsx, got ${value}`);
       options.runtime = value;

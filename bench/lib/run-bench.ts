@@ -5,10 +5,11 @@ import { runDecisionLoop } from '../figures/decision-loop.js';
 import { runSlackAck } from '../figures/slack-ack.js';
 import { runStorm } from '../figures/storm.js';
 import { runThreadLatency } from '../figures/thread-latency.js';
+import { runWatch } from '../figures/watch.js';
 import { runWebhookAck } from '../figures/webhook-ack.js';
 import { createBenchEnv, type BenchEnv } from './bench-env.js';
 import { buildServers, type ServerRuntime } from './build.js';
-import type { BenchOptions } from './options.js';
+import { figureIds, type BenchOptions } from './options.js';
 import { describeMachine, formatTable, machineTag, type BenchReport, type FigureResult } from './report.js';
 
 type FigureRunner = (env: BenchEnv, options: BenchOptions, judge: boolean) => Promise<FigureResult>;
@@ -20,6 +21,7 @@ const runners: Record<number, { title: string; run: FigureRunner }> = {
   4: { title: 'Slack ack', run: (env, o, judge) => runSlackAck(env, o.sizes.slack, judge) },
   5: { title: 'approve → verified', run: (env, o, judge) => runDecisionLoop(env, o.sizes.decision, judge) },
   6: { title: 'Claude cost', run: (env, o, judge) => runClaudeCost(env, o.sizes.claude, judge) },
+  7: { title: 'cluster watch', run: (env, o, judge) => runWatch(env, o.sizes.watch, judge) },
 };
 
 export interface RunBenchResult {
@@ -71,7 +73,7 @@ export async function runBench(options: BenchOptions, progress: (line: string) =
     const dated = join(options.outDir, `${report.date.slice(0, 10)}-${machineTag(machine)}${options.mode === 'smoke' ? '-smoke' : ''}.json`);
     await writeFile(dated, json);
     files.push(dated);
-    if (options.mode === 'full' && options.only.length === 6) {
+    if (options.mode === 'full' && options.only.length === figureIds.length) {
       const latest = join(options.outDir, 'latest.json');
       await writeFile(latest, json);
       files.push(latest);

@@ -1,6 +1,7 @@
 import type { AskProvider } from '../conversation/port.js';
 import type { Feature } from '../core/feature.js';
 import type { DecisionsProvider } from '../decisions/port.js';
+import type { WatchStatusProvider } from '../watch/port.js';
 import { registerCommandListener } from './listener.js';
 import { createCommandPorts } from './wiring.js';
 
@@ -9,6 +10,8 @@ export interface CommandsFeatureOptions {
   decisions: DecisionsProvider;
   /** `/k8s ask` hands its question to the conversation. */
   conversation: AskProvider;
+  /** `/k8s clusters` shows each cluster's watch. */
+  watch?: WatchStatusProvider;
   /** The slash command's name as configured in the Slack app; default `/k8s`. */
   command?: string;
 }
@@ -19,7 +22,7 @@ export function createCommandsFeature(options: CommandsFeatureOptions): Feature 
     name: 'commands',
     registerSlack(app, ctx) {
       registerCommandListener(app, {
-        ports: createCommandPorts(ctx, options.decisions.port(ctx), options.conversation.ask(ctx)),
+        ports: createCommandPorts(ctx, options.decisions.port(ctx), options.conversation.ask(ctx), options.watch),
         log: ctx.log.child({ component: 'commands' }),
         ...(options.command ? { command: options.command } : {}),
       });

@@ -26,7 +26,7 @@ export const subcommands = {
   pause: { usage: 'pause', summary: 'Stop all automatic and approved actions on every cluster (approvers only).' },
   resume: { usage: 'resume', summary: 'Resume actions after a pause (approvers only).' },
   audit: { usage: 'audit [incident-id | n]', summary: 'The latest audit entries, for one incident or the last n (default 10).' },
-  clusters: { usage: 'clusters', summary: 'Configured clusters and whether they answer.' },
+  clusters: { usage: 'clusters', summary: 'Configured clusters, whether they answer, and their watch (detection).' },
 } as const;
 export type SubcommandName = keyof typeof subcommands;
 

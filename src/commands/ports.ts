@@ -25,6 +25,8 @@ export interface CommandPorts {
   auditRecent: (input: { incidentId?: string; limit: number }) => Promise<AuditLine[]>;
   clusterNames: () => string[];
   checkCluster: (name: string) => Promise<{ ok: boolean; detail?: string }>;
+  /** The cluster watch's state in this replica ("watching 40 workloads…"), when detection runs. */
+  watchState?: (name: string) => string | undefined;
   /** Queues `/k8s ask`: the conversation worker opens the thread and answers in it. */
   enqueueAsk: (input: AskRequest) => Promise<void>;
 }

@@ -54,7 +54,12 @@ export async function runK8sCommand(ports: CommandPorts, parsed: ParsedCommand, 
       return ephemeral(buildStatusMessage(await collectStatus(ports, call.channel)));
     case 'clusters': {
       const names = ports.clusterNames();
-      const checks = await Promise.all(names.map(async (name) => ({ name, ...(await checkWithTimeout(ports, name)) })));
+      const checks = await Promise.all(
+        names.map(async (name) => {
+          const watch = ports.watchState?.(name);
+          return { name, ...(await checkWithTimeout(ports, name)), ...(watch === undefined ? {} : { watch }) };
+        }),
+      );
       return ephemeral(buildClustersMessage(checks));
     }
     case 'mode': {

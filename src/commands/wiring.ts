@@ -6,6 +6,7 @@ import type { DecisionsPort } from '../decisions/port.js';
 import { AppError } from '../shared/errors.js';
 import type { AuditLine } from './blocks/audit.js';
 import type { CommandPorts } from './ports.js';
+import { describeWatch, type WatchStatusProvider } from '../watch/port.js';
 
 /**
  * Adapts the app's context and the decision stores to CommandPorts. Pure wiring: every
@@ -15,6 +16,7 @@ export function createCommandPorts(
   ctx: Pick<AppContext, 'config' | 'incidents' | 'clusters'>,
   decisions: DecisionsPort,
   enqueueAsk: (ask: AskRequest) => Promise<void>,
+  watch?: WatchStatusProvider,
 ): CommandPorts {
   const channelConfig = (channel: string) => channelConfigOf(ctx.config, channel);
   const listOpen = () => ctx.incidents.listOpen();
@@ -75,6 +77,10 @@ export function createCommandPorts(
       );
     },
     clusterNames: () => ctx.clusters.names(),
+    watchState(name) {
+      const status = watch?.status().find((s) => s.cluster === name);
+      return status ? describeWatch(status) : undefined;
+    },
     async checkCluster(name) {
       const result = await ctx.clusters.check(name);
       return { ok: result.ok, ...(result.ok || !result.message ? {} : { detail: result.message }) };

@@ -23,6 +23,12 @@ export interface IncidentStore {
   /** Writes the given fields (and updatedAt); throws AppError('not_found') for an unknown id. */
   update(id: string, patch: IncidentPatch): Promise<Incident>;
   listOpen(): Promise<Incident[]>;
+  /**
+   * Points `key` at incident `intoId` (an alert joining the incident of its workload, see
+   * workload-aliases.ts). When `discardId` is given, that incident — created for the key but
+   * never posted — is deleted.
+   */
+  relinkKey(key: string, intoId: string, discardId?: string): Promise<void>;
 }
 
 export type IncidentPatch = Partial<Omit<Incident, 'id' | 'key' | 'createdAt'>>;
@@ -103,6 +109,11 @@ export function createIncidentStore(options: { redis: Redis; prefix: string; clo
       const ids = await redis.smembers(openSet);
       const incidents = await Promise.all(ids.map((id) => get(id)));
       return incidents.filter((i): i is Incident => i !== undefined);
+    },
+    async relinkKey(key, intoId, discardId) {
+      const tx = redis.multi().set(keyIndex(key), intoId);
+      if (discardId !== undefined && discardId !== intoId) tx.del(hashKey(discardId)).srem(openSet, discardId);
+      await tx.exec();
     },
   };
 }

@@ -23,7 +23,8 @@ export function riskRank(risk: RiskLevel): number {
   return riskLevels.indexOf(risk);
 }
 
-export const alertSources = ['pagerduty', 'alertmanager'] as const;
+/** `watch`: Deckhand's own cluster watch (src/watch) opened the incident, no alert did. */
+export const alertSources = ['pagerduty', 'alertmanager', 'watch'] as const;
 export const AlertSource = z.enum(alertSources);
 export type AlertSource = z.infer<typeof AlertSource>;
 

@@ -18,6 +18,7 @@ export const auditEventTypes = [
   'resume',
   'breaker',
   'incident_status',
+  'recovery',
 ] as const;
 export const AuditEventType = z.enum(auditEventTypes);
 export type AuditEventType = z.infer<typeof AuditEventType>;

@@ -6,6 +6,8 @@ import { withTimeout } from '../shared/timeout.js';
 export interface CheckResult {
   ok: boolean;
   message?: string;
+  /** Structured state a check reports besides ok (e.g. each cluster's watch). */
+  details?: Record<string, unknown>;
 }
 
 export type ReadinessCheck = () => Promise<CheckResult>;

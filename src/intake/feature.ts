@@ -8,6 +8,7 @@ import { queueNames } from '../jobs/queues.js';
 import { AppError, isAppError } from '../shared/errors.js';
 import { createMitigation } from './lifecycle.js';
 import { createIntakeProcessor, incidentLockName } from './worker.js';
+import { createWorkloadAliases } from '../core/workload-aliases.js';
 
 /**
  * The intake stage as a Feature: webhook routes that record each delivery in one round trip
@@ -57,6 +58,7 @@ export function createIntakeFeature(options: IntakeFeatureOptions = {}): Feature
       resume();
       timer = setInterval(resume, options.resumeUpdatesMs ?? 15_000);
       timer.unref();
+      const aliases = createWorkloadAliases({ redis: ctx.redis, prefix: ctx.prefix });
       const process = createIntakeProcessor({
         store: ctx.incidents,
         locks: ctx.locks,
@@ -66,8 +68,16 @@ export function createIntakeFeature(options: IntakeFeatureOptions = {}): Feature
         log: ctx.log.child({ feature: 'intake' }),
         metrics: ctx.metrics,
         clock: ctx.clock,
-        onResolved: (incidentId) => ctx.incidentEvents.emitResolved(incidentId),
+        onResolved: async (incidentId) => {
+          await aliases.release(incidentId);
+          await ctx.incidentEvents.emitResolved(incidentId);
+        },
         onStatusChanged: (change) => ctx.incidentEvents.emitStatusChanged(change),
+        join: {
+          store: ctx.incidents,
+          aliases,
+          clusterOfChannel: (channel) => (channel === undefined ? undefined : ctx.config.file.channels[channel]?.cluster),
+        },
         enqueueAnalysis: (incidentId, trigger) => enqueueAnalysis(ctx.queues, incidentId, String(trigger)),
       });
       ctx.metrics.loop.setSource('openIncidents', async () => (await ctx.incidents.listOpen()).map((i) => i.status));

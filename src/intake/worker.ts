@@ -10,6 +10,7 @@ import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { Locks } from '../core/lock.js';
 import { type Alert, type Incident, incidentKeyOf } from '../core/incident.js';
+import { joinWorkloadIncident, type JoinDeps } from './join.js';
 import { routeAlert } from './routing.js';
 import type { IncidentPatch, IncidentStore } from '../core/incident-store.js';
 import type { IncidentStatusChange } from '../core/incident-events.js';
@@ -33,6 +34,8 @@ export interface IntakeDeps {
   metrics: Metrics;
   clock: Clock;
   newId?: () => string;
+  /** Workload aliases: an alert about a workload with an open incident joins its thread. */
+  join?: JoinDeps;
 }
 
 /** Applies an alert under its incident's lock; `applyHeld` when the caller holds that lock. */
@@ -113,8 +116,9 @@ export function createIntakeProcessor(deps: IntakeDeps): IntakeProcessor {
       createdAt: at,
       updatedAt: at,
     });
-    const rooted = await ensureRoot(incident);
-    if (!created) return apply(await owedAnalysis(rooted), alert, log);
+    const joined = deps.join ? await joinWorkloadIncident(deps.join, incident, alert, log) : incident;
+    const rooted = await ensureRoot(joined);
+    if (!created || joined.id !== incident.id) return apply(await owedAnalysis(rooted), alert, log);
     await deps.onStatusChanged?.({ incidentId: rooted.id, to: rooted.status, at: alert.occurredAt, cause: `${alert.source} ${alert.eventType}` });
     await owedAnalysis(rooted);
     log.info({ incidentId: rooted.id, channel: rooted.channel, threadTs: rooted.threadTs }, 'incident opened');
@@ -176,7 +180,8 @@ export function createIntakeProcessor(deps: IntakeDeps): IntakeProcessor {
       }
       return open(alert, log);
     }
-    return apply(await owedAnalysis(await ensureRoot(existing)), alert, log);
+    const joined = deps.join ? await joinWorkloadIncident(deps.join, existing, alert, log) : existing;
+    return apply(await owedAnalysis(await ensureRoot(joined)), alert, log);
   };
   return Object.assign((alert: Alert) => deps.locks.withLock(incidentLockName(incidentKeyOf(alert)), () => applyHeld(alert)), { applyHeld });
 }

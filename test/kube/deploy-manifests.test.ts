@@ -56,7 +56,7 @@ describe('deploy/ ClusterRole', () => {
   });
 
   it('grants writes only for the action catalog', () => {
-    const writes = rules.flatMap((r) => r.verbs.filter((v) => v !== 'get' && v !== 'list').flatMap((v) => r.resources.map((res) => `${v} ${r.apiGroups.join(',')}/${res}`)));
+    const writes = rules.flatMap((r) => r.verbs.filter((v) => v !== 'get' && v !== 'list' && v !== 'watch').flatMap((v) => r.resources.map((res) => `${v} ${r.apiGroups.join(',')}/${res}`)));
     expect(writes.sort()).toEqual([
       'delete /pods',
       'patch /nodes',
@@ -118,6 +118,28 @@ describe('deploy/ ClusterRole', () => {
       expect(denied).toEqual([]);
       expect(sandbox.requests.length).toBeGreaterThan(50);
     });
+  });
+});
+
+describe('deploy/ Role for the cluster watch', () => {
+  const docs = load('rbac.yaml');
+  const leaseRole = docs.find((d) => d.kind === 'Role');
+  const binding = docs.find((d) => d.kind === 'RoleBinding');
+
+  it('grants only the deckhand-watch Lease, in Deckhand’s namespace, to Deckhand', () => {
+    expect(leaseRole.metadata.namespace).toBe('deckhand');
+    expect(leaseRole.rules).toEqual([
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: ['deckhand-watch'], verbs: ['get', 'update'] },
+    ]);
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'deckhand', namespace: 'deckhand' }]);
+    expect(docs.filter((d) => d.kind === 'Role' || d.kind === 'ClusterRole')).toHaveLength(2);
+  });
+
+  it('the ClusterRole lets the watch list and watch what it holds', () => {
+    for (const [group, resource] of [['', 'namespaces'], ['', 'pods'], ['apps', 'deployments'], ['apps', 'statefulsets'], ['apps', 'daemonsets'], ['batch', 'jobs']] as const) {
+      expect(allowed(group, resource, 'list') && allowed(group, resource, 'watch'), `${group}/${resource}`).toBe(true);
+    }
   });
 });
 

@@ -55,9 +55,9 @@ export function buildPauseMessage(input: { paused: boolean; user: string; cluste
 }
 
 /** `/k8s clusters`: each configured cluster and whether it answered. */
-export function buildClustersMessage(clusters: { name: string; ok: boolean; detail?: string }[]): SlackMessage {
+export function buildClustersMessage(clusters: { name: string; ok: boolean; detail?: string; watch?: string }[]): SlackMessage {
   if (clusters.length === 0) return message(md`No clusters are configured.`, [section(md`No clusters are configured.`)]);
-  const lines = clusters.map((c) => md`${c.ok ? md`:large_green_circle:` : md`:red_circle:`} ${inlineCode(c.name)} — ${c.ok ? md`reachable` : md`unreachable`}${c.detail ? md` (${short(c.detail)})` : md``}`);
+  const lines = clusters.map((c) => md`${c.ok ? md`:large_green_circle:` : md`:red_circle:`} ${inlineCode(c.name)} — ${c.ok ? md`reachable` : md`unreachable`}${c.detail ? md` (${short(c.detail)})` : md``}${c.watch ? md`\n      :eyes: watch: ${short(c.watch)}` : md``}`);
   const text = joinMd(clusters.map((c) => md`${safe(c.name)}: ${c.ok ? md`reachable` : md`unreachable`}`), ', ');
   return message(text, [listSection('Clusters', { lines, more: 0 })]);
 }

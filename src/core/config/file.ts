@@ -96,6 +96,32 @@ export const ServiceMapping = z.strictObject({
 });
 export type ServiceMapping = z.infer<typeof ServiceMapping>;
 
+/** `60s`, `2m`, `1500ms`, `1h` (or a number of seconds) → milliseconds. */
+export const Duration = z.union([
+  z.number().min(0).transform((s) => Math.round(s * 1000)),
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?(ms|s|m|h)$/, { error: 'a duration such as 60s, 2m or 1500ms' })
+    .transform((text) => {
+      const [, amount = '0', unit = 's'] = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text) ?? [];
+      return Math.round(Number(amount) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h']);
+    }),
+]);
+
+/** Watching clusters for failing workloads (incidents without an alert); src/watch. */
+export const DetectionConfig = z.strictObject({
+  enabled: z.boolean().default(false),
+  /** A failure must persist this long before an incident opens. */
+  for: Duration.default(60_000),
+  /** Healthy this long: the incident is marked recovered. */
+  recoverAfter: Duration.default(120_000),
+  /** Namespaces to watch (`*` = all); default: the namespaces some channel may touch. */
+  namespaces: z.array(z.union([NamespaceName, z.literal('*')])).optional(),
+  /** Namespace of the coordination.k8s.io Lease that elects one watcher per cluster. */
+  leaseNamespace: NamespaceName.default('deckhand'),
+});
+export type DetectionConfig = z.infer<typeof DetectionConfig>;
+
 export const FileConfig = z.strictObject({
   clusters: z.record(z.string(), ClusterConfig).default({}),
   channels: z.record(z.string().regex(/^[CG][A-Z0-9]+$/, { error: 'channel keys are Slack channel ids (C0123ABCD)' }), ChannelConfig).default({}),
@@ -117,6 +143,7 @@ export const FileConfig = z.strictObject({
       retentionDays: z.int().min(1).default(90),
     })
     .prefault({}),
+  detection: DetectionConfig.prefault({}),
   analysis: z
     .strictObject({
       maxSteps: z.int().min(1).max(50).default(8),

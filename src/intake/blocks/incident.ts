@@ -14,6 +14,8 @@ const severityBadge: Record<Severity, string> = {
 };
 
 
+const sourceName: Record<Incident['source'], string> = { pagerduty: 'PagerDuty', alertmanager: 'Alertmanager', watch: 'Deckhand watch' };
+
 /**
  * The incident's thread root: header with severity and title, the facts (status, service,
  * cluster / namespace / workload), links to the source and, for Alertmanager groups, the
@@ -28,7 +30,7 @@ export function buildIncidentRootMessage(incident: Incident): SlackMessage {
   const members = memberListOf(incident);
   if (members) blocks.push(section(members));
   const links = incident.links.map((l) => link(l.url, l.title));
-  const origin = md`${safe(incident.source === 'pagerduty' ? 'PagerDuty' : 'Alertmanager')} · incident ${inlineCode(incident.id)}`;
+  const origin = md`${safe(sourceName[incident.source])} · incident ${inlineCode(incident.id)}`;
   blocks.push(contextBlock(joinMd([origin, ...links], ' · ')));
   return message(fallbackTextOf(incident), blocks);
 }

@@ -46,4 +46,8 @@ describe('buildModeMessage / buildClustersMessage', () => {
     const { text } = buildClustersMessage([{ name: 'prod', ok: true }, { name: 'lab', ok: false, detail: 'ECONNREFUSED' }]);
     expect(text).toBe('prod: reachable, lab: unreachable');
   });
+  it('shows each cluster’s watch', () => {
+    const message = buildClustersMessage([{ name: 'prod', ok: true, watch: 'watching 12 workloads, 40 pods; 1 failing, 1 open; 3 reconnects, 0 relists' }]);
+    expect(JSON.stringify(message.blocks)).toContain('watch: watching 12 workloads, 40 pods; 1 failing, 1 open; 3 reconnects');
+  });
 });
