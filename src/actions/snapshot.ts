@@ -67,9 +67,12 @@ export async function snapshotTarget(reader: ClusterReader, action: Action): Pro
   }
 }
 
-/** Why a pod is failing now, as kubectl's STATUS column would say it; undefined when it is not. */
+/** Why a pod is failing now (roughly kubectl's STATUS column); undefined when it runs or is starting. */
 export function failingReason(pod: V1Pod): string | undefined {
   if (pod.status?.phase === 'Failed') return pod.status.reason ?? 'Failed';
+  // A pod the scheduler cannot place serves nothing either.
+  const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+  if (scheduled?.status === 'False') return scheduled.reason ?? 'Unschedulable';
   for (const cs of pod.status?.containerStatuses ?? []) {
     const waiting = cs.state?.waiting?.reason;
     if (waiting !== undefined && waiting !== 'ContainerCreating' && waiting !== 'PodInitializing') return waiting;
