@@ -25,6 +25,12 @@ describe.skipIf(kubectlMissing)('RBAC through the real kubectl', () => {
     expect(await kubectlOk(box.dir, '--as', 'alice@example.com', '--as-group', 'sre', '-n', 'shop', 'delete', 'pod', pod, '--dry-run=server')).toContain(`pod "${pod}" deleted (server dry run)`);
   });
 
+  it('lists what an identity may do (`auth can-i --list`, a SelfSubjectRulesReview)', async () => {
+    const list = await kubectlOk(box.dir, 'auth', 'can-i', '--list', '-n', 'shop', '--as', 'carol@example.com');
+    expect(list).toMatch(/deployments\.apps\s+\[\]\s+\[checkout\]\s+\[get patch\]/);
+    expect(list).toMatch(/selfsubjectaccessreviews\.authorization\.k8s\.io\s+\[\]\s+\[\]\s+\[create\]/);
+  });
+
   it('lists and creates RBAC objects', async () => {
     expect(await kubectlOk(box.dir, '-n', 'shop', 'get', 'rolebindings')).toMatch(/sre-edit\s+ClusterRole\/edit/);
     await kubectlOk(box.dir, '-n', 'shop', 'create', 'rolebinding', 'dave-view', '--clusterrole=view', '--user=dave@example.com');
