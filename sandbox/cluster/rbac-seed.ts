@@ -16,7 +16,7 @@ import type { PolicyRule } from './api/rbac.js';
  * - `sandbox:deckhand-tests`: what the default `sandbox` user (the product's tests) may do —
  *   every verb on every kind but Secrets, the RBAC kinds and access reviews, and impersonating
  *   any user, group or service account (tests map approvers to identities of their choosing);
- * - the demo's people: `alice@example.com` (group `sre`) may `edit` in `shop`;
+ * - the demo's people: `alice@example.com` and the group `sre` may `edit` in `shop`;
  *   `carol@example.com` may `view` in `shop` and patch only the `checkout` Deployment there.
  */
 
@@ -129,6 +129,7 @@ export function rbacSeedObjects(namespaces: Set<string>): { resource: string; ob
   if (namespaces.has('shop')) {
     objects.push(
       binding('sre-edit', cr('edit'), [{ kind: 'Group', name: 'sre' }], 'shop'),
+      binding('alice-edit', cr('edit'), [{ kind: 'User', name: demoIdentities.alice.user }], 'shop'),
       binding('carol-view', cr('view'), [{ kind: 'User', name: demoIdentities.carol.user }], 'shop'),
       {
         resource: 'roles',

@@ -6,8 +6,10 @@ describe.skipIf(kubectlMissing)('RBAC through the real kubectl', () => {
   const kubectl = (...args: string[]) => kubectlIn(box.dir, ...args);
 
   it('answers `kubectl auth can-i --as` from the seeded roles', async () => {
-    const alice = await kubectl('auth', 'can-i', '--as', 'alice@example.com', '--as-group', 'sre', 'delete', 'pods', '-n', 'shop');
+    const alice = await kubectl('auth', 'can-i', '--as', 'alice@example.com', 'delete', 'pods', '-n', 'shop');
     expect(alice).toMatchObject({ code: 0, stdout: 'yes\n' });
+    expect((await kubectl('auth', 'can-i', '--as', 'someone@example.com', '--as-group', 'sre', 'delete', 'pods', '-n', 'shop')).stdout).toBe('yes\n');
+    expect((await kubectl('auth', 'can-i', '--as', 'someone@example.com', 'delete', 'pods', '-n', 'shop')).stdout).toBe('no\n');
     const carol = await kubectl('auth', 'can-i', '--as', 'carol@example.com', 'delete', 'pods', '-n', 'shop');
     expect(carol).toMatchObject({ code: 1, stdout: 'no\n' });
     expect((await kubectl('auth', 'can-i', '--as', 'carol@example.com', 'patch', 'deployment/checkout', '-n', 'shop')).stdout).toBe('yes\n');
