@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
 import type { ObjectStore } from './store.js';
 import { resources } from './resources.js';
 import type { KubeObject } from './types.js';
@@ -11,8 +13,8 @@ import type { PolicyRule } from './api/rbac.js';
  * - `cluster-admin` bound to the group `system:masters` (the `admin` kubeconfig user);
  * - `view` and `edit`, the built-in user-facing roles (their core rules);
  * - `system:basic-user`: every authenticated user may ask what they may do (SelfSubject*Review);
- * - `deckhand`: Deckhand's least-privilege ClusterRole, the same rules as deploy/rbac.yaml,
- *   bound to the `deckhand` kubeconfig user, with `impersonate` only on the demo's people;
+ * - `deckhand` and `deckhand-impersonate`: Deckhand's least-privilege ClusterRoles, read from
+ *   deploy/rbac.yaml, bound to the `deckhand` kubeconfig user (impersonate: the demo's people);
  * - `sandbox:deckhand-tests`: what the default `sandbox` user (the product's tests) may do —
  *   every verb on every kind but Secrets, the RBAC kinds and access reviews, and impersonating
  *   any user, group or service account (tests map approvers to identities of their choosing);
@@ -24,27 +26,21 @@ const rbacGroup = 'rbac.authorization.k8s.io';
 const readVerbs = ['get', 'list', 'watch'];
 const writeVerbs = ['create', 'delete', 'deletecollection', 'patch', 'update'];
 
-/** Deckhand's own rules: keep in step with deploy/rbac.yaml (a test compares them). */
-export const deckhandRules: PolicyRule[] = [
-  { apiGroups: [''], resources: ['namespaces', 'nodes', 'events'], verbs: ['get', 'list'] },
-  { apiGroups: [''], resources: ['pods', 'pods/log'], verbs: ['get', 'list'] },
-  { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'daemonsets', 'replicasets'], verbs: ['get', 'list'] },
-  { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: ['get', 'list'] },
-  { apiGroups: [''], resources: ['pods'], verbs: ['delete'] },
-  { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'daemonsets'], verbs: ['patch'] },
-  { apiGroups: ['apps'], resources: ['deployments/scale', 'statefulsets/scale'], verbs: ['get', 'patch'] },
-  { apiGroups: [''], resources: ['nodes'], verbs: ['patch'] },
-  { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
-];
-
 /** The identities the demo maps its Slack people to. */
 export const demoIdentities = { alice: { user: 'alice@example.com', groups: ['sre'] }, carol: { user: 'carol@example.com', groups: [] as string[] } } as const;
 
-/** Deckhand's `impersonate` rule in deploy/: only the mapped users and groups (resourceNames). */
-export const deckhandImpersonateRules: PolicyRule[] = [
-  { apiGroups: [''], resources: ['users'], verbs: ['impersonate'], resourceNames: [demoIdentities.alice.user, demoIdentities.carol.user] },
-  { apiGroups: [''], resources: ['groups'], verbs: ['impersonate'], resourceNames: ['sre', 'oncall'] },
-];
+/**
+ * The rules of a ClusterRole in deploy/rbac.yaml: Deckhand's own least-privilege role
+ * (`deckhand`) and its `impersonate` role (`deckhand-impersonate`, the demo's people by
+ * resourceNames) are read from the manifests an operator applies, so the sandbox enforces
+ * exactly them.
+ */
+export function deployClusterRoleRules(name: string): PolicyRule[] {
+  const docs = parseAllDocuments(readFileSync(new URL('../../deploy/rbac.yaml', import.meta.url), 'utf8')).map((d) => d.toJSON() as { kind?: string; metadata?: { name?: string }; rules?: PolicyRule[] });
+  const role = docs.find((d) => d.kind === 'ClusterRole' && d.metadata?.name === name);
+  if (!role?.rules) throw new Error(`deploy/rbac.yaml has no ClusterRole "${name}"`);
+  return role.rules;
+}
 
 function testRules(): PolicyRule[] {
   const kinds = [...new Set(resources.filter((r) => r.plural !== 'secrets').flatMap((r) => [r.plural, ...(r.subresources ?? []).map((s) => `${r.plural}/${s.name}`)]))];
@@ -117,8 +113,8 @@ export function rbacSeedObjects(namespaces: Set<string>): { resource: string; ob
     clusterRole('view', viewRules, { 'rbac.authorization.k8s.io/aggregate-to-edit': 'true' }),
     clusterRole('edit', editRules, { 'rbac.authorization.k8s.io/aggregate-to-admin': 'true' }),
     clusterRole('system:basic-user', [{ apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'], verbs: ['create'] }]),
-    clusterRole('deckhand', deckhandRules),
-    clusterRole('deckhand-impersonate', deckhandImpersonateRules),
+    clusterRole('deckhand', deployClusterRoleRules('deckhand')),
+    clusterRole('deckhand-impersonate', deployClusterRoleRules('deckhand-impersonate')),
     clusterRole('sandbox:deckhand-tests', testRules()),
     binding('cluster-admin', cr('cluster-admin'), [{ kind: 'Group', name: 'system:masters' }]),
     binding('system:basic-user', cr('system:basic-user'), [{ kind: 'Group', name: 'system:authenticated' }]),

@@ -2,6 +2,7 @@ import type { Action } from '../actions/catalog.js';
 import { permissionsFor } from '../actions/permissions.js';
 import type { ChannelConfig, Identities, KubeIdentity, RunAs } from '../core/config/file.js';
 import { describePermission, type AccessVerdict, type ResourcePermission } from '../kube/impersonation.js';
+import { AppError } from '../shared/errors.js';
 import type { DecisionRecord } from './proposal-store.js';
 
 /**
@@ -84,7 +85,7 @@ export function createRunAsPolicy(deps: RunAsDeps): RunAsPolicy {
       const completing = record.approvals.at(-1)?.user;
       if (completing === undefined) return { kind: 'bot' };
       const identity = await identityOf(completing);
-      if (!identity) throw new Error(`the approver ${completing} is no longer mapped to a Kubernetes identity`);
+      if (!identity) throw new AppError('forbidden', `the approver ${completing} is no longer mapped to a Kubernetes identity`, { retryable: false });
       return { kind: 'person', slackUser: completing, identity };
     },
     async whoMayRun({ approvers, cluster, action }) {
