@@ -71,6 +71,7 @@ describe('runAs approver: who an action runs as, and whose click counts', () => 
     expect(h.cluster.state.identities).toEqual([undefined]);
     const audit = await h.audit.recent({ incidentId: p.incidentId, limit: 10 });
     expect(audit.find((e) => e.type === 'dry_run')?.summary).toContain("as Deckhand's own identity");
+    expect(audit.find((e) => e.type === 'execution')?.summary).toContain("(as Deckhand's own identity)");
   });
 
   it('says on the proposal, before any click, which approvers the cluster would let run it', async () => {

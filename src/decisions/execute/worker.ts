@@ -115,7 +115,7 @@ async function runOwned({ deps, record, owner, lockTtlMs, lastAttempt, log }: Ru
       return 'recorded';
     }
     const { connection, run } = prepared;
-    const as = run.kind === 'bot' ? '' : ` (as ${describeRunIdentity(run)})`;
+    const as = ` (as ${describeRunIdentity(run)})`;
     const dry = await settle(connection.execute(record.proposal.action, { dryRun: true }));
     if (!dry.ok && dry.retryable && !lastAttempt) {
       // Nothing changed yet: let BullMQ retry; the next attempt takes over (phase dry_run).
