@@ -8,6 +8,7 @@ import { createController } from './controller/loop.js';
 import { buildKubeconfig } from './kubeconfig.js';
 import { resolveKind, resources } from './resources.js';
 import { selectScenarios } from './scenarios/index.js';
+import { seedRbac } from './rbac-seed.js';
 import { seedScenarios } from './seed.js';
 import { createSimClock } from './sim-clock.js';
 import { createObjectStore } from './store.js';
@@ -80,6 +81,7 @@ export async function startSandboxCluster(options: SandboxClusterOptions = {}): 
     log,
   };
   seedScenarios(ctx, scenarios);
+  seedRbac(store, clock.now() - 30 * 24 * 3_600_000);
   const controller = createController(ctx);
   controller.tick();
   let url = '';

@@ -43,6 +43,15 @@ export const resources: ResourceInfo[] = [
   { plural: 'jobs', singular: 'job', kind: 'Job', group: 'batch', version: 'v1', namespaced: true, categories: ['all'], verbs: writeVerbs, subresources: [statusSub('Job', 'batch', 'v1')] },
   { plural: 'cronjobs', singular: 'cronjob', kind: 'CronJob', group: 'batch', version: 'v1', namespaced: true, shortNames: ['cj'], categories: ['all'], verbs: writeVerbs, subresources: [statusSub('CronJob', 'batch', 'v1')] },
   { plural: 'leases', singular: 'lease', kind: 'Lease', group: 'coordination.k8s.io', version: 'v1', namespaced: true, verbs: writeVerbs },
+  { plural: 'roles', singular: 'role', kind: 'Role', group: 'rbac.authorization.k8s.io', version: 'v1', namespaced: true, verbs: writeVerbs },
+  { plural: 'clusterroles', singular: 'clusterrole', kind: 'ClusterRole', group: 'rbac.authorization.k8s.io', version: 'v1', namespaced: false, verbs: writeVerbs },
+  { plural: 'rolebindings', singular: 'rolebinding', kind: 'RoleBinding', group: 'rbac.authorization.k8s.io', version: 'v1', namespaced: true, verbs: writeVerbs },
+  { plural: 'clusterrolebindings', singular: 'clusterrolebinding', kind: 'ClusterRoleBinding', group: 'rbac.authorization.k8s.io', version: 'v1', namespaced: false, verbs: writeVerbs },
+  // Access reviews: create-only questions to the authoriser, answered and never stored (access-review.ts).
+  { plural: 'subjectaccessreviews', singular: 'subjectaccessreview', kind: 'SubjectAccessReview', group: 'authorization.k8s.io', version: 'v1', namespaced: false, verbs: ['create'] },
+  { plural: 'selfsubjectaccessreviews', singular: 'selfsubjectaccessreview', kind: 'SelfSubjectAccessReview', group: 'authorization.k8s.io', version: 'v1', namespaced: false, verbs: ['create'] },
+  { plural: 'localsubjectaccessreviews', singular: 'localsubjectaccessreview', kind: 'LocalSubjectAccessReview', group: 'authorization.k8s.io', version: 'v1', namespaced: true, verbs: ['create'] },
+  { plural: 'selfsubjectrulesreviews', singular: 'selfsubjectrulesreview', kind: 'SelfSubjectRulesReview', group: 'authorization.k8s.io', version: 'v1', namespaced: false, verbs: ['create'] },
   // Served by the metrics API (metrics-server), computed on every read: never stored, never watched.
   { plural: 'pods', singular: '', kind: 'PodMetrics', group: 'metrics.k8s.io', version: 'v1beta1', namespaced: true, verbs: ['get', 'list'] },
   { plural: 'nodes', singular: '', kind: 'NodeMetrics', group: 'metrics.k8s.io', version: 'v1beta1', namespaced: false, verbs: ['get', 'list'] },
@@ -52,6 +61,7 @@ export const resources: ResourceInfo[] = [
 export const groupVersions: { group: string; version: string }[] = [
   { group: '', version: 'v1' },
   { group: 'apps', version: 'v1' },
+  { group: 'authorization.k8s.io', version: 'v1' },
   { group: 'autoscaling', version: 'v2' },
   { group: 'batch', version: 'v1' },
   { group: 'coordination.k8s.io', version: 'v1' },
@@ -59,6 +69,7 @@ export const groupVersions: { group: string; version: string }[] = [
   { group: 'events.k8s.io', version: 'v1' },
   { group: 'metrics.k8s.io', version: 'v1beta1' },
   { group: 'policy', version: 'v1' },
+  { group: 'rbac.authorization.k8s.io', version: 'v1' },
   { group: 'storage.k8s.io', version: 'v1' },
 ];
 
@@ -69,6 +80,11 @@ export function findResource(group: string, version: string, plural: string): Re
 /** Store table a resource lives in: both event APIs share one table. */
 export function storeKeyOf(info: ResourceInfo): string {
   return info.plural;
+}
+
+/** True for the access reviews (authorization.k8s.io), which are answered rather than stored. */
+export function isAccessReview(info: { group: string }): boolean {
+  return info.group === 'authorization.k8s.io';
 }
 
 /** True for the metrics API's resources, which are computed rather than stored. */

@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import type { SandboxChannel, SandboxUser, SandboxUsergroup } from '../slack/index.js';
+import { demoIdentities } from '../cluster/rbac-seed.js';
 
 /**
  * The demo's people. deckhand.yaml makes alice an approver by id and carol one through the
@@ -57,6 +58,17 @@ export function buildDemoConfigYaml(kubeconfigPath: string): string {
       { match: {}, channel: demoChannelIds.incidents },
     ],
     pagerduty: { services: { [demoPagerDutyService.id]: { cluster: demoClusterName, namespace: 'shop', deployment: 'checkout' } } },
+    // Approved actions run as the approver, with the rights the sandbox's RBAC gives them:
+    // alice (group sre) may edit in shop; carol may only roll back checkout there, so her
+    // approval of anything else is refused by the cluster. yolo in #platform runs as Deckhand.
+    identities: {
+      users: {
+        UALICE: { user: demoIdentities.alice.user, groups: [...demoIdentities.alice.groups] },
+        UCAROL: { user: demoIdentities.carol.user },
+      },
+      groups: { SONCALL: { groups: ['oncall'] } },
+    },
+    execution: { runAs: 'approver' },
   };
   return `# Written by \`npm run demo\` for this run only.\n${stringify(config)}`;
 }

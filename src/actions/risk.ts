@@ -8,7 +8,11 @@ import type { TargetSnapshot } from './proposal.js';
  * Deterministic risk of a catalog action (contract: "Risk is computed by deterministic code
  * from the action and its target, never taken from the model").
  *
- * - medium: restart_pod, rollout_restart, scale within 2x (never to 0), set_resources within
+ * - low: restart_pod of a pod that is already failing (its snapshot says why: CrashLoopBackOff,
+ *   an image pull or config error, a failed phase, not Ready after restarts) while its
+ *   controller has at least one other Ready replica — it serves nothing now and its
+ *   siblings carry the load, so deleting it cannot take anything down.
+ * - medium: restart_pod otherwise, rollout_restart, scale within 2x (never to 0), set_resources within
  *   2x of every current value it changes.
  * - high: scale to 0 or beyond 2x either way, rollout_undo, cordon/uncordon, set_resources
  *   beyond 2x, any current value unknown (fail safe), anything in a protected namespace.
@@ -26,6 +30,10 @@ export const builtinProtectedNamespaces = ['kube-system', 'kube-public', 'kube-n
 /** Keys of TargetSnapshot.current that the rules read. */
 export const currentKeys = {
   replicas: 'replicas',
+  /** restart_pod: why the pod is failing now (absent when it is not). */
+  failing: 'failing',
+  /** restart_pod: Ready pods of the same controller, this one excluded. */
+  readySiblings: 'readySiblings',
   resource: (kind: 'limits' | 'requests', resource: 'cpu' | 'memory') => `${kind}.${resource}`,
 } as const;
 
@@ -122,7 +130,7 @@ function describeRule(rule: DenyRule): string {
 function baseRisk(action: Action, target: TargetSnapshot | undefined): RiskResult {
   switch (action.type) {
     case 'restart_pod':
-      return { risk: 'medium', reasons: ['deletes one pod; its controller recreates it'] };
+      return restartRisk(target);
     case 'rollout_restart':
       return { risk: 'medium', reasons: [`rolling restart of ${action.kind}/${action.name}`] };
     case 'rollout_undo':
@@ -135,6 +143,16 @@ function baseRisk(action: Action, target: TargetSnapshot | undefined): RiskResul
     case 'set_resources':
       return resourcesRisk(action.limits, action.requests, target);
   }
+}
+
+function restartRisk(target: TargetSnapshot | undefined): RiskResult {
+  const failing = target?.current[currentKeys.failing];
+  const siblings = currentNumber(target, currentKeys.readySiblings) ?? 0;
+  const owner = target?.current.owner;
+  if (failing !== undefined && owner !== undefined && siblings >= 1) {
+    return { risk: 'low', reasons: [`the pod is already failing (${String(failing)}) and ${String(owner)} has ${siblings} other ready replica${siblings === 1 ? '' : 's'}`] };
+  }
+  return { risk: 'medium', reasons: ['deletes one pod; its controller recreates it'] };
 }
 
 function scaleRisk(replicas: number, current: number | undefined): RiskResult {

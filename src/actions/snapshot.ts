@@ -1,4 +1,6 @@
+import type { V1Pod } from '@kubernetes/client-node';
 import type { Action } from './catalog.js';
+import { currentKeys } from './risk.js';
 import type { TargetSnapshot } from './proposal.js';
 import type { ClusterReader, WorkloadRef } from '../kube/reader.js';
 import { controllerOf, revisionOf } from '../kube/selectors.js';
@@ -23,6 +25,12 @@ export async function snapshotTarget(reader: ClusterReader, action: Action): Pro
       if (owner) current.owner = `${owner.kind}/${owner.name}`;
       if (pod.spec?.nodeName) current.node = pod.spec.nodeName;
       current.phase = pod.status?.phase ?? 'Unknown';
+      const failing = failingReason(pod);
+      if (failing !== undefined) current[currentKeys.failing] = failing;
+      if (owner?.uid) {
+        const siblings = (await reader.listPods(action.namespace)).filter((p) => p.metadata?.name !== action.pod && controllerOf(p.metadata)?.uid === owner.uid);
+        current[currentKeys.readySiblings] = siblings.filter((p) => isReady(p) && !p.metadata?.deletionTimestamp).length;
+      }
       return base('Pod', action.namespace, action.pod, pod.metadata, current);
     }
     case 'rollout_restart':
@@ -57,6 +65,25 @@ export async function snapshotTarget(reader: ClusterReader, action: Action): Pro
       return base('Node', undefined, action.node, node.metadata, { unschedulable: String(node.spec?.unschedulable === true), ready });
     }
   }
+}
+
+/** Why a pod is failing now (roughly kubectl's STATUS column); undefined when it runs or is starting. */
+export function failingReason(pod: V1Pod): string | undefined {
+  if (pod.status?.phase === 'Failed') return pod.status.reason ?? 'Failed';
+  // A pod the scheduler cannot place serves nothing either.
+  const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+  if (scheduled?.status === 'False') return scheduled.reason ?? 'Unschedulable';
+  for (const cs of pod.status?.containerStatuses ?? []) {
+    const waiting = cs.state?.waiting?.reason;
+    if (waiting !== undefined && waiting !== 'ContainerCreating' && waiting !== 'PodInitializing') return waiting;
+    const terminated = cs.state?.terminated;
+    if (terminated && terminated.exitCode !== 0) return terminated.reason ?? `ExitCode:${terminated.exitCode}`;
+  }
+  return undefined;
+}
+
+function isReady(pod: V1Pod): boolean {
+  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
 }
 
 function base(

@@ -8,6 +8,10 @@ export type GroupMembers = (groupId: string) => Promise<string[]>;
 export interface ApproverResolver {
   /** Whether `user` may decide proposals of a channel with this config. */
   isApprover(channel: Pick<ChannelConfig, 'approvers'>, user: string): Promise<boolean>;
+  /** Whether `user` is in the Slack user group (same cache; a failed lookup is "no"). */
+  inGroup(groupId: string, user: string): Promise<boolean>;
+  /** Members of a Slack user group (same cache; a failed lookup is empty). */
+  membersOf(groupId: string): Promise<string[]>;
 }
 
 export interface ApproverResolverDeps {
@@ -47,6 +51,8 @@ export function createApproverResolver(deps: ApproverResolverDeps): ApproverReso
       }
       return false;
     },
+    inGroup: async (groupId, user) => (await membersOf(groupId)).has(user),
+    membersOf: async (groupId) => [...(await membersOf(groupId))],
   };
 }
 

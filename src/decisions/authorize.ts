@@ -21,7 +21,10 @@ export type RefusalReason =
   | 'stale'
   | 'unknown_proposal'
   | 'target_unreadable'
-  | 'no_inverse';
+  | 'no_inverse'
+  | 'unmapped_identity'
+  | 'cluster_refused'
+  | 'access_check_failed';
 
 export type Authorization = { ok: true } | { ok: false; reason: RefusalReason; message: string };
 

@@ -13,6 +13,7 @@ import type { ActionConnections } from './connections.js';
 import type { DecisionRecord } from './proposal-store.js';
 import { checkStaleness } from './staleness.js';
 import { type ClassifyRisk, type SubmitDeps, proposeInverse } from './submit.js';
+import type { ApproverCheck } from './run-as.js';
 
 export interface Click {
   proposalId: string;
@@ -98,6 +99,22 @@ export function createClickHandlers(deps: ClickDeps) {
 
   const refuse = (reason: RefusalReason, message: string): ClickResult => ({ ok: false, reason, message });
 
+  /** The SubjectAccessReview gate of `execution.runAs: approver`; a refusal is audited and not counted. */
+  async function checkApprover(record: DecisionRecord, click: Click): Promise<{ ok: true } | { ok: false; refused: ClickResult }> {
+    const { proposal } = record;
+    let verdict: ApproverCheck;
+    try {
+      verdict = await deps.runAs.checkApprover({ cluster: proposal.cluster, action: proposal.action, slackUser: click.user });
+    } catch (err) {
+      deps.log.warn({ proposalId: proposal.id, err: err instanceof Error ? err.message : String(err) }, 'access review failed');
+      return { ok: false, refused: refuse('access_check_failed', 'Could not ask the cluster whether you may run this; your approval is not counted. Try again in a moment.') };
+    }
+    if (verdict.ok) return { ok: true };
+    const reason: RefusalReason = verdict.reason === 'unmapped' ? 'unmapped_identity' : 'cluster_refused';
+    await decisionAudit('refusal', record, click, `approve by ${click.user} refused: ${reason}: ${verdict.message}`);
+    return { ok: false, refused: refuse(reason, verdict.message) };
+  }
+
   return {
     async approve(click: Click): Promise<ClickResult> {
       const gated = await gate('approve', click);
@@ -119,6 +136,9 @@ export function createClickHandlers(deps: ClickDeps) {
         }
         return refuse('stale', `Refused: ${staleness.explanation} Use "Fresh analysis" for an up-to-date proposal.`);
       }
+      // runAs approver: the click counts only if the cluster would let this person run it.
+      const access = await checkApprover(record, click);
+      if (!access.ok) return access.refused;
       const outcome = await deps.store.approve(proposal.id, click.user);
       switch (outcome.outcome) {
         case 'approved':

@@ -1,7 +1,9 @@
 import type { Action } from '../actions/catalog.js';
 import type { TargetSnapshot } from '../actions/proposal.js';
 import { snapshotTarget } from '../actions/snapshot.js';
+import type { KubeIdentity } from '../core/config/file.js';
 import type { ClusterConnection, ClusterRegistry } from '../kube/connection.js';
+import type { AccessVerdict, ResourcePermission } from '../kube/impersonation.js';
 import type { Logger } from '../shared/logger.js';
 import { executeAction, type ExecutionResult } from './execute/executor.js';
 import { verifyAction, type Verdict, type VerifyOptions } from './verify/verifier.js';
@@ -14,10 +16,13 @@ export interface ActionConnection {
   execute(action: Action, options: { dryRun: boolean }): Promise<ExecutionResult>;
   verify(action: Action, options: VerifyOptions): Promise<Verdict>;
   snapshot(action: Action): Promise<TargetSnapshot | undefined>;
+  /** SubjectAccessReviews as Deckhand: may `identity` do all of `permissions` here? */
+  reviewAccess(identity: KubeIdentity, permissions: ResourcePermission[]): Promise<AccessVerdict>;
 }
 
 export interface ActionConnections {
-  get(cluster: string): ActionConnection | Promise<ActionConnection>;
+  /** The cluster as Deckhand's own identity, or acting as `as` (impersonation). */
+  get(cluster: string, as?: KubeIdentity): ActionConnection | Promise<ActionConnection>;
 }
 
 /** The executor, verifier and snapshot over one cluster connection of src/kube. */
@@ -31,6 +36,7 @@ export function createActionConnection(connection: ClusterConnection, log: Logge
     },
     verify: (action, options) => verifyAction(connection.reader, action, options),
     snapshot: (action) => snapshotTarget(connection.reader, action),
+    reviewAccess: (identity, permissions) => connection.reviewAccess(identity, permissions),
   };
 }
 
@@ -38,11 +44,13 @@ export function createActionConnection(connection: ClusterConnection, log: Logge
 export function createActionConnections(clusters: ClusterRegistry, log: Logger): ActionConnections {
   const built = new Map<string, ActionConnection>();
   return {
-    get(cluster) {
-      let connection = built.get(cluster);
+    get(cluster, as) {
+      const key = as ? JSON.stringify([cluster, as.user, [...as.groups].sort()]) : cluster;
+      let connection = built.get(key);
       if (!connection) {
-        connection = createActionConnection(clusters.get(cluster), log);
-        built.set(cluster, connection);
+        const base = clusters.get(cluster);
+        connection = createActionConnection(as ? base.impersonate(as) : base, as ? log.child({ runAs: as.user }) : log);
+        built.set(key, connection);
       }
       return connection;
     },

@@ -45,6 +45,11 @@ export function buildDryRunMessage(proposal: Proposal, result: ExecutionResult):
   return simple(text);
 }
 
+/** The target changed between the approval and the run: nothing ran. */
+export function buildStaleAtExecutionMessage(proposal: Proposal, explanation: string): SlackMessage {
+  return simple(`:hourglass: Not run: \`${renderKubectl(proposal.action)}\` was ${fromCluster(explanation)} Nothing was changed; ask for a fresh analysis.`);
+}
+
 export function buildExecutionMessage(proposal: Proposal, result: ExecutionResult, options: { auto: boolean; undo: boolean }): SlackMessage {
   const command = renderKubectl(proposal.action);
   const who = options.auto ? ' (ran by itself under the yolo policy)' : '';

@@ -2,7 +2,7 @@ import type { CircuitBreaker } from './breaker.js';
 import { inverseAction } from '../actions/inverse.js';
 import type { AuditLog } from './audit-log.js';
 import type { SlackMessage, SlackMessenger } from '../slack/messenger.js';
-import { buildDryRunMessage, buildExecutionMessage, buildUnknownOutcomeMessage, simple } from './messages.js';
+import { buildDryRunMessage, buildExecutionMessage, buildStaleAtExecutionMessage, buildUnknownOutcomeMessage, simple } from './messages.js';
 import type { ExecutionResult } from './connections.js';
 import type { DecisionRecord, ProposalStore } from './proposal-store.js';
 import { needsVerification, runOutcomeOf, type RunOutcome } from './outcome.js';
@@ -35,7 +35,8 @@ export async function reportOutcome(deps: ReportDeps, proposalId: string): Promi
     await postInThread(deps, record, message, key);
     await audit(deps, record, type, summary);
     if (needsVerification(record)) await deps.enqueueVerification(proposalId);
-    else if (outcome === 'failed' || outcome === 'dry_run_failed') await recordFailureOnce(deps, record, 'breaker');
+    // A target that changed since approval is no failure of the cluster: the breaker does not count it.
+    else if ((outcome === 'failed' || outcome === 'dry_run_failed') && record.errorCode !== 'stale') await recordFailureOnce(deps, record, 'breaker');
     await deps.store.markDone(proposalId, 'reported');
     deps.metrics?.executions.inc({ outcome });
   }
@@ -67,6 +68,14 @@ function describeOutcome(record: DecisionRecord, outcome: RunOutcome): { message
       return { message: buildUnknownOutcomeMessage(proposal), key: `unknown-${id}`, type: 'execution', summary: `outcome unknown: ${summary}` };
     case 'dry_run_failed': {
       const message = summary.replace(/^dry run failed: /, '');
+      if (code === 'stale') {
+        return {
+          message: buildStaleAtExecutionMessage(proposal, message),
+          key: `dryrun-${id}`,
+          type: 'dry_run',
+          summary: `not run: ${message}`,
+        };
+      }
       return {
         message: buildDryRunMessage(proposal, { ok: false, code, message, retryable: false }),
         key: `dryrun-${id}`,

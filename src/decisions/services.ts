@@ -18,6 +18,7 @@ import type { ActionConnections } from './connections.js';
 import { createProposalStore, type ProposalStore } from './proposal-store.js';
 import { type ClassifyRisk, type SubmitOutcome, submitProposal } from './submit.js';
 import type { DecisionLoopMetrics } from '../metrics/metrics.js';
+import { createRunAsPolicy, type RunAsPolicy } from './run-as.js';
 
 export interface DecisionServicesInput {
   config: Config;
@@ -45,6 +46,7 @@ export interface DecisionServices {
   approvers: ApproverResolver;
   clicks: ClickHandlers;
   classify: ClassifyRisk;
+  runAs: RunAsPolicy;
   /** Everything the click core and the workers share. */
   deps: ClickDeps;
   /** Store, then yolo / buttons / show by the channel's mode, posting the message itself. */
@@ -68,6 +70,13 @@ export function createDecisionServices(input: DecisionServicesInput): DecisionSe
   const approvers = createApproverResolver({ groupMembers: input.groupMembers, clock });
   const modes = createModeStore({ redis, prefix, audit, approvers, channelConfig });
   const breaker = createCircuitBreaker({ redis, prefix, clock });
+  const runAs = createRunAsPolicy({
+    mode: config.file.execution.runAs,
+    identities: config.file.identities,
+    inGroup: (group, user) => approvers.inGroup(group, user),
+    membersOf: (group) => approvers.membersOf(group),
+    reviewAccess: async (cluster, identity, permissions) => (await input.connections.get(cluster)).reviewAccess(identity, permissions),
+  });
   const classify: ClassifyRisk = (action, { cluster, channel, target }) =>
     classifyRisk(action, {
       cluster,
@@ -90,6 +99,7 @@ export function createDecisionServices(input: DecisionServicesInput): DecisionSe
     clock,
     log: log.child({ feature: 'decisions' }),
     proposalTtlMs: config.file.policy.proposalTtlMinutes * 60_000,
+    runAs,
     ...(input.renderProposal ? { renderProposal: input.renderProposal } : {}),
     ...(input.metrics ? { metrics: input.metrics } : {}),
     enqueueExecution: (proposalId) => addStageJob(input.queues, 'execution', proposalId),
@@ -104,6 +114,7 @@ export function createDecisionServices(input: DecisionServicesInput): DecisionSe
     breaker,
     approvers,
     classify,
+    runAs,
     deps,
     clicks: createClickHandlers(deps),
     submit: (proposal) => submitProposal(deps, proposal, { allowAuto: true }),

@@ -15,6 +15,8 @@ import { type RenderProposal, renderProposalMessage } from './messages.js';
 import type { ActionConnections } from './connections.js';
 import type { DecisionRecord, ProposalStore } from './proposal-store.js';
 import type { DecisionLoopMetrics } from '../metrics/metrics.js';
+import type { RunAsPolicy } from './run-as.js';
+import { escapeMrkdwn } from '../slack/blocks/text.js';
 
 /** The bot's own "approver" id when yolo runs something by itself. */
 export const yoloActor = 'deckhand:yolo';
@@ -31,6 +33,7 @@ export interface SubmitDeps {
   channelConfig: (channel: string) => ChannelConfig;
   enqueueExecution: (proposalId: string) => Promise<void>;
   renderProposal?: RenderProposal;
+  runAs: RunAsPolicy;
   log: Logger;
   /** Prometheus counters of the loop (absent in unit tests that do not look at them). */
   metrics?: DecisionLoopMetrics;
@@ -83,9 +86,37 @@ export async function submitProposal(
   }
   const buttons = auto.run || auto.fallback === 'approval';
   // In yolo mode, say why this one waits for a human (breaker open, paused, thresholds).
-  const note = mode === 'yolo' && !auto.run ? `:raised_hand: Not running by itself: ${auto.explanation}.` : undefined;
+  const yoloNote = mode === 'yolo' && !auto.run ? `:raised_hand: Not running by itself: ${auto.explanation}.` : undefined;
+  const accessNote = buttons ? await describeWhoMayRun(deps, proposal, config) : undefined;
+  const note = [yoloNote, accessNote].filter((n) => n !== undefined).join('\n');
   await post(deps, proposal, render(proposal, { buttons, planMode: mode === 'plan', ...(note ? { note } : {}) }));
   return buttons ? 'awaiting_approval' : 'shown';
+}
+
+/**
+ * With runAs approver, a proposal says before any click who of the channel's approvers the
+ * cluster would let run it (SubjectAccessReviews), so nobody approves in vain. Best effort:
+ * if the cluster cannot be asked, the proposal is posted without the line.
+ */
+async function describeWhoMayRun(deps: SubmitDeps, proposal: Proposal, config: ChannelConfig): Promise<string | undefined> {
+  if (proposal.risk === 'forbidden') return undefined;
+  let found;
+  try {
+    found = await deps.runAs.whoMayRun({ approvers: config.approvers, cluster: proposal.cluster, action: proposal.action });
+  } catch (err) {
+    deps.log.warn({ proposalId: proposal.id, err: err instanceof Error ? err.message : String(err) }, 'access review for the proposal failed');
+    return undefined;
+  }
+  if (!found) return undefined;
+  const needed = proposal.risk === 'high' ? 2 : 1;
+  if (found.permitted.length === 0) {
+    return found.mapped.length === 0
+      ? ':no_entry_sign: No approver of this channel is mapped to a Kubernetes identity, so nobody here can approve it (it runs as the approver).'
+      : ':no_entry_sign: The cluster would refuse this to every mapped approver of this channel: nobody here can approve it.';
+  }
+  const who = found.permitted.map((u) => `<@${escapeMrkdwn(u)}>`).join(', ');
+  const short = found.permitted.length < needed ? ` (needs ${needed} different approvers: not enough here)` : '';
+  return `:key: Runs as the approver. The cluster would let ${who} run it${short}.`;
 }
 
 /**

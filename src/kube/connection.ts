@@ -4,6 +4,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { KubeConfig, Observable, VersionApi, type ConfigurationOptions, type RequestContext } from '@kubernetes/client-node';
 import { AppError } from '../shared/errors.js';
 import { toKubeError } from './errors.js';
+import { impersonate, reviewAccess, type AccessVerdict, type KubeIdentity, type ResourcePermission } from './impersonation.js';
 import { createClusterReader } from './read/cluster-reader.js';
 import type { ClusterReader } from './reader.js';
 
@@ -14,6 +15,10 @@ export interface ClusterConnection {
   reader: ClusterReader;
   /** GET /version with a short deadline: is the API server there and do our credentials work? */
   check(timeoutMs?: number): Promise<{ ok: boolean; message?: string }>;
+  /** The same cluster acting as `identity`: every request carries Impersonate-User / -Group. */
+  impersonate(identity: KubeIdentity): ClusterConnection;
+  /** Asks the cluster (SubjectAccessReview, as this connection) whether `identity` may do all of `permissions`. */
+  reviewAccess(identity: KubeIdentity, permissions: ResourcePermission[]): Promise<AccessVerdict>;
 }
 
 export interface ClusterRegistry {
@@ -72,10 +77,18 @@ function timeoutOptions(ms: number): ConfigurationOptions {
 export function createClusterConnection(name: string, kc: KubeConfig): ClusterConnection {
   const reader = createClusterReader(kc, name);
   const version = kc.makeApiClient(VersionApi);
+  const impersonated = new Map<string, ClusterConnection>();
   return {
     name,
     kubeConfig: kc,
     reader,
+    impersonate(identity) {
+      const key = JSON.stringify([identity.user, [...identity.groups].sort()]);
+      let connection = impersonated.get(key);
+      if (!connection) impersonated.set(key, (connection = createClusterConnection(name, impersonate(kc, identity))));
+      return connection;
+    },
+    reviewAccess: (identity, permissions) => reviewAccess(kc, identity, permissions, name),
     async check(timeoutMs = defaultCheckTimeoutMs) {
       try {
         const info = await version.getCode(undefined, timeoutOptions(timeoutMs));

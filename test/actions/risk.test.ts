@@ -10,12 +10,20 @@ const allNs: RiskContext = { ...base, channel: { ...channel, namespaces: ['*'] }
 function snap(current: Record<string, string | number>): TargetSnapshot {
   return { kind: 'Deployment', namespace: 'shop', name: 'web', current };
 }
+const pod = (current: Record<string, string | number>): TargetSnapshot => ({ kind: 'Pod', namespace: 'shop', name: 'web-1', current: { owner: 'ReplicaSet/web-5d9c7', ...current } });
+const restart: Action = { type: 'restart_pod', namespace: 'shop', pod: 'web-1' };
 const scale = (replicas: number): Action => ({ type: 'scale', namespace: 'shop', kind: 'Deployment', name: 'web', replicas });
 const mem = (limit: string): Action => ({ type: 'set_resources', namespace: 'shop', kind: 'Deployment', name: 'cart', container: 'cart', limits: { memory: limit } });
 
 describe('classifyRisk', () => {
   it.each<[string, Action, RiskContext, string]>([
     ['restart_pod is medium', { type: 'restart_pod', namespace: 'shop', pod: 'web-1' }, base, 'medium'],
+    ['restart of a failing pod whose controller has another ready replica is low', restart, { ...base, target: pod({ failing: 'CrashLoopBackOff', readySiblings: 1 }) }, 'low'],
+    ['restart of a failing pod with 2 ready siblings is low', restart, { ...base, target: pod({ failing: 'ImagePullBackOff', readySiblings: 2 }) }, 'low'],
+    ['restart of a failing pod with no ready sibling is medium', restart, { ...base, target: pod({ failing: 'CrashLoopBackOff', readySiblings: 0 }) }, 'medium'],
+    ['restart of a healthy pod with ready siblings is medium', restart, { ...base, target: pod({ readySiblings: 3 }) }, 'medium'],
+    ['restart of a failing pod without a controller is medium', restart, { ...base, target: { kind: 'Pod', namespace: 'shop', name: 'web-1', current: { failing: 'Error', readySiblings: 2 } } }, 'medium'],
+    ['restart of a failing pod in a protected namespace is high', { type: 'restart_pod', namespace: 'payments-ops', pod: 'x' }, { ...base, target: pod({ failing: 'CrashLoopBackOff', readySiblings: 2 }) }, 'high'],
     ['rollout_restart is medium', { type: 'rollout_restart', namespace: 'shop', kind: 'Deployment', name: 'web' }, base, 'medium'],
     ['scale 3→6 (exactly 2x) is medium', scale(6), { ...base, target: snap({ replicas: 3 }) }, 'medium'],
     ['scale 4→2 (exactly half) is medium', scale(2), { ...base, target: snap({ replicas: 4 }) }, 'medium'],

@@ -4,7 +4,9 @@ import { createCircuitBreaker } from '../../src/decisions/breaker.js';
 import type { TargetSnapshot } from '../../src/actions/proposal.js';
 import { classifyRisk } from '../../src/actions/risk.js';
 import { createAuditLog } from '../../src/decisions/audit-log.js';
-import type { ChannelConfig } from '../../src/core/config/file.js';
+import type { ChannelConfig, Identities, KubeIdentity, RunAs } from '../../src/core/config/file.js';
+import type { AccessVerdict } from '../../src/kube/impersonation.js';
+import { createRunAsPolicy } from '../../src/decisions/run-as.js';
 import { createModeStore } from '../../src/decisions/mode-store.js';
 import { createPauseSwitch, pauseKeyOf } from '../../src/decisions/pause.js';
 import { createApproverResolver } from '../../src/decisions/approvers.js';
@@ -67,6 +69,10 @@ export function fakeConnection(initial?: TargetSnapshot) {
     realRuns: [] as Action[],
     dryRuns: [] as Action[],
     onRealRun: undefined as (() => Promise<void>) | undefined,
+    /** What SubjectAccessReviews answer, per Kubernetes user (default: allowed). */
+    access: new Map<string, AccessVerdict>(),
+    /** The identity each get() asked for, in order (undefined: Deckhand's own). */
+    identities: [] as (KubeIdentity | undefined)[],
   };
   const connection: ActionConnection = {
     async execute(action, { dryRun }) {
@@ -80,11 +86,12 @@ export function fakeConnection(initial?: TargetSnapshot) {
     },
     verify: () => Promise.resolve(state.verdict),
     snapshot: () => (state.snapshotError ? Promise.reject(state.snapshotError) : Promise.resolve(state.snapshot)),
+    reviewAccess: (identity) => Promise.resolve(state.access.get(identity.user) ?? { allowed: true }),
   };
   return { connection, state };
 }
 
-export function createHarness(redis: Redis, options: { channel?: Partial<ChannelConfig>; snapshot?: TargetSnapshot } = {}) {
+export function createHarness(redis: Redis, options: { channel?: Partial<ChannelConfig>; snapshot?: TargetSnapshot; runAs?: RunAs; identities?: Partial<Identities> } = {}) {
   const prefix = uniquePrefix('dec');
   const clock = manualClock(Date.now());
   const log = createSilentLogger();
@@ -122,7 +129,19 @@ export function createHarness(redis: Redis, options: { channel?: Partial<Channel
     modes,
     pause,
     breaker,
-    connections: { get: () => cluster.connection },
+    connections: {
+      get: (_cluster: string, as?: KubeIdentity) => {
+        cluster.state.identities.push(as);
+        return cluster.connection;
+      },
+    },
+    runAs: createRunAsPolicy({
+      mode: options.runAs ?? 'bot',
+      identities: { users: {}, groups: {}, ...options.identities },
+      inGroup: (group, user) => approvers.inGroup(group, user),
+      membersOf: (group) => approvers.membersOf(group),
+      reviewAccess: (_cluster, identity, permissions) => cluster.connection.reviewAccess(identity, permissions),
+    }),
     channelConfig,
     classify,
     enqueueExecution: (id) => queueOnce(executions, id),

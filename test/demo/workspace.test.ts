@@ -8,6 +8,10 @@ import { AlertmanagerPayload } from '../../src/intake/alertmanager/schema.js';
 import { normalizePagerDuty } from '../../src/intake/pagerduty/normalize.js';
 import { PagerDutyEnvelope, PagerDutyIncident } from '../../src/intake/pagerduty/schema.js';
 import { buildDemoConfigYaml, demoChannelIds, demoChannels, demoUsergroups, demoUsers } from '../../sandbox/demo/workspace.js';
+import { startSandboxCluster } from '../../sandbox/cluster/index.js';
+import { permissionsFor } from '../../src/actions/permissions.js';
+import { createClusterConnection } from '../../src/kube/connection.js';
+import { kubeConfigFromYaml } from '../helpers/sandbox-cluster.js';
 
 const env = { SLACK_BOT_TOKEN: 'xoxb-x', SLACK_SIGNING_SECRET: 's', DECKHAND_CONFIG: '/demo/deckhand.yaml' };
 
@@ -55,6 +59,31 @@ describe('routing of the sample alerts', () => {
       const alert = await alertOf(name);
       expect(routeAlert(alert, config.file.routes, undefined), name).toBe(expected[name]);
       expect(alert.target.cluster ?? config.file.pagerduty.services.PCHKOUT?.cluster).toBe('sandbox');
+    }
+  });
+});
+
+describe('the demo people in the cluster', () => {
+  const yaml = buildDemoConfigYaml('/demo/kubeconfig');
+  const config = loadConfig(env, { cwd: '/demo', fileExists: () => true, readFile: () => yaml });
+
+  it('maps alice and carol to Kubernetes users the sandbox RBAC treats differently, so a refusal can be seen', async () => {
+    expect(config.file.execution.runAs).toBe('approver');
+    const alice = config.file.identities.users.UALICE;
+    const carol = config.file.identities.users.UCAROL;
+    if (!alice || !carol) throw new Error('alice and carol must be mapped');
+    const cluster = await startSandboxCluster({ scenarios: ['checkout-crashloop', 'frontend-imagepull'] });
+    try {
+      const connection = createClusterConnection('sandbox', kubeConfigFromYaml(cluster.kubeconfigYaml()));
+      const undo = (name: string) => permissionsFor({ type: 'rollout_undo', namespace: 'shop', name });
+      // Both may roll back checkout (the walkthrough's two approvals)…
+      expect(await connection.reviewAccess(alice, undo('checkout'))).toEqual({ allowed: true });
+      expect(await connection.reviewAccess(carol, undo('checkout'))).toEqual({ allowed: true });
+      // …but only alice frontend: carol's click there is refused by the cluster.
+      expect(await connection.reviewAccess(alice, undo('frontend'))).toEqual({ allowed: true });
+      expect(await connection.reviewAccess(carol, undo('frontend'))).toEqual({ allowed: false, missing: { verb: 'patch', group: 'apps', resource: 'deployments', namespace: 'shop', name: 'frontend' } });
+    } finally {
+      await cluster.close();
     }
   });
 });

@@ -46,17 +46,32 @@ function attributesOf(method: string, path: string): { group: string; resource: 
   return { group, resource: sub ? `${resource}/${sub}` : resource!, verb: verbs[method]! };
 }
 
+/** Asking the cluster a question (runAs approver's checks): created, answered, never stored. */
+const isAccessReview = (r: Rule) => r.apiGroups.join() === 'authorization.k8s.io' && r.resources.join() === 'subjectaccessreviews' && r.verbs.join() === 'create';
+
 describe('deploy/ ClusterRole', () => {
-  it('never grants Secrets, wildcards, create, escalate or impersonate', () => {
+  it('never grants Secrets, wildcards, create (but access reviews), escalate or impersonate', () => {
     for (const rule of rules) {
       expect(rule.resources.filter((r) => r.startsWith('secrets') || r === '*')).toEqual([]);
       expect(rule.apiGroups).not.toContain('*');
+      if (isAccessReview(rule)) continue;
       expect(rule.verbs.filter((v) => ['*', 'create', 'update', 'escalate', 'bind', 'impersonate', 'deletecollection'].includes(v))).toEqual([]);
     }
   });
 
+  it('lets Deckhand impersonate only named users and groups, never a superuser', () => {
+    const impersonate = load('rbac.yaml').find((d) => d.kind === 'ClusterRole' && d.metadata.name === 'deckhand-impersonate');
+    for (const rule of impersonate.rules as (Rule & { resourceNames?: string[] })[]) {
+      expect(rule.verbs).toEqual(['impersonate']);
+      expect(['users', 'groups']).toEqual(expect.arrayContaining(rule.resources));
+      expect(rule.resourceNames?.length).toBeGreaterThan(0);
+      expect(rule.resourceNames).not.toContain('system:masters');
+      expect(rule.resourceNames).not.toContain('kubernetes-admin');
+    }
+  });
+
   it('grants writes only for the action catalog', () => {
-    const writes = rules.flatMap((r) => r.verbs.filter((v) => v !== 'get' && v !== 'list' && v !== 'watch').flatMap((v) => r.resources.map((res) => `${v} ${r.apiGroups.join(',')}/${res}`)));
+    const writes = rules.filter((r) => !isAccessReview(r)).flatMap((r) => r.verbs.filter((v) => v !== 'get' && v !== 'list' && v !== 'watch').flatMap((v) => r.resources.map((res) => `${v} ${r.apiGroups.join(',')}/${res}`)));
     expect(writes.sort()).toEqual([
       'delete /pods',
       'patch /nodes',
@@ -80,6 +95,8 @@ describe('deploy/ ClusterRole', () => {
     it('for reads, snapshots, every action and verification', async () => {
       const kc = new KubeConfig();
       kc.loadFromString(sandbox.kubeconfigYaml());
+      // The sandbox enforces RBAC: its `sandbox-deckhand` context holds exactly this role.
+      kc.setCurrentContext('sandbox-deckhand');
       const reader = createClusterReader(kc, 'sandbox');
       const [pod] = await reader.listWorkloadPods({ kind: 'Deployment', namespace: 'shop', name: 'web' });
       await reader.listNamespaces();
@@ -116,6 +133,7 @@ describe('deploy/ ClusterRole', () => {
         .filter(({ attrs }) => attrs && !allowed(attrs.group, attrs.resource, attrs.verb))
         .map(({ request }) => request);
       expect(denied).toEqual([]);
+      expect(sandbox.requests.filter((r) => r.status === 403).map((r) => `${r.method} ${r.path}`)).toEqual([]);
       expect(sandbox.requests.length).toBeGreaterThan(50);
     });
   });

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Proposal } from '../../src/actions/proposal.js';
-import { buildDryRunMessage, buildExecutionMessage, buildVerdictMessage, renderProposalMessage } from '../../src/decisions/messages.js';
+import { buildDryRunMessage, buildExecutionMessage, buildStaleAtExecutionMessage, buildVerdictMessage, renderProposalMessage } from '../../src/decisions/messages.js';
 import type { Incident } from '../../src/core/incident.js';
 import * as answer from '../../src/conversation/blocks/answer.js';
 import * as audit from '../../src/commands/blocks/audit.js';
@@ -232,6 +232,7 @@ describe('decision-loop messages (src/decisions/messages.ts)', () => {
     ['dry run', () => buildDryRunMessage(baseProposal, failed)],
     ['execution', () => buildExecutionMessage(baseProposal, failed, { auto: true, undo: true })],
     ['verdict', () => buildVerdictMessage(baseProposal, { ok: false, summary: hostile, evidence: [hostile] })],
+    ['stale at execution', () => buildStaleAtExecutionMessage(baseProposal, hostile)],
     ['proposal with a note', () => renderProposalMessage(baseProposal, { buttons: true, note: 'yolo did not run it' })],
   ])('%s: no raw mention, foreign link or planted secret', (_name, build) => {
     expect(problemsIn(build())).toEqual([]);

@@ -1,5 +1,5 @@
 import { encodeMessage, type ProtoField } from '../proto/encode.js';
-import { apiVersionOf, groupVersions, isMetrics, resources, type ResourceInfo } from '../resources.js';
+import { apiVersionOf, groupVersions, isAccessReview, isMetrics, resources, type ResourceInfo } from '../resources.js';
 import { versionInfo } from './discovery.js';
 
 /**
@@ -14,7 +14,9 @@ import { versionInfo } from './discovery.js';
 /** "api/v1" or "apis/apps/v1": the keys of the /openapi/v3 index. */
 export const openapiPathOf = (gv: { group: string; version: string }): string => (gv.group ? `apis/${gv.group}/${gv.version}` : `api/${gv.version}`);
 
-const served = (gv: { group: string; version: string }) => resources.filter((r) => r.group === gv.group && r.version === gv.version && !isMetrics(r));
+// Metrics are read-only and access reviews create-only: neither has a PATCH.
+const patchable = (r: ResourceInfo): boolean => !isMetrics(r) && !isAccessReview(r);
+const served = (gv: { group: string; version: string }) => resources.filter((r) => r.group === gv.group && r.version === gv.version && patchable(r));
 
 /** The object path a PATCH goes to, as the API server's OpenAPI spells it. */
 export function patchPathOf(r: ResourceInfo): string {
@@ -83,7 +85,7 @@ interface V2Operation {
 /** Every served kind's PATCH operation, by path, as Swagger 2.0 spells it. */
 function v2Operations(): [string, V2Operation][] {
   return resources
-    .filter((x) => !isMetrics(x) && groupVersions.some((g) => g.group === x.group && g.version === x.version))
+    .filter((x) => patchable(x) && groupVersions.some((g) => g.group === x.group && g.version === x.version))
     .map((r) => [
       patchPathOf(r),
       {

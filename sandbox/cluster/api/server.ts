@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { ClusterContext } from '../controller/context.js';
-import { adminToken, adminUser } from '../kubeconfig.js';
 import { decodeKubernetesProtobuf, protobufContentType } from '../proto/decode.js';
-import { findResource, groupVersions, isMetrics, type ResourceInfo } from '../resources.js';
+import { findResource, groupVersions, isAccessReview, isMetrics, type ResourceInfo } from '../resources.js';
+import { answerAccessReview } from './access-review.js';
+import { effectiveUser, identify, type RequestIdentity } from './authn.js';
+import { authorize, verbOfRequest } from './rbac.js';
 import { aggregatedContentType, aggregatedDiscovery, legacyApiVersions, legacyGroup, legacyGroupList, resourceList, versionInfo } from './discovery.js';
 import { listPage } from './list.js';
 import { readPodLog } from './logs.js';
@@ -21,6 +23,10 @@ export interface RecordedRequest {
   /** The query string without "?", "" when none. */
   query: string;
   status: number;
+  /** Who sent it (the bearer token's user), as a Kubernetes audit event's `user.username`. */
+  user?: string;
+  /** Whom it impersonated, as an audit event's `impersonatedUser` (Impersonate-User / -Group). */
+  impersonatedUser?: { username: string; groups: string[] };
 }
 
 export interface FaultState {
@@ -37,8 +43,6 @@ export interface ApiServer {
   dropWatches(): void;
 }
 
-/** Who the sandbox says is asking, in Forbidden messages. */
-const serviceAccountUser = 'system:serviceaccount:deckhand:deckhand';
 const verbOf: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
 const reasonOfCode: Record<number, string> = { 429: 'TooManyRequests', 500: 'InternalError', 503: 'ServiceUnavailable', 504: 'Timeout' };
 
@@ -52,19 +56,6 @@ interface Reply {
 }
 
 const json = (body: unknown, status = 200): Reply => ({ status, body });
-
-/**
- * Who is asking: an impersonated user (what kubectl's `--as` and the admin kubeconfig entry
- * send), the admin's bearer token (client-node sends tokens over http; kubectl does not), or
- * else Deckhand's service account. Role-based checks of these identities come later.
- */
-function identityOf(req: IncomingMessage): { name: string; admin: boolean } {
-  const impersonated = req.headers['impersonate-user'];
-  const groups = [req.headers['impersonate-group'] ?? []].flat();
-  if (typeof impersonated === 'string' && impersonated) return { name: impersonated, admin: impersonated === adminUser || groups.includes('system:masters') };
-  if (req.headers.authorization === `Bearer ${adminToken}`) return { name: adminUser, admin: true };
-  return { name: serviceAccountUser, admin: false };
-}
 
 async function readBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
@@ -99,7 +90,7 @@ export function createApiServer(ctx: ClusterContext, serverAddress: () => string
   const faults: FaultState = { latencyMs: 0, denyWrites: false, failCount: 0, failStatus: 500 };
   const watches = createWatchRegistry();
 
-  const handle = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<Reply | undefined> => {
+  const handle = async (req: IncomingMessage, res: ServerResponse, url: URL, identity: RequestIdentity): Promise<Reply | undefined> => {
     const method = req.method ?? 'GET';
     const accept = req.headers.accept ?? '';
     const path = url.pathname.replace(/\/+$/, '') || '/';
@@ -147,14 +138,19 @@ export function createApiServer(ctx: ClusterContext, serverAddress: () => string
       : parseTarget(rest, (p) => findResource(group, version, p));
     if (!target) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
     const watch = watchPrefix || queryFlag(query, 'watch');
-    // Secrets are for the admin user only: Deckhand's identity never reads one (nor writes one).
-    const user = identityOf(req);
-    if (target.info.plural === 'secrets' && !user.admin) {
-      const verb = method === 'GET' ? (watch ? 'watch' : target.name ? 'get' : 'list') : (verbOf[method] ?? 'get');
-      throw forbidden(target.info, verb, target.name, target.namespace, user.name);
-    }
+    // RBAC: the request's verb on its resource, for the (impersonated) user.
+    const user = effectiveUser(identity);
+    const verb = verbOfRequest(method, target.name !== undefined, watch);
+    // A Namespace object's own namespace is itself, as the API server's RequestInfo has it.
+    const namespace = target.info.plural === 'namespaces' && !target.info.group ? target.name : target.namespace;
+    const attributes = { verb, group: target.info.group, resource: target.info.plural, subresource: target.subresource, name: target.name, namespace };
+    if (!authorize(ctx.store, user, attributes).allowed) throw forbidden(target.info, verb, target.name, namespace, user.username, target.subresource);
     if (method !== 'GET' && faults.denyWrites) {
-      throw forbidden(target.info, verbOf[method] ?? 'update', target.name, target.namespace, serviceAccountUser);
+      throw forbidden(target.info, verbOf[method] ?? 'update', target.name, target.namespace, user.username);
+    }
+    if (isAccessReview(target.info)) {
+      const review = answerAccessReview(ctx.store, { info: target.info, method, namespace: target.namespace, body: await readBody(req), requester: user });
+      return json(review, 201);
     }
     if (isMetrics(target.info)) {
       if (method !== 'GET' || watch || target.subresource) throw methodNotAllowed();
@@ -209,14 +205,17 @@ export function createApiServer(ctx: ClusterContext, serverAddress: () => string
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://sandbox');
+    let identity: RequestIdentity | undefined;
     const record = (status: number): void => {
-      requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.search.replace(/^\?/, ''), status });
+      const who = identity ? { user: identity.user.username, ...(identity.impersonatedUser ? { impersonatedUser: identity.impersonatedUser } : {}) } : {};
+      requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.search.replace(/^\?/, ''), status, ...who });
     };
     const run = async (): Promise<void> => {
       if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
       let reply: Reply | undefined;
       try {
-        reply = await handle(req, res, url);
+        identity = identify(req, ctx.store);
+        reply = await handle(req, res, url, identity);
       } catch (err) {
         const status = err instanceof StatusError ? err : new StatusError(500, 'InternalError', `Internal error occurred: ${err instanceof Error ? err.message : String(err)}`);
         if (!(err instanceof StatusError)) ctx.log.error({ err, path: url.pathname }, 'sandbox request failed');

@@ -56,14 +56,16 @@ export function conflict(info: ResourceInfo, name: string): StatusError {
   );
 }
 
-export function forbidden(info: { plural: string; group: string }, verb: string, name: string | undefined, namespace: string | undefined, user: string): StatusError {
+/** 403 as the API server's authorisation filter writes it (a subresource is named `pods/log`). */
+export function forbidden(info: { plural: string; group: string }, verb: string, name: string | undefined, namespace: string | undefined, user: string, subresource?: string): StatusError {
   const what = info.group ? `${info.plural}.${info.group}` : info.plural;
   const subject = name ? `${what} "${name}"` : what;
   const scope = namespace ? ` in the namespace "${namespace}"` : ' at the cluster scope';
+  const resource = subresource ? `${info.plural}/${subresource}` : info.plural;
   return new StatusError(
     403,
     'Forbidden',
-    `${subject} is forbidden: User "${user}" cannot ${verb} resource "${info.plural}" in API group "${info.group}"${scope}`,
+    `${subject} is forbidden: User "${user}" cannot ${verb} resource "${resource}" in API group "${info.group}"${scope}`,
     { ...(name ? { name } : {}), ...(info.group ? { group: info.group } : {}), kind: info.plural },
   );
 }

@@ -180,6 +180,11 @@ function storageClassRow(c: KubeObject, age: (t?: string) => string): Cells {
 const intOrNA = (v: unknown): string => (typeof v === 'number' || typeof v === 'string' ? String(v) : 'N/A');
 const count = (v: unknown): number => (v && typeof v === 'object' ? Object.keys(v).length : 0);
 
+const bindingTable: TableSpec = {
+  columns: [nameCol(), col('Role'), col('Age'), col('Users', 1), col('Groups', 1), col('ServiceAccounts', 1)],
+  row: (b, age) => [b.metadata.name, `${String(b.roleRef?.kind)}/${String(b.roleRef?.name)}`, age(b.metadata.creationTimestamp), subjectsOf(b, 'User'), subjectsOf(b, 'Group'), subjectsOf(b, 'ServiceAccount')],
+};
+
 const specs: Record<string, TableSpec> = {
   pods: { columns: [nameCol(), col('Ready'), col('Status'), col('Restarts'), col('Age'), col('IP', 1), col('Node', 1), col('Nominated Node', 1), col('Readiness Gates', 1)], row: podRow },
   deployments: {
@@ -237,7 +242,14 @@ const specs: Record<string, TableSpec> = {
     row: cronJobRow,
   },
   leases: { columns: [nameCol(), col('Holder'), col('Age')], row: (l, age) => [l.metadata.name, l.spec?.holderIdentity ?? '', age(l.metadata.creationTimestamp)] },
+  rolebindings: bindingTable,
+  clusterrolebindings: bindingTable,
 };
+
+/** Subjects of one kind, as the RBAC printers list them (service accounts as namespace/name). */
+function subjectsOf(b: KubeObject, kind: string): string {
+  return (b.subjects ?? []).filter((x: any) => x.kind === kind).map((x: any) => (kind === 'ServiceAccount' ? `${x.namespace ?? ''}/${x.name}` : x.name)).join(', ');
+}
 
 const fallback: TableSpec = { columns: [nameCol(), col('Created At', 0, 'date')], row: (o) => [o.metadata.name, o.metadata.creationTimestamp] };
 

@@ -21,7 +21,7 @@ files = [os.path.join(api, g) for g in groups] + [os.path.join(machinery, p) for
 roots = ['Namespace', 'Node', 'Pod', 'Event', 'Service', 'Endpoints', 'ConfigMap', 'Secret', 'ServiceAccount', 'PersistentVolumeClaim', 'PersistentVolume',
          'ResourceQuota', 'LimitRange', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'HorizontalPodAutoscaler', 'EndpointSlice',
          'StorageClass', 'PodDisruptionBudget', 'Lease', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'Scale', 'Eviction', 'DeleteOptions',
-         'SubjectAccessReview', 'SelfSubjectAccessReview', 'Unknown', 'Status']
+         'SubjectAccessReview', 'SelfSubjectAccessReview', 'LocalSubjectAccessReview', 'SelfSubjectRulesReview', 'Unknown', 'Status']
 scalars = {'string', 'bytes', 'bool', 'int32', 'int64', 'uint32', 'uint64', 'double', 'float', 'fixed32', 'fixed64', 'sint32', 'sint64'}
 
 messages = {}

@@ -122,11 +122,42 @@ export const DetectionConfig = z.strictObject({
 });
 export type DetectionConfig = z.infer<typeof DetectionConfig>;
 
+/** A Kubernetes identity an action may run as (Impersonate-User / Impersonate-Group). */
+export const KubeIdentity = z.strictObject({
+  user: z.string().min(1),
+  groups: z.array(z.string().min(1)).default([]),
+});
+export type KubeIdentity = z.infer<typeof KubeIdentity>;
+
+/**
+ * Slack people → Kubernetes identities. A person's identity is their `users` entry (user and
+ * groups) plus the groups of every mapped Slack user group they belong to; someone mapped only
+ * through a group acts as the Kubernetes user `slack:<their Slack user id>`.
+ */
+export const Identities = z.strictObject({
+  users: z.record(z.string().regex(/^[UW][A-Z0-9]+$/, { error: 'identities.users keys are Slack user ids (U0123ABCD)' }), KubeIdentity).default({}),
+  groups: z
+    .record(z.string().regex(/^S[A-Z0-9]+$/, { error: 'identities.groups keys are Slack user-group ids (S0123ABCD)' }), z.strictObject({ groups: z.array(z.string().min(1)).min(1) }))
+    .default({}),
+});
+export type Identities = z.infer<typeof Identities>;
+
+export const runAsModes = ['approver', 'bot'] as const;
+export const RunAs = z.enum(runAsModes);
+export type RunAs = z.infer<typeof RunAs>;
+
 export const FileConfig = z.strictObject({
   clusters: z.record(z.string(), ClusterConfig).default({}),
   channels: z.record(z.string().regex(/^[CG][A-Z0-9]+$/, { error: 'channel keys are Slack channel ids (C0123ABCD)' }), ChannelConfig).default({}),
   routes: z.array(Route).default([]),
   pagerduty: z.strictObject({ services: z.record(z.string(), ServiceMapping).default({}) }).prefault({}),
+  identities: Identities.prefault({}),
+  execution: z
+    .strictObject({
+      /** `approver`: approved actions impersonate the approver whose click completed the approval; `bot`: Deckhand's own identity. */
+      runAs: RunAs.default('bot'),
+    })
+    .prefault({}),
   policy: z
     .strictObject({
       /** Minutes before an undecided proposal expires. */

@@ -7,10 +7,12 @@ import { AppError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { SlackMessenger } from '../../slack/messenger.js';
 import { buildDryRunMessage } from '../messages.js';
-import type { ActionConnections, ExecutionResult } from '../connections.js';
+import type { ActionConnection, ActionConnections, ExecutionResult } from '../connections.js';
 import type { DecisionRecord, ProposalStore } from '../proposal-store.js';
 import { audit, postInThread, reportOutcome, type ReportDeps } from '../report.js';
 import { ExecutionJobData } from '../stage-jobs.js';
+import { checkStaleness } from '../staleness.js';
+import { describeRunIdentity, type RunAsPolicy, type RunIdentity } from '../run-as.js';
 
 export interface ExecutionDeps {
   store: ProposalStore;
@@ -19,6 +21,8 @@ export interface ExecutionDeps {
   audit: AuditLog;
   breaker: Pick<CircuitBreaker, 'recordFailure'>;
   enqueueVerification: (proposalId: string) => Promise<void>;
+  /** Who the action runs as (Deckhand, or the approver whose click completed the approval). */
+  runAs: Pick<RunAsPolicy, 'runIdentityOf'>;
   log: Logger;
   metrics?: NonNullable<ReportDeps['metrics']>;
   /** Execution lock TTL; renewed every third of it while the worker is alive (default executionLockTtlMs). */
@@ -102,7 +106,17 @@ async function runOwned({ deps, record, owner, lockTtlMs, lastAttempt, log }: Ru
     deps.store.extendLock(proposalId, owner, lockTtlMs).catch((err: unknown) => log.warn({ err: String(err) }, 'lock renewal failed'));
   }, Math.max(1000, Math.floor(lockTtlMs / 3)));
   try {
-    const connection = await deps.connections.get(record.proposal.cluster);
+    const prepared = await prepareRun(deps, record);
+    if (!prepared.ok && prepared.retryable && !lastAttempt) {
+      await deps.store.releaseLock(proposalId, owner);
+      throw new AppError('unavailable', prepared.message, { retryable: true });
+    }
+    if (!prepared.ok) {
+      await deps.store.finishExecution(proposalId, owner, { ok: false, summary: `dry run failed: ${prepared.message}`, code: prepared.code });
+      return 'recorded';
+    }
+    const { connection, run } = prepared;
+    const as = ` (as ${describeRunIdentity(run)})`;
     const dry = await settle(connection.execute(record.proposal.action, { dryRun: true }));
     if (!dry.ok && dry.retryable && !lastAttempt) {
       // Nothing changed yet: let BullMQ retry; the next attempt takes over (phase dry_run).
@@ -110,11 +124,11 @@ async function runOwned({ deps, record, owner, lockTtlMs, lastAttempt, log }: Ru
       throw new AppError('unavailable', `dry run failed: ${dry.message}`, { retryable: true });
     }
     if (!dry.ok) {
-      await deps.store.finishExecution(proposalId, owner, { ok: false, summary: `dry run failed: ${dry.message}`, code: dry.code });
+      await deps.store.finishExecution(proposalId, owner, { ok: false, summary: `dry run failed: ${dry.message}${as}`, code: dry.code });
       return 'recorded';
     }
     await postInThread(deps, record, buildDryRunMessage(record.proposal, dry), `dryrun-${proposalId}`);
-    await audit(deps, record, 'dry_run', `dry run passed: ${dry.summary}`);
+    await audit(deps, record, 'dry_run', `dry run passed as ${describeRunIdentity(run)}: ${dry.summary}`);
 
     const before = await connection.snapshot(record.proposal.action).catch(() => undefined);
     const applying = await deps.store.markApplying(proposalId, owner, lockTtlMs, before ?? record.proposal.target);
@@ -129,9 +143,10 @@ async function runOwned({ deps, record, owner, lockTtlMs, lastAttempt, log }: Ru
       thrown = true;
       return { ok: false, code: 'error', message: `${err instanceof Error ? err.message : String(err)} (the change may or may not have been applied)`, retryable: false };
     });
+    // The identity it ran as goes into the recorded outcome, so the thread post and the audit entry say it.
     const recorded = await deps.store.finishExecution(proposalId, owner, {
       ok: result.ok,
-      summary: result.ok ? result.summary : result.message,
+      summary: `${result.ok ? result.summary : result.message}${as}`,
       ...(result.ok ? {} : { code: result.code }),
       uncertain: thrown,
     });
@@ -141,6 +156,34 @@ async function runOwned({ deps, record, owner, lockTtlMs, lastAttempt, log }: Ru
   } finally {
     clearInterval(heartbeat);
   }
+}
+
+type Prepared = { ok: true; connection: ActionConnection; run: RunIdentity } | { ok: false; code: string; message: string; retryable?: boolean };
+
+/**
+ * Inside the lock, just before the dry run: who the action runs as, and whether its target
+ * is still what was approved (it may have changed between the click and now — a queue wait,
+ * a retry, a restart). A stale target or an approver no longer mapped is recorded as a failed
+ * dry run: nothing was changed.
+ */
+async function prepareRun(deps: ExecutionDeps, record: DecisionRecord): Promise<Prepared> {
+  const { proposal } = record;
+  let run: RunIdentity;
+  try {
+    run = await deps.runAs.runIdentityOf(record);
+  } catch (err) {
+    return { ok: false, code: 'forbidden', message: err instanceof Error ? err.message : String(err) };
+  }
+  const connection = await deps.connections.get(proposal.cluster, run.kind === 'person' ? run.identity : undefined);
+  let current;
+  try {
+    current = await connection.snapshot(proposal.action);
+  } catch (err) {
+    return { ok: false, code: 'unavailable', message: `could not read the target to check it is unchanged: ${err instanceof Error ? err.message : String(err)}`, retryable: true };
+  }
+  const staleness = checkStaleness(proposal.target, current);
+  if (staleness.stale) return { ok: false, code: 'stale', message: `refused at execution: ${staleness.explanation}` };
+  return { ok: true, connection, run };
 }
 
 async function settle(promise: Promise<ExecutionResult>): Promise<ExecutionResult> {

@@ -42,7 +42,12 @@ export function createVerificationProcessor(deps: VerificationDeps) {
 
     let verdict: Verdict | undefined = record.verification;
     if (!verdict) {
-      const connection = await deps.connections.get(proposal.cluster);
+      // The verification reads run as the action did: the approver, or Deckhand.
+      const run = await deps.runAs.runIdentityOf(record).catch((err: unknown) => {
+        deps.log.warn({ proposalId, err: err instanceof Error ? err.message : String(err) }, 'verifying as Deckhand: the approver is no longer mapped');
+        return { kind: 'bot' as const };
+      });
+      const connection = await deps.connections.get(proposal.cluster, run.kind === 'person' ? run.identity : undefined);
       const found = await connection.verify(proposal.action, {
         timeoutMs: deps.timeoutMs ?? 120_000,
         settleMs: deps.settleMs ?? 10_000,

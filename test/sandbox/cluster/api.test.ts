@@ -27,7 +27,7 @@ describe('sandbox API wire details', () => {
     const res = await get('/apis', 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json');
     expect(res.headers.get('content-type')).toBe('application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
     const body = (await res.json()) as { items: { metadata: { name: string } }[] };
-    expect(body.items.map((g) => g.metadata.name)).toEqual(['apps', 'autoscaling', 'batch', 'coordination.k8s.io', 'discovery.k8s.io', 'events.k8s.io', 'metrics.k8s.io', 'policy', 'storage.k8s.io']);
+    expect(body.items.map((g) => g.metadata.name)).toEqual(['apps', 'authorization.k8s.io', 'autoscaling', 'batch', 'coordination.k8s.io', 'discovery.k8s.io', 'events.k8s.io', 'metrics.k8s.io', 'policy', 'rbac.authorization.k8s.io', 'storage.k8s.io']);
     const legacy = (await (await get('/apis/apps/v1')).json()) as { resources: { name: string }[] };
     expect(legacy.resources.map((r) => r.name)).toContain('deployments/scale');
   });

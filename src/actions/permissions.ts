@@ -1,0 +1,43 @@
+import type { Action, RolloutKind } from './catalog.js';
+import type { ResourcePermission } from '../kube/impersonation.js';
+
+const plural: Record<RolloutKind, string> = { Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets' };
+
+/**
+ * The Kubernetes permissions running an action needs as the person who approved it: reading
+ * its target (the staleness check inside the execution lock reads it as them) and the
+ * requests src/decisions/execute sends. Asked with SubjectAccessReviews before an
+ * approver's click counts.
+ */
+export function permissionsFor(action: Action): ResourcePermission[] {
+  switch (action.type) {
+    case 'restart_pod':
+      return [
+        { verb: 'get', group: '', resource: 'pods', namespace: action.namespace, name: action.pod },
+        { verb: 'delete', group: '', resource: 'pods', namespace: action.namespace, name: action.pod },
+      ];
+    case 'rollout_restart':
+    case 'set_resources':
+      return [
+        { verb: 'get', group: 'apps', resource: plural[action.kind], namespace: action.namespace, name: action.name },
+        { verb: 'patch', group: 'apps', resource: plural[action.kind], namespace: action.namespace, name: action.name },
+      ];
+    case 'scale':
+      return [
+        { verb: 'get', group: 'apps', resource: plural[action.kind], subresource: 'scale', namespace: action.namespace, name: action.name },
+        { verb: 'patch', group: 'apps', resource: plural[action.kind], subresource: 'scale', namespace: action.namespace, name: action.name },
+      ];
+    case 'rollout_undo':
+      return [
+        { verb: 'get', group: 'apps', resource: 'deployments', namespace: action.namespace, name: action.name },
+        { verb: 'list', group: 'apps', resource: 'replicasets', namespace: action.namespace },
+        { verb: 'patch', group: 'apps', resource: 'deployments', namespace: action.namespace, name: action.name },
+      ];
+    case 'cordon_node':
+    case 'uncordon_node':
+      return [
+        { verb: 'get', group: '', resource: 'nodes', name: action.node },
+        { verb: 'patch', group: '', resource: 'nodes', name: action.node },
+      ];
+  }
+}
