@@ -2,7 +2,9 @@ import { syncQuotas } from './admission.js';
 import type { ClusterContext } from './context.js';
 import { syncDeployment } from './deployments.js';
 import { syncNodes, syncPods } from './pods.js';
+import { syncEndpoints } from './endpoints.js';
 import { deletePodGracefully, syncDaemonSet, syncReplicaSet, syncStatefulSet } from './replicas.js';
+import { syncVolumes } from './volumes.js';
 
 export interface Controller {
   /** One reconcile pass over everything; returns true when nothing changed and nothing is in flight. */
@@ -37,6 +39,8 @@ export function createController(ctx: ClusterContext, intervalMs = 20): Controll
   const tick = (): boolean => {
     // Kubelet and scheduler first, so each pass's workload statuses see fresh pods.
     let changed = syncNodes(ctx);
+    // Claims bound before the scheduler looks, so a pod waiting on one is placed in the same pass.
+    changed = syncVolumes(ctx) || changed;
     const pods = syncPods(ctx);
     for (const rs of ctx.store.scan('replicasets')) {
       const owner = rs.metadata.ownerReferences?.find((r) => r.controller);
@@ -49,6 +53,7 @@ export function createController(ctx: ClusterContext, intervalMs = 20): Controll
     for (const ds of ctx.store.scan('daemonsets')) changed = syncDaemonSet(ctx, { ...ds }) || changed;
     // Shallow copies: the syncs replace top-level fields (status, annotations), never nested ones.
     for (const d of ctx.store.scan('deployments')) changed = syncDeployment(ctx, { ...d, metadata: { ...d.metadata } }) || changed;
+    changed = syncEndpoints(ctx) || changed;
     changed = collectGarbage(ctx) || changed;
     const quiet = !changed && !pods.changed && !pods.transient;
     quietTicks = quiet ? quietTicks + 1 : 0;

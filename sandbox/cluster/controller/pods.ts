@@ -3,6 +3,7 @@ import type { KubeObject } from '../types.js';
 import type { ClusterContext } from './context.js';
 import { unschedulableStatus, viewPod, type PodCounters, type PodRuntime } from './kubelet.js';
 import { boundPods, schedule } from './scheduler.js';
+import { unboundClaimsOf } from './volumes.js';
 
 /** How long a graceful delete takes at most (the container stops quickly). */
 const terminationMs = 1000;
@@ -63,7 +64,7 @@ export function syncPods(ctx: ClusterContext): { changed: boolean; transient: bo
       continue;
     }
     if (!pod.spec.nodeName) {
-      const verdict = schedule(pod, nodes, bound);
+      const verdict = schedule(pod, nodes, bound, unboundClaimsOf(ctx, pod));
       if (verdict.node) {
         pod.spec = { ...pod.spec, nodeName: verdict.node };
         rt.scheduledAt = now;

@@ -141,8 +141,11 @@ export function boundPods(pods: readonly KubeObject[]): KubeObject[] {
  * The scheduler's verdict: the fitting node with the fewest pods (ties by name), or the
  * FailedScheduling message as kube-scheduler's FitError prints it: each reason counted over
  * the nodes, "count reason" strings sorted, then the preemption post-filter's verdict.
+ * `preFilter` is the message of a PreFilter plugin that already rejected the pod.
  */
-export function schedule(pod: KubeObject, nodes: readonly KubeObject[], bound: readonly KubeObject[]): { node?: string; message?: string } {
+export function schedule(pod: KubeObject, nodes: readonly KubeObject[], bound: readonly KubeObject[], preFilter?: string): { node?: string; message?: string } {
+  // A PreFilter rejection (VolumeBinding's unbound claims) fails every node at once, unresolvably.
+  if (preFilter) return { message: `0/${nodes.length} nodes are available: ${preFilter}. preemption: 0/${nodes.length} nodes are available: ${nodes.length} Preemption is not helpful for scheduling.` };
   const reasons = new Map<string, number>();
   const preemption = new Map<string, number>();
   const count = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
