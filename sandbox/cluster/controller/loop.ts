@@ -2,7 +2,9 @@ import { syncQuotas } from './admission.js';
 import type { ClusterContext } from './context.js';
 import { syncDeployment } from './deployments.js';
 import { syncNodes, syncPods } from './pods.js';
+import { syncCronJob } from './cronjobs.js';
 import { syncEndpoints } from './endpoints.js';
+import { collectFinishedJobs, syncJob } from './jobs.js';
 import { deletePodGracefully, syncDaemonSet, syncReplicaSet, syncStatefulSet } from './replicas.js';
 import { syncVolumes } from './volumes.js';
 
@@ -17,9 +19,9 @@ export interface Controller {
 /** Owners whose objects were deleted: their dependents are collected (background propagation). */
 function collectGarbage(ctx: ClusterContext): boolean {
   let changed = false;
-  const uids = new Set(['deployments', 'replicasets', 'statefulsets', 'daemonsets'].flatMap((r) => ctx.store.scan(r).map((o) => o.metadata.uid)));
-  const tableOfKind: Record<string, string> = { Deployment: 'deployments', ReplicaSet: 'replicasets', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets' };
-  for (const resource of ['replicasets', 'pods']) {
+  const tableOfKind: Record<string, string> = { Deployment: 'deployments', ReplicaSet: 'replicasets', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets', Job: 'jobs', CronJob: 'cronjobs' };
+  const uids = new Set(Object.values(tableOfKind).flatMap((r) => ctx.store.scan(r).map((o) => o.metadata.uid)));
+  for (const resource of ['jobs', 'replicasets', 'pods']) {
     for (const o of ctx.store.scan(resource)) {
       const ref = o.metadata.ownerReferences?.find((r) => r.controller);
       const table = ref ? tableOfKind[ref.kind] : undefined;
@@ -51,6 +53,9 @@ export function createController(ctx: ClusterContext, intervalMs = 20): Controll
     changed = syncQuotas(ctx) || changed;
     for (const sts of ctx.store.scan('statefulsets')) changed = syncStatefulSet(ctx, { ...sts }) || changed;
     for (const ds of ctx.store.scan('daemonsets')) changed = syncDaemonSet(ctx, { ...ds }) || changed;
+    for (const cj of ctx.store.scan('cronjobs')) changed = syncCronJob(ctx, cj) || changed;
+    for (const job of ctx.store.scan('jobs')) changed = syncJob(ctx, job) || changed;
+    changed = collectFinishedJobs(ctx) || changed;
     // Shallow copies: the syncs replace top-level fields (status, annotations), never nested ones.
     for (const d of ctx.store.scan('deployments')) changed = syncDeployment(ctx, { ...d, metadata: { ...d.metadata } }) || changed;
     changed = syncEndpoints(ctx) || changed;

@@ -63,6 +63,8 @@ export function syncPods(ctx: ClusterContext): { changed: boolean; transient: bo
       } else transient = true;
       continue;
     }
+    // A terminal phase is final: the kubelet never runs a Succeeded or Failed (evicted) pod again.
+    if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') continue;
     if (!pod.spec.nodeName) {
       const verdict = schedule(pod, nodes, bound, unboundClaimsOf(ctx, pod));
       if (verdict.node) {

@@ -41,9 +41,11 @@ const refusedSince = new WeakMap<ClusterContext, Map<string, number>>();
 
 /**
  * Whether admission refuses the owner's next pod; if so the owner shows FailedCreate with the
- * API server's message. The controller retries with back-off: one more count per sim minute.
+ * API server's message, worded as its controller words it (`podName` for the StatefulSet
+ * controller, which names its pods; the others create from a generateName). The controller
+ * retries with back-off: one more count per sim minute.
  */
-function refusedCreate(ctx: ClusterContext, owner: KubeObject): boolean {
+export function refusedCreate(ctx: ClusterContext, owner: KubeObject, component = 'replicaset-controller', podName?: string): boolean {
   const namespace = owner.metadata.namespace ?? 'default';
   const reason = refusalOf(ctx, namespace, owner.spec.template?.spec);
   const since = refusedSince.get(ctx) ?? new Map<string, number>();
@@ -55,9 +57,10 @@ function refusedCreate(ctx: ClusterContext, owner: KubeObject): boolean {
   const now = ctx.clock.now();
   const first = since.get(owner.metadata.uid) ?? now;
   since.set(owner.metadata.uid, first);
-  // The pod has only its generateName when admission refuses it.
-  const message = `Error creating: pods "${owner.metadata.name}-" is forbidden: ${reason}`;
-  ctx.events.record({ involved: owner, reason: 'FailedCreate', message, type: 'Warning', component: 'replicaset-controller', count: 1 + Math.floor((now - first) / 60_000), firstAt: first });
+  const message = podName
+    ? `create Pod ${podName} in StatefulSet ${owner.metadata.name} failed error: pods "${podName}" is forbidden: ${reason}`
+    : `Error creating: pods "${owner.metadata.name}-" is forbidden: ${reason}`;
+  ctx.events.record({ involved: owner, reason: 'FailedCreate', message, type: 'Warning', component, count: 1 + Math.floor((now - first) / 60_000), firstAt: first });
   return true;
 }
 
