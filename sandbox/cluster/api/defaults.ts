@@ -18,6 +18,10 @@ export function applyDefaults(ctx: ClusterContext, resource: string, next: KubeO
 type Defaulter = (ctx: ClusterContext, o: KubeObject, previous: KubeObject | undefined) => void;
 
 const defaulters: Record<string, Defaulter> = {
+  // A Node always has a spec, if empty.
+  nodes: (_ctx, n) => {
+    n.spec ??= {};
+  },
   services: defaultService,
   secrets: (_ctx, s) => {
     s.type ??= 'Opaque';

@@ -96,6 +96,17 @@ export function syncJob(ctx: ClusterContext, stored: KubeObject): boolean {
       }
     }
   }
+  // A suspended Job shows it (and loses it when resumed), as the controller's Suspended condition does.
+  const suspended = (job.status.conditions ?? []).find((c: any) => c.type === 'Suspended');
+  if (job.spec?.suspend && !isFinished(job) && suspended?.status !== 'True') {
+    const at = ctx.clock.iso();
+    job.status.conditions = [...(job.status.conditions ?? []).filter((c: any) => c.type !== 'Suspended'), { ...condition('Suspended', 'JobSuspended', 'Job suspended', at) }];
+    ctx.events.record({ involved: job, reason: 'Suspended', message: 'Job suspended', type: 'Normal', component });
+  } else if (!job.spec?.suspend && suspended?.status === 'True') {
+    const at = ctx.clock.iso();
+    job.status.conditions = (job.status.conditions ?? []).map((c: any) => (c.type === 'Suspended' ? { ...c, status: 'False', reason: 'JobResumed', message: 'Job resumed', lastProbeTime: at, lastTransitionTime: at } : c));
+    ctx.events.record({ involved: job, reason: 'Resumed', message: 'Job resumed', type: 'Normal', component });
+  }
   const finished = isFinished(job);
   job.status = {
     ...job.status,

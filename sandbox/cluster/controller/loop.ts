@@ -5,7 +5,10 @@ import { syncNodes, syncPods } from './pods.js';
 import { syncCronJob } from './cronjobs.js';
 import { syncEndpoints } from './endpoints.js';
 import { collectFinishedJobs, syncJob } from './jobs.js';
-import { deletePodGracefully, syncDaemonSet, syncReplicaSet, syncStatefulSet } from './replicas.js';
+import { syncNodeLifecycle, syncTaintEviction } from './node-lifecycle.js';
+import { syncNodePressure } from './node-pressure.js';
+import { syncDaemonSet } from './daemonsets.js';
+import { deletePodGracefully, syncReplicaSet, syncStatefulSet } from './replicas.js';
 import { syncVolumes } from './volumes.js';
 
 export interface Controller {
@@ -41,9 +44,12 @@ export function createController(ctx: ClusterContext, intervalMs = 20): Controll
   const tick = (): boolean => {
     // Kubelet and scheduler first, so each pass's workload statuses see fresh pods.
     let changed = syncNodes(ctx);
+    changed = syncNodeLifecycle(ctx) || changed;
     // Claims bound before the scheduler looks, so a pod waiting on one is placed in the same pass.
     changed = syncVolumes(ctx) || changed;
     const pods = syncPods(ctx);
+    changed = syncNodePressure(ctx) || changed;
+    changed = syncTaintEviction(ctx) || changed;
     for (const rs of ctx.store.scan('replicasets')) {
       const owner = rs.metadata.ownerReferences?.find((r) => r.controller);
       const d = owner ? ctx.store.scan('deployments', rs.metadata.namespace).find((x) => x.metadata.uid === owner.uid) : undefined;

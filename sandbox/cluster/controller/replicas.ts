@@ -26,12 +26,14 @@ function compareRank(a: number[], b: number[]): number {
 }
 
 /** The owner's pods, straight from the store: read them, never mutate them. */
-function podsOf(ctx: ClusterContext, owner: KubeObject): { active: KubeObject[]; terminating: KubeObject[] } {
+export function podsOf(ctx: ClusterContext, owner: KubeObject): { active: KubeObject[]; terminating: KubeObject[] } {
   const pods = ctx.store.scan('pods', owner.metadata.namespace).filter((p) => isControlledBy(p, owner));
-  return { active: pods.filter((p) => !isTerminating(p)), terminating: pods.filter(isTerminating) };
+  // A finished pod (Succeeded, or Failed such as evicted) no longer counts as one of the owner's replicas.
+  const finished = (p: KubeObject) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+  return { active: pods.filter((p) => !isTerminating(p) && !finished(p)), terminating: pods.filter(isTerminating) };
 }
 
-function write(ctx: ClusterContext, resource: string, o: KubeObject): boolean {
+export function write(ctx: ClusterContext, resource: string, o: KubeObject): boolean {
   const before = o.metadata.resourceVersion;
   return ctx.store.update(resource, o).metadata.resourceVersion !== before;
 }
@@ -136,39 +138,4 @@ export function syncStatefulSet(ctx: ClusterContext, sts: KubeObject): boolean {
     collisionCount: 0,
   };
   return write(ctx, 'statefulsets', sts) || changed;
-}
-
-/** The DaemonSet controller: one pod per Ready node, replaced one at a time when the template changes. */
-export function syncDaemonSet(ctx: ClusterContext, ds: KubeObject): boolean {
-  let changed = false;
-  const hash = hashOfTemplate(ds.spec.template);
-  const nodes = ctx.store.scan('nodes').filter((n) => (n.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True'));
-  const { active, terminating } = podsOf(ctx, ds);
-  for (const node of nodes) {
-    if ([...active, ...terminating].some((p) => p.spec.nodeName === node.metadata.name)) continue;
-    const pod = createPod(ctx, { owner: ds, template: ds.spec.template, nodeName: node.metadata.name, extraLabels: { 'controller-revision-hash': hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) } });
-    active.push(pod);
-    ctx.events.record({ involved: ds, reason: 'SuccessfulCreate', message: `Created pod: ${pod.metadata.name}`, type: 'Normal', component: 'daemonset-controller' });
-    changed = true;
-  }
-  const outdated = active.filter((p) => p.metadata.labels?.['controller-revision-hash'] !== hash);
-  const victim = terminating.length === 0 && active.every(isPodReady) ? outdated[0] : undefined;
-  if (victim) {
-    deletePodGracefully(ctx, victim);
-    ctx.events.record({ involved: ds, reason: 'SuccessfulDelete', message: `Deleted pod: ${victim.metadata.name}`, type: 'Normal', component: 'daemonset-controller' });
-    changed = true;
-  }
-  const live = active.filter((p) => p !== victim);
-  const ready = live.filter(isPodReady).length;
-  ds.status = {
-    currentNumberScheduled: live.length,
-    numberMisscheduled: 0,
-    desiredNumberScheduled: nodes.length,
-    numberReady: ready,
-    observedGeneration: ds.metadata.generation,
-    updatedNumberScheduled: live.filter((p) => p.metadata.labels?.['controller-revision-hash'] === hash).length,
-    numberAvailable: ready,
-    ...(nodes.length - ready > 0 ? { numberUnavailable: nodes.length - ready } : {}),
-  };
-  return write(ctx, 'daemonsets', ds) || changed;
 }

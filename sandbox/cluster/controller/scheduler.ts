@@ -26,7 +26,7 @@ export function podRequest(pod: KubeObject, resource: 'cpu' | 'memory'): number 
   return Math.max(sum, init);
 }
 
-function tolerates(tolerations: readonly any[], taint: any): boolean {
+export function tolerates(tolerations: readonly any[], taint: any): boolean {
   return tolerations.some((t) => {
     if (t.effect && t.effect !== taint.effect) return false;
     if (t.operator === 'Exists') return !t.key || t.key === taint.key;
@@ -65,7 +65,7 @@ function matchesRequirement(labels: Record<string, string>, e: { key: string; op
 }
 
 /** nodeSelector and required node affinity (terms ORed, expressions ANDed). */
-function matchesNodeAffinity(pod: KubeObject, node: KubeObject): boolean {
+export function matchesNodeAffinity(pod: KubeObject, node: KubeObject): boolean {
   const labels: Record<string, string> = node.metadata.labels ?? {};
   const selector: Record<string, string> = pod.spec?.nodeSelector ?? {};
   if (Object.entries(selector).some(([k, v]) => labels[k] !== v)) return false;
