@@ -2,6 +2,7 @@
 import { parseQuantity } from '../quantity.js';
 import type { KubeObject } from '../types.js';
 import type { ClusterContext } from './context.js';
+import { applyLimitRangeDefaults, limitRangeViolation } from './limit-ranges.js';
 
 /** The pod resources a ResourceQuota can track, as the quota evaluator names them. */
 const tracked = ['pods', 'requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory', 'cpu', 'memory'] as const;
@@ -64,15 +65,30 @@ function usedIn(ctx: ClusterContext, namespace: string): Record<string, number> 
 }
 
 /**
- * The ServiceAccount and ResourceQuota admission plugins for a pod a controller creates: the
- * reason the API server would refuse it, or undefined. The `default` account stands for the
- * one the ServiceAccount controller makes in every namespace.
+ * The pod admission chain, in the API server's order: defaulting and LimitRanger's defaults
+ * (mutating), the ServiceAccount plugin, LimitRanger's validation, then ResourceQuota against
+ * the mutated pod. Returns the pod spec as admitted, the LimitRanger annotation if it set
+ * anything, and the reason the API server would refuse the pod, if it would. The `default`
+ * account stands for the one the ServiceAccount controller makes in every namespace.
  */
+export function admitPod(ctx: ClusterContext, namespace: string, spec: any): { spec: any; annotation?: string; refusal?: string } {
+  const defaulted = applyLimitRangeDefaults(ctx, namespace, spec);
+  const refusal = refusalOfDefaulted(ctx, namespace, defaulted.spec);
+  return { ...defaulted, ...(refusal ? { refusal } : {}) };
+}
+
+/** Why admission refuses a pod of this spec, or undefined. */
 export function refusalOf(ctx: ClusterContext, namespace: string, spec: any): string | undefined {
+  return admitPod(ctx, namespace, spec).refusal;
+}
+
+function refusalOfDefaulted(ctx: ClusterContext, namespace: string, spec: any): string | undefined {
   const account: string = spec?.serviceAccountName ?? 'default';
   if (account !== 'default' && !ctx.store.get('serviceaccounts', namespace, account)) {
     return `error looking up service account ${namespace}/${account}: serviceaccount "${account}" not found`;
   }
+  const violation = limitRangeViolation(ctx, namespace, spec);
+  if (violation) return violation;
   const quotas = [...ctx.store.scan('resourcequotas', namespace)].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
   if (!quotas.length) return undefined;
   const requested = usageOf(spec);

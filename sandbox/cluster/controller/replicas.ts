@@ -2,6 +2,7 @@
 import type { KubeObject } from '../types.js';
 import { createPod, isControlledBy, isTerminating, type ClusterContext } from './context.js';
 import { hashOfTemplate } from './templates.js';
+import { applyDefaults } from '../api/defaults.js';
 import { refusalOf } from './admission.js';
 
 export function isPodReady(pod: KubeObject): boolean {
@@ -98,6 +99,32 @@ export function syncReplicaSet(ctx: ClusterContext, rs: KubeObject): boolean {
   return write(ctx, 'replicasets', rs) || changed;
 }
 
+/** The pod's volumeClaimTemplates as claims `<template>-<pod>` (created if missing, as the controller does) and volumes. */
+function withClaims(ctx: ClusterContext, sts: KubeObject, podName: string): any {
+  const templates: any[] = sts.spec.volumeClaimTemplates ?? [];
+  if (!templates.length) return sts.spec.template;
+  const namespace = sts.metadata.namespace ?? 'default';
+  const template = structuredClone(sts.spec.template);
+  const volumes: any[] = [...(template.spec?.volumes ?? [])];
+  for (const claimTemplate of templates) {
+    const claimName = `${String(claimTemplate.metadata?.name)}-${podName}`;
+    if (!ctx.store.get('persistentvolumeclaims', namespace, claimName)) {
+      const claim: KubeObject = {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: claimName, namespace, uid: '', resourceVersion: '', creationTimestamp: '', labels: { ...(sts.spec.selector?.matchLabels ?? {}), ...(claimTemplate.metadata?.labels ?? {}) } },
+        spec: structuredClone(claimTemplate.spec ?? {}),
+      };
+      applyDefaults(ctx, 'persistentvolumeclaims', claim, undefined);
+      ctx.store.create('persistentvolumeclaims', claim);
+      ctx.events.record({ involved: sts, reason: 'SuccessfulCreate', message: `create Claim ${claimName} Pod ${podName} in StatefulSet ${sts.metadata.name} success`, type: 'Normal', component: 'statefulset-controller' });
+    }
+    if (!volumes.some((v) => v.name === claimTemplate.metadata?.name)) volumes.push({ name: claimTemplate.metadata?.name, persistentVolumeClaim: { claimName } });
+  }
+  template.spec = { ...template.spec, volumes };
+  return template;
+}
+
 /** The StatefulSet controller: ordinal pods, replaced one at a time from the highest when the template changes. */
 export function syncStatefulSet(ctx: ClusterContext, sts: KubeObject): boolean {
   let changed = false;
@@ -105,13 +132,29 @@ export function syncStatefulSet(ctx: ClusterContext, sts: KubeObject): boolean {
   const want: number = sts.spec.replicas ?? 1;
   const { active, terminating } = podsOf(ctx, sts);
   const byName = new Map([...active, ...terminating].map((p) => [p.metadata.name, p]));
+  // A failed pod is deleted and made again under its name.
+  for (const pod of ctx.store.scan('pods', sts.metadata.namespace).filter((p) => isControlledBy(p, sts) && !isTerminating(p) && p.status?.phase === 'Failed')) {
+    terminating.push(deletePodGracefully(ctx, pod));
+    byName.set(pod.metadata.name, pod);
+    ctx.events.record({ involved: sts, reason: 'SuccessfulDelete', message: `delete Pod ${pod.metadata.name} in StatefulSet ${sts.metadata.name} successful`, type: 'Normal', component: 'statefulset-controller' });
+    changed = true;
+  }
+  // OrderedReady (the default): pod N+1 is made only once pods 0..N are Running and Ready.
+  const ordered = (sts.spec.podManagementPolicy ?? 'OrderedReady') !== 'Parallel';
   for (let i = 0; i < want; i++) {
     const name = `${sts.metadata.name}-${i}`;
-    if (byName.has(name)) continue;
-    const pod = createPod(ctx, { owner: sts, template: sts.spec.template, name, extraLabels: { 'controller-revision-hash': revision, 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(i) } });
+    const existing = byName.get(name);
+    if (existing) {
+      if (ordered && (isTerminating(existing) || !isPodReady(existing))) break;
+      continue;
+    }
+    if (refusedCreate(ctx, sts, 'statefulset-controller', name)) break;
+    const template = withClaims(ctx, sts, name);
+    const pod = createPod(ctx, { owner: sts, template, name, extraLabels: { 'controller-revision-hash': revision, 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(i) } });
     active.push(pod);
     ctx.events.record({ involved: sts, reason: 'SuccessfulCreate', message: `create Pod ${name} in StatefulSet ${sts.metadata.name} successful`, type: 'Normal', component: 'statefulset-controller' });
     changed = true;
+    if (ordered) break;
   }
   const ordinal = (p: KubeObject): number => Number(p.metadata.name.slice(sts.metadata.name.length + 1));
   const extra = active.filter((p) => ordinal(p) >= want);
