@@ -4,6 +4,7 @@ import { adminToken, adminUser } from '../kubeconfig.js';
 import { decodeKubernetesProtobuf, protobufContentType } from '../proto/decode.js';
 import { findResource, groupVersions, isMetrics, type ResourceInfo } from '../resources.js';
 import { aggregatedContentType, aggregatedDiscovery, legacyApiVersions, legacyGroup, legacyGroupList, resourceList, versionInfo } from './discovery.js';
+import { evictPod } from './eviction.js';
 import { listPage } from './list.js';
 import { readPodLog } from './logs.js';
 import { readMetrics } from './metrics.js';
@@ -187,6 +188,7 @@ export function createApiServer(ctx: ClusterContext, serverAddress: () => string
     if (subresource === 'scale' && info.subresources?.some((s) => s.name === 'scale')) {
       return json(handleScale(ctx, target, name, method, contentType, body, query));
     }
+    if (subresource === 'eviction' && info.plural === 'pods' && method === 'POST') return json(evictPod(ctx, target, name, body, query), 201);
     if (subresource !== undefined && subresource !== 'status') throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
     switch (method) {
       case 'GET': {

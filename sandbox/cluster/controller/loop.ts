@@ -3,6 +3,7 @@ import type { ClusterContext } from './context.js';
 import { syncDeployment } from './deployments.js';
 import { syncNodes, syncPods } from './pods.js';
 import { syncCronJob } from './cronjobs.js';
+import { syncDisruptionBudgets } from './disruption.js';
 import { syncEndpoints } from './endpoints.js';
 import { collectFinishedJobs, syncJob } from './jobs.js';
 import { syncNodeLifecycle, syncTaintEviction } from './node-lifecycle.js';
@@ -65,6 +66,7 @@ export function createController(ctx: ClusterContext, intervalMs = 20): Controll
     // Shallow copies: the syncs replace top-level fields (status, annotations), never nested ones.
     for (const d of ctx.store.scan('deployments')) changed = syncDeployment(ctx, { ...d, metadata: { ...d.metadata } }) || changed;
     changed = syncEndpoints(ctx) || changed;
+    changed = syncDisruptionBudgets(ctx) || changed;
     changed = collectGarbage(ctx) || changed;
     const quiet = !changed && !pods.changed && !pods.transient;
     quietTicks = quiet ? quietTicks + 1 : 0;
