@@ -20,7 +20,7 @@ interface Kind {
   path: string;
   body: Record<string, unknown>;
   columns: string[];
-  /** A controller writes its status too (the PV controller, the Job controller): more MODIFIED events. */
+  /** A controller writes its status too (the PV, Job and disruption controllers): more MODIFIED events. */
   controlled?: boolean;
 }
 
@@ -36,7 +36,7 @@ const kinds: Kind[] = [
   { path: '/apis/storage.k8s.io/v1/storageclasses', body: { metadata: { name: 'fast' }, provisioner: 'rancher.io/local-path' }, columns: ['Name', 'Provisioner', 'ReclaimPolicy', 'VolumeBindingMode', 'AllowVolumeExpansion', 'Age'] },
   { path: '/api/v1/namespaces/kinds/resourcequotas', body: { metadata: { name: 'quota' }, spec: { hard: { pods: '10' } } }, columns: ['Name', 'Request', 'Limit', 'Age'] },
   { path: '/api/v1/namespaces/kinds/limitranges', body: { metadata: { name: 'limits' }, spec: { limits: [{ type: 'Container', default: { memory: '256Mi' } }] } }, columns: ['Name', 'Created At'] },
-  { path: '/apis/policy/v1/namespaces/kinds/poddisruptionbudgets', body: { metadata: { name: 'web' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'web' } } } }, columns: ['Name', 'Min Available', 'Max Unavailable', 'Allowed Disruptions', 'Age'] },
+  { path: '/apis/policy/v1/namespaces/kinds/poddisruptionbudgets', body: { metadata: { name: 'web' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'web' } } } }, controlled: true, columns: ['Name', 'Min Available', 'Max Unavailable', 'Allowed Disruptions', 'Age'] },
   { path: '/apis/batch/v1/namespaces/kinds/jobs', body: { metadata: { name: 'migrate' }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image: 'busybox' }] } } } }, controlled: true, columns: ['Name', 'Status', 'Completions', 'Duration', 'Age', 'Containers', 'Images', 'Selector'] },
   { path: '/apis/batch/v1/namespaces/kinds/cronjobs', body: { metadata: { name: 'nightly' }, spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'n', image: 'busybox' }] } } } } } }, columns: ['Name', 'Schedule', 'Timezone', 'Suspend', 'Active', 'Last Schedule', 'Age', 'Containers', 'Images', 'Selector'] },
   { path: '/apis/coordination.k8s.io/v1/namespaces/kinds/leases', body: { metadata: { name: 'leader' }, spec: { holderIdentity: 'pod-a' } }, columns: ['Name', 'Holder', 'Age'] },
