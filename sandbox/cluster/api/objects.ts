@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-explicit-any -- the simulated API handles Kubernetes wire JSON, whose shapes vary by kind */
 import type { ClusterContext } from '../controller/context.js';
-import { admitPod } from '../controller/admission.js';
+import { admitPod, objectQuotaRefusal } from '../controller/admission.js';
 import { toEventsV1 } from '../controller/events.js';
 import { limitRangerAnnotation } from '../controller/limit-ranges.js';
 import { deletePodGracefully } from '../controller/replicas.js';
@@ -80,6 +80,8 @@ export function createObject(ctx: ClusterContext, t: Target, body: any, query: U
   const next: KubeObject = { ...body, apiVersion: apiVersionOf(t.info), kind: t.info.kind, metadata: { ...metadata, uid: '', resourceVersion: '', creationTimestamp: '' } };
   applyDefaults(ctx, table, next, undefined);
   if (table === 'pods') admitNewPod(ctx, next);
+  const quotaRefusal = table === 'services' || table === 'persistentvolumeclaims' ? objectQuotaRefusal(ctx, metadata.namespace, table, next) : undefined;
+  if (quotaRefusal) throw new StatusError(403, 'Forbidden', `${table} "${String(metadata.name)}" is forbidden: ${quotaRefusal}`, { name: metadata.name, kind: table });
   validateObject(t.info, next, undefined);
   if (isDryRun(query)) {
     // What the create would have stored, short of a resourceVersion: kubectl parses the timestamp.

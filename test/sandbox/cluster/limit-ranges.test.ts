@@ -78,4 +78,21 @@ describe('sandbox admission for every pod creator', () => {
     expect(await eventsOf('DaemonSet', 'agent')).toEqual(['daemonset-controller: Error creating: pods "agent-" is forbidden: error looking up service account default/db: serviceaccount "db" not found']);
     expect((await env.c.core.listNamespacedPod({ namespace: ns, labelSelector: 'app=db' })).items).toEqual([]);
   });
+
+  it('refuses Services and claims past a quota, and counts them in its status', async () => {
+    await env.c.core.createNamespacedResourceQuota({ namespace: ns, body: { metadata: { name: 'objects' }, spec: { hard: { services: '1', persistentvolumeclaims: '2', 'requests.storage': '5Gi' } } } });
+    await env.c.core.createNamespacedService({ namespace: ns, body: { metadata: { name: 'one' }, spec: { ports: [{ port: 80 }] } } });
+    expect(await statusOf(env.c.core.createNamespacedService({ namespace: ns, body: { metadata: { name: 'two' }, spec: { ports: [{ port: 80 }] } } }))).toMatchObject({
+      code: 403,
+      reason: 'Forbidden',
+      message: 'services "two" is forbidden: exceeded quota: objects, requested: services=1, used: services=1, limited: services=1',
+    });
+    const claim = (name: string, storage: string): k8s.V1PersistentVolumeClaim => ({ metadata: { name }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage } } } });
+    await env.c.core.createNamespacedPersistentVolumeClaim({ namespace: ns, body: claim('small', '2Gi') });
+    expect((await statusOf(env.c.core.createNamespacedPersistentVolumeClaim({ namespace: ns, body: claim('large', '4Gi') }))).message).toBe(
+      'persistentvolumeclaims "large" is forbidden: exceeded quota: objects, requested: requests.storage=4Gi, used: requests.storage=2Gi, limited: requests.storage=5Gi',
+    );
+    await env.cluster.settle();
+    expect((await env.c.core.readNamespacedResourceQuota({ name: 'objects', namespace: ns })).status?.used).toEqual({ services: '1', persistentvolumeclaims: '1', 'requests.storage': '2Gi' });
+  });
 });
