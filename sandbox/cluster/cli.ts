@@ -13,7 +13,8 @@ Options:
   --kubeconfig <file>  where to write the kubeconfig (default ./sandbox.kubeconfig)
   --scenario <name>    load only this scenario besides \`base\` (repeatable; default all):
                        ${scenarioNames.join(', ')}
-  --time-scale <n>     simulated seconds per real second, 1 to 1000 (default 1)
+  --time-scale <n>     how much faster the clock runs during its 10-minute warm-up, 1 to 1000
+                       (default 1); it starts that far behind and is never ahead of the wall clock
   -h, --help           show this help`;
 
 function parseNumberOption(raw: string, name: string, range: { min: number; max: number; whole: boolean }): number {

@@ -22,8 +22,15 @@ export interface SandboxClusterOptions {
   host?: string;
   /** Scenario names (see scenarioNames); default: all. The base scenario is always loaded. */
   scenarios?: string[];
-  /** Simulated seconds per real second; default 1. Tests use a large value. */
+  /**
+   * Simulated seconds per real second during the warm-up; default 1. Tests use a large
+   * value. The clock never runs ahead of the wall clock (see sim-clock.ts).
+   */
   timeScale?: number;
+  /** How long (real ms) the speed-up lasts; default 10 minutes. */
+  warmupMs?: number;
+  /** Extra room behind the wall clock for `advance()` (ms); default 0. */
+  historyMs?: number;
   log?: Logger;
 }
 
@@ -57,7 +64,10 @@ export interface SandboxCluster {
 /** Starts an in-process Kubernetes API server with the chosen broken and healthy workloads. */
 export async function startSandboxCluster(options: SandboxClusterOptions = {}): Promise<SandboxCluster> {
   const log = options.log ?? createSilentLogger();
-  const clock = createSimClock(options.timeScale ?? 1);
+  const clock = createSimClock(options.timeScale ?? 1, Date.now, {
+    ...(options.warmupMs === undefined ? {} : { warmupMs: options.warmupMs }),
+    ...(options.historyMs === undefined ? {} : { historyMs: options.historyMs }),
+  });
   const store = createObjectStore(clock);
   const scenarios = selectScenarios(options.scenarios);
   const workloads = new Map(scenarios.flatMap((s) => s.workloads).map((w) => [`${w.namespace}/${w.name}`, w]));

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Deckhand } from '../../src/app.js';
@@ -11,6 +11,7 @@ import type { DecisionsFeatureOptions } from '../../src/decisions/feature.js';
 import { createSilentLogger, type Logger } from '../shared/product.js';
 import { sendDemoAlerts, type DemoAlertName, type SentAlert } from './alerts.js';
 import { startRedisServer } from './redis.js';
+import { createDemoDir, removeStaleDemoDirs } from './stale-dirs.js';
 import { buildDemoConfigYaml, demoChannels, demoUsergroups, demoUsers } from './workspace.js';
 
 export interface DemoOptions {
@@ -79,7 +80,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   };
 
   try {
-    const workDir = options.workDir ?? (await mkdtemp(join(tmpdir(), 'deckhand-demo-')));
+    // A demo killed with kill -9 ran no cleanup: its dir (with generated secrets) goes now.
+    if (!options.workDir) {
+      for (const dir of await removeStaleDemoDirs(tmpdir())) log.warn({ dir }, 'removed the temp dir of a demo that was killed');
+    }
+    const workDir = options.workDir ?? (await createDemoDir(tmpdir()));
     if (!options.workDir) cleanups.push(() => rm(workDir, { recursive: true, force: true }));
 
     let redisUrl = options.redisUrl;
@@ -91,7 +96,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       redisPid = redis.pid;
     }
 
-    const cluster = await startSandboxCluster({ timeScale: options.timeScale ?? 4, log: log.child({ component: 'sandbox-cluster' }) });
+    // Fast for the first two minutes (the broken workloads reach their back-offs), then real time.
+    const cluster = await startSandboxCluster({ timeScale: options.timeScale ?? 4, warmupMs: 120_000, log: log.child({ component: 'sandbox-cluster' }) });
     cleanups.push(() => cluster.close());
     const kubeconfigPath = join(workDir, 'kubeconfig');
     await cluster.writeKubeconfig(kubeconfigPath);

@@ -61,7 +61,7 @@ export async function handleUi(deps: UiDeps, req: IncomingMessage, res: ServerRe
       return true;
     }
     if (path === '/sandbox/state') {
-      sendJson(res, 200, stateFor(deps, url.searchParams.get('user') ?? ''));
+      sendJson(res, 200, stateFor(deps, url.searchParams.get('user') ?? '', url.searchParams.get('since') ?? undefined));
       return true;
     }
     if (path === '/sandbox/events') {
@@ -97,9 +97,16 @@ export async function handleUi(deps: UiDeps, req: IncomingMessage, res: ServerRe
   return true;
 }
 
-function stateFor(deps: UiDeps, user: string): Record<string, unknown> {
+/**
+ * The page's view. Ephemerals are like Slack's: only "Only visible to you", and only in the
+ * page that was open when they came — a reload starts without them. So the first fetch gets
+ * none and the ts to ask `since`; later fetches get those newer than that.
+ */
+function stateFor(deps: UiDeps, user: string, since: string | undefined): Record<string, unknown> {
   const { workspace, identity } = deps;
+  const sinceTs = since === undefined ? undefined : Number(since);
   return {
+    now: workspace.nextTs(),
     title: deps.title,
     team: { id: identity.teamId, domain: identity.teamDomain },
     bot: { userId: identity.botUserId, botId: identity.botId, name: identity.botName },
@@ -109,7 +116,7 @@ function stateFor(deps: UiDeps, user: string): Record<string, unknown> {
     channels: [...workspace.channels.values()],
     usergroups: [...workspace.usergroups.values()],
     messages: workspace.messages(),
-    ephemerals: workspace.ephemerals().filter((e) => e.user === user),
+    ephemerals: sinceTs === undefined || !Number.isFinite(sinceTs) ? [] : workspace.ephemerals().filter((e) => e.user === user && Number(e.ts) > sinceTs),
   };
 }
 

@@ -57,7 +57,7 @@ export function createCommandPorts(
         clusters.map(async (cluster) => {
           const state = await decisions.breaker.state(cluster);
           return state.open
-            ? { cluster, state: 'open', detail: `${state.failures} failures; closes ${new Date(state.closesAt).toISOString()}` }
+            ? { cluster, state: 'open', detail: `${state.failures} failures`, closesAt: new Date(state.closesAt).toISOString() }
             : { cluster, state: 'closed', ...(state.failures > 0 ? { detail: `${state.failures} recent failures` } : {}) };
         }),
       );

@@ -38,7 +38,7 @@ const Meta = z.object({
   incidentId: z.string().optional(),
   cluster: z.string().optional(),
   namespace: z.string().optional(),
-  origin: z.enum(['ask']).optional(),
+  origin: z.enum(['ask', 'mention']).optional(),
   folded: z.coerce.number().int().default(0),
 });
 
@@ -47,8 +47,11 @@ export interface ThreadContext {
   incidentId: string | undefined;
   cluster: string | undefined;
   namespace: string | undefined;
-  /** 'ask' for threads opened by `/k8s ask` (follow-ups there are answered like in incidents). */
-  origin: 'ask' | undefined;
+  /**
+   * 'ask' for threads opened by `/k8s ask`, 'mention' for threads Deckhand's answer to a
+   * top-level @mention started: follow-ups there are answered like in incidents.
+   */
+  origin: 'ask' | 'mention' | undefined;
   events: ContextEvent[];
   /** Most recent turns, oldest first, verbatim (up to the per-turn cap). */
   turns: Turn[];
@@ -87,7 +90,7 @@ export interface ContextStoreDeps {
 export interface ContextStore {
   get(thread: ThreadRef): Promise<ThreadContext>;
   /** Ties a thread to its incident (and the cluster/namespace questions default to). */
-  linkIncident(thread: ThreadRef, link: { incidentId?: string; cluster?: string; namespace?: string; origin?: 'ask' }): Promise<void>;
+  linkIncident(thread: ThreadRef, link: { incidentId?: string; cluster?: string; namespace?: string; origin?: 'ask' | 'mention' }): Promise<void>;
   /** Whether plain replies in this thread are questions for Deckhand (incident or `/k8s ask` thread). */
   isConversationThread(thread: ThreadRef): Promise<boolean>;
   appendEvent(thread: ThreadRef, event: ContextEventInput): Promise<void>;
@@ -187,7 +190,7 @@ export function createContextStore(deps: ContextStoreDeps): ContextStore {
 
     async isConversationThread(thread) {
       const [incidentId, origin] = await deps.redis.hmget(keysOf(deps.keyPrefix, thread).meta, 'incidentId', 'origin');
-      return Boolean(incidentId) || origin === 'ask';
+      return Boolean(incidentId) || origin === 'ask' || origin === 'mention';
     },
 
     async appendEvent(thread, input) {

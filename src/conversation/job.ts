@@ -99,6 +99,9 @@ export async function processConversationJob(deps: ConversationWorkerDeps, raw: 
     }
   }
   if (job.kind === 'ask') await deps.store.linkIncident(thread, { origin: 'ask', ...scopeFields(job) });
+  // A top-level @mention: Deckhand's answer starts this thread, so its follow-ups are questions
+  // too. (A mention inside someone else's thread answers that message only.)
+  if (job.kind === 'mention' && job.ts === threadTs && !incident && context.origin === undefined) await deps.store.linkIncident(thread, { origin: 'mention' });
 
   const scope = extractScope(job.text);
   const channelConfig = channelConfigOf(deps.config, job.channel);

@@ -5,8 +5,26 @@ import { AlertSource, Severity } from './vocabulary.js';
  * The normalised alert: what every intake source (PagerDuty V3, Alertmanager v4) turns its
  * payload into. One Alert is one event about one incident; the incident key groups them.
  */
-export const IncidentStatus = z.enum(['triggered', 'acknowledged', 'resolved']);
+export const IncidentStatus = z.enum(['triggered', 'acknowledged', 'mitigated', 'resolved', 'recovered']);
 export type IncidentStatus = z.infer<typeof IncidentStatus>;
+
+/**
+ * An incident's lifecycle (contract.md): `triggered` and `acknowledged` as the source says;
+ * `mitigated` when a fix was verified while the source still fires; `resolved` when the
+ * source resolved it; `recovered` when a watched failure healed. The last two close it.
+ */
+export function isClosedStatus(status: IncidentStatus): boolean {
+  return status === 'resolved' || status === 'recovered';
+}
+
+/** How a status reads wherever it is shown (the thread root, /k8s status, the audit). */
+export const incidentStatusLabels: Record<IncidentStatus, { icon: string; text: string }> = {
+  triggered: { icon: ':rotating_light:', text: 'Triggered' },
+  acknowledged: { icon: ':eyes:', text: 'Acknowledged' },
+  mitigated: { icon: ':adhesive_bandage:', text: 'Mitigated' },
+  resolved: { icon: ':white_check_mark:', text: 'Resolved' },
+  recovered: { icon: ':large_green_circle:', text: 'Recovered' },
+};
 
 /** What the alert says it is about, as far as labels tell. Every field optional. */
 export const AlertTarget = z.object({

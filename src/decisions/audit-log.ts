@@ -17,6 +17,7 @@ export const auditEventTypes = [
   'pause',
   'resume',
   'breaker',
+  'incident_status',
 ] as const;
 export const AuditEventType = z.enum(auditEventTypes);
 export type AuditEventType = z.infer<typeof AuditEventType>;

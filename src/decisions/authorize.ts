@@ -72,7 +72,9 @@ export function authorizeClick(input: AuthorizeInput): Authorization {
     return refuse('wrong_channel', 'This proposal belongs to another channel; decide it there.');
   }
   if (!input.isApprover) {
-    return refuse('not_approver', `Only this channel's approvers may ${kind} Deckhand's proposals, and you are not one of them.`);
+    // An Undo is about an action that already ran, not a proposal.
+    const what = kind === 'undo' ? 'undo an action Deckhand ran' : `${kind} Deckhand's proposals`;
+    return refuse('not_approver', `Only this channel's approvers may ${what}, and you are not one of them. Nothing changed.`);
   }
   if (kind === 'undo') {
     if (input.mode === 'plan') return refuse('plan_mode', 'This channel is in plan mode: nothing runs from here.');

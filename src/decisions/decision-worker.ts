@@ -7,6 +7,7 @@ import type { SlackMessenger } from '../slack/messenger.js';
 import type { DecisionRecord, ProposalStore } from './proposal-store.js';
 import { settleIfDone } from './resume.js';
 import { DecisionJobData } from './stage-jobs.js';
+import type { DecisionLoopMetrics } from '../metrics/metrics.js';
 
 
 export interface DecisionJobDeps {
@@ -15,6 +16,7 @@ export interface DecisionJobDeps {
   messenger: SlackMessenger;
   enqueueExecution: (proposalId: string) => Promise<void>;
   log: Logger;
+  metrics?: DecisionLoopMetrics;
 }
 
 /**
@@ -45,6 +47,7 @@ async function applyDecision(deps: DecisionJobDeps, record: DecisionRecord): Pro
     const by = record.decidedBy ?? 'unknown';
     await auditOnce(deps, record, 'rejection', by, `rejected ${proposal.action.type} by ${by}`);
     await show(deps, record, { kind: 'rejected', by, at: record.decidedAt ?? new Date().toISOString() });
+    deps.metrics?.decisions.inc({ decision: 'rejected', by: 'human', reason: '' });
     return 'rejected';
   }
   if (record.auto || record.approvals.length < record.requiredApprovals) return 'undecided';
@@ -56,6 +59,7 @@ async function applyDecision(deps: DecisionJobDeps, record: DecisionRecord): Pro
   if (record.status !== 'expired') {
     await show(deps, record, { kind: 'approved', approvers: record.approvals, auto: false, next: 'a dry run, then the real run, then verification, posted in this thread.' });
   }
+  deps.metrics?.decisions.inc({ decision: 'approved', by: 'human', reason: '' });
   return 'approved';
 }
 

@@ -5,6 +5,7 @@ import { actionIds } from './action-ids.js';
 import type { SlackMessenger } from '../slack/messenger.js';
 import type { Click, ClickHandlers, ClickResult } from './clicks.js';
 import type { Inflight } from './inflight.js';
+import type { DecisionLoopMetrics } from '../metrics/metrics.js';
 
 /** The parts of a block_actions payload a click uses; everything else is ignored. */
 const ClickPayload = z.object({
@@ -21,6 +22,7 @@ export interface DecisionListenerDeps {
   log: Logger;
   /** Clicks in flight, which shutdown waits for (bounded). */
   inflight?: Pick<Inflight, 'track'>;
+  metrics?: DecisionLoopMetrics;
 }
 
 /**
@@ -56,6 +58,7 @@ export function registerDecisionListeners(app: App, deps: DecisionListenerDeps):
           deps.log.error({ actionId, proposalId: action.value, err: err instanceof Error ? err.message : String(err) }, 'button click failed');
           result = { ok: false, reason: 'unknown_proposal', message: 'Deckhand could not handle this click just now; try again in a moment.' };
         }
+        if (!result.ok) deps.metrics?.decisions.inc({ decision: 'refused', by: 'human', reason: result.reason });
         const text = result.ok ? result.notice : result.message;
         if (text === undefined) return;
         try {

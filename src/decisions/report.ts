@@ -7,6 +7,7 @@ import type { ExecutionResult } from './connections.js';
 import type { DecisionRecord, ProposalStore } from './proposal-store.js';
 import { needsVerification, runOutcomeOf, type RunOutcome } from './outcome.js';
 import { settleIfDone } from './resume.js';
+import type { DecisionLoopMetrics } from '../metrics/metrics.js';
 
 export interface ReportDeps {
   store: Pick<ProposalStore, 'get' | 'markDone' | 'claimStep' | 'settle'>;
@@ -14,6 +15,7 @@ export interface ReportDeps {
   audit: AuditLog;
   breaker: Pick<CircuitBreaker, 'recordFailure'>;
   enqueueVerification: (proposalId: string) => Promise<void>;
+  metrics?: DecisionLoopMetrics;
 }
 
 /**
@@ -35,6 +37,7 @@ export async function reportOutcome(deps: ReportDeps, proposalId: string): Promi
     if (needsVerification(record)) await deps.enqueueVerification(proposalId);
     else if (outcome === 'failed' || outcome === 'dry_run_failed') await recordFailureOnce(deps, record, 'breaker');
     await deps.store.markDone(proposalId, 'reported');
+    deps.metrics?.executions.inc({ outcome });
   }
   await settleIfDone(deps.store, proposalId);
   return outcome;

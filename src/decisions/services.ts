@@ -6,7 +6,6 @@ import { createAuditLog, type AuditLog } from './audit-log.js';
 import { channelConfigOf, type Config } from '../core/config/load.js';
 import { createModeStore, type ModeStore } from './mode-store.js';
 import { createPauseSwitch, pauseKeyOf, type PauseSwitch } from './pause.js';
-import { enqueueAnalysis } from '../analysis/job.js';
 import type { Queues } from '../jobs/registry.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
@@ -18,6 +17,7 @@ import type { RenderProposal } from './messages.js';
 import type { ActionConnections } from './connections.js';
 import { createProposalStore, type ProposalStore } from './proposal-store.js';
 import { type ClassifyRisk, type SubmitOutcome, submitProposal } from './submit.js';
+import type { DecisionLoopMetrics } from '../metrics/metrics.js';
 
 export interface DecisionServicesInput {
   config: Config;
@@ -31,6 +31,9 @@ export interface DecisionServicesInput {
   /** usergroups.users.list, e.g. via the Slack client's `call`. */
   groupMembers: GroupMembers;
   renderProposal?: RenderProposal;
+  /** A fresh analysis of an incident (the analysis stage's entry, through the declared port). */
+  requestAnalysis: (incidentId: string, reason: string) => Promise<void>;
+  metrics?: DecisionLoopMetrics;
 }
 
 export interface DecisionServices {
@@ -88,9 +91,10 @@ export function createDecisionServices(input: DecisionServicesInput): DecisionSe
     log: log.child({ feature: 'decisions' }),
     proposalTtlMs: config.file.policy.proposalTtlMinutes * 60_000,
     ...(input.renderProposal ? { renderProposal: input.renderProposal } : {}),
+    ...(input.metrics ? { metrics: input.metrics } : {}),
     enqueueExecution: (proposalId) => addStageJob(input.queues, 'execution', proposalId),
     enqueueDecision: (proposalId) => addStageJob(input.queues, 'decision', proposalId),
-    enqueueAnalysis: ({ incidentId, reason }) => enqueueAnalysis(input.queues, incidentId, reason),
+    enqueueAnalysis: ({ incidentId, reason }) => input.requestAnalysis(incidentId, reason),
   };
   return {
     store,

@@ -14,6 +14,7 @@ import type { SlackMessenger } from '../slack/messenger.js';
 import { type RenderProposal, renderProposalMessage } from './messages.js';
 import type { ActionConnections } from './connections.js';
 import type { DecisionRecord, ProposalStore } from './proposal-store.js';
+import type { DecisionLoopMetrics } from '../metrics/metrics.js';
 
 /** The bot's own "approver" id when yolo runs something by itself. */
 export const yoloActor = 'deckhand:yolo';
@@ -31,6 +32,8 @@ export interface SubmitDeps {
   enqueueExecution: (proposalId: string) => Promise<void>;
   renderProposal?: RenderProposal;
   log: Logger;
+  /** Prometheus counters of the loop (absent in unit tests that do not look at them). */
+  metrics?: DecisionLoopMetrics;
 }
 
 export type SubmitOutcome = 'auto_run' | 'awaiting_approval' | 'shown' | 'duplicate';
@@ -43,9 +46,16 @@ export type SubmitOutcome = 'auto_run' | 'awaiting_approval' | 'shown' | 'duplic
  * of a submit that stored the proposal but failed before its message was posted finishes the
  * job (see resumeUnposted); the store's state machine still decides whether it may run.
  */
-export async function submitProposal(deps: SubmitDeps, proposal: Proposal, options: { allowAuto: boolean }): Promise<SubmitOutcome> {
+export async function submitProposal(
+  deps: SubmitDeps,
+  proposal: Proposal,
+  /** `resumeAfter` (ms): finish an already stored, unposted proposal only when it was created before this. */
+  options: { allowAuto: boolean; resumeAfter?: number },
+): Promise<SubmitOutcome> {
   const render = deps.renderProposal ?? renderProposalMessage;
   if (await deps.store.save(proposal)) {
+    // origin 'analyzer:crash-loop' → 'analyzer': a label of few values.
+    deps.metrics?.proposals.inc({ origin: proposal.origin.split(':')[0] ?? proposal.origin, risk: proposal.risk });
     await deps.audit.append({
       type: 'proposal',
       actor: proposal.requestedBy ?? 'deckhand',
@@ -57,7 +67,7 @@ export async function submitProposal(deps: SubmitDeps, proposal: Proposal, optio
       details: { action: JSON.stringify(proposal.action) },
     });
   } else {
-    const resumed = await resumeUnposted(deps, proposal, render);
+    const resumed = await resumeUnposted(deps, proposal, render, options.resumeAfter);
     if (resumed !== 'decide') return resumed;
   }
   const config = deps.channelConfig(proposal.channel);
@@ -86,8 +96,11 @@ export async function submitProposal(deps: SubmitDeps, proposal: Proposal, optio
  * enqueue it (execution is idempotent per proposal and guarded by the store). Anything
  * posted or decided otherwise stays a duplicate.
  */
-async function resumeUnposted(deps: SubmitDeps, proposal: Proposal, render: RenderProposal): Promise<SubmitOutcome | 'decide'> {
+async function resumeUnposted(deps: SubmitDeps, proposal: Proposal, render: RenderProposal, resumeAfter: number | undefined): Promise<SubmitOutcome | 'decide'> {
   const record = await deps.store.get(proposal.id);
+  // A click racing the one that stored it (six people pressing Undo at once) is a duplicate:
+  // only a stored proposal old enough for its own submit to have died is finished here.
+  if (resumeAfter !== undefined && record && Date.parse(record.proposal.createdAt) > resumeAfter) return 'duplicate';
   if (record?.status === 'approved' && record.auto && record.proposal.messageTs !== undefined) {
     // Announced, but the attempt may have died before its execution job was queued. Queueing
     // is idempotent per proposal, and the store's state machine guards the run itself; to the
@@ -111,6 +124,7 @@ async function resumeUnposted(deps: SubmitDeps, proposal: Proposal, render: Rend
 async function announceAutoRun(deps: SubmitDeps, proposal: Proposal, render: RenderProposal): Promise<'auto_run'> {
   await post(deps, proposal, render(proposal, { buttons: false, note: ":robot_face: Running by itself under this channel's yolo policy." }));
   await deps.enqueueExecution(proposal.id);
+  deps.metrics?.decisions.inc({ decision: 'approved', by: 'yolo', reason: '' });
   await deps.audit.append({
     type: 'approval',
     actor: yoloActor,
@@ -164,7 +178,9 @@ export async function proposeInverse(
     clock: deps.clock,
     ttlMs: deps.proposalTtlMs,
   });
-  return submitProposal(deps, followUp, { allowAuto: input.allowAuto });
+  // An Undo click is not a retry: a click that finds another click's undo already stored is a
+  // duplicate, unless that one was stored long enough ago (30 s) for its submit to have died.
+  return submitProposal(deps, followUp, { allowAuto: input.allowAuto, ...(input.kind === 'undo' ? { resumeAfter: deps.clock() - 30_000 } : {}) });
 }
 
 interface FollowUpInput {

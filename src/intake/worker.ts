@@ -12,6 +12,8 @@ import type { Locks } from '../core/lock.js';
 import { type Alert, type Incident, incidentKeyOf } from '../core/incident.js';
 import { routeAlert } from './routing.js';
 import type { IncidentPatch, IncidentStore } from '../core/incident-store.js';
+import type { IncidentStatusChange } from '../core/incident-events.js';
+import { isRetrigger, nextIncidentStatus } from './lifecycle.js';
 
 export type IntakeOutcome = 'opened' | 'updated' | 'retriggered' | 'unchanged' | 'stale' | 'ignored';
 
@@ -25,11 +27,16 @@ export interface IntakeDeps {
   enqueueAnalysis: (incidentId: string, trigger: number) => Promise<void>;
   /** Called when an incident becomes resolved (e.g. its pending proposals expire); must be idempotent. */
   onResolved?: (incidentId: string) => Promise<void>;
+  /** Called when an incident opens or its status changes (the audit); must be idempotent. */
+  onStatusChanged?: (change: IncidentStatusChange) => Promise<void>;
   log: Logger;
   metrics: Metrics;
   clock: Clock;
   newId?: () => string;
 }
+
+/** Applies an alert under its incident's lock; `applyHeld` when the caller holds that lock. */
+export type IntakeProcessor = ((alert: Alert) => Promise<IntakeOutcome>) & { applyHeld: (alert: Alert) => Promise<IntakeOutcome> };
 
 /**
  * Applies one alert to its incident: opens the thread (root message in the routed channel)
@@ -37,7 +44,7 @@ export interface IntakeDeps {
  * analysis of each trigger. Everything for one incident runs under its Redis lock, so
  * duplicates and concurrent deliveries — in any process — see each other's results.
  */
-export function createIntakeProcessor(deps: IntakeDeps): (alert: Alert) => Promise<IntakeOutcome> {
+export function createIntakeProcessor(deps: IntakeDeps): IntakeProcessor {
   const newId = deps.newId ?? (() => `inc-${randomUUID().replaceAll('-', '').slice(0, 16)}`);
   const now = () => new Date(deps.clock()).toISOString();
 
@@ -108,6 +115,7 @@ export function createIntakeProcessor(deps: IntakeDeps): (alert: Alert) => Promi
     });
     const rooted = await ensureRoot(incident);
     if (!created) return apply(await owedAnalysis(rooted), alert, log);
+    await deps.onStatusChanged?.({ incidentId: rooted.id, to: rooted.status, at: alert.occurredAt, cause: `${alert.source} ${alert.eventType}` });
     await owedAnalysis(rooted);
     log.info({ incidentId: rooted.id, channel: rooted.channel, threadTs: rooted.threadTs }, 'incident opened');
     return 'opened';
@@ -119,11 +127,12 @@ export function createIntakeProcessor(deps: IntakeDeps): (alert: Alert) => Promi
       log.info({ incidentId: current.id, occurredAt: alert.occurredAt }, 'older event ignored');
       return 'stale';
     }
-    const retrigger = alert.status === 'triggered' && (alert.retrigger || current.status === 'resolved');
+    const retrigger = isRetrigger(current.status, alert);
+    const status = nextIncidentStatus(current.status, alert.status, retrigger);
     const patch: IncidentPatch = {
       title: alert.title,
       severity: alert.severity,
-      status: alert.status,
+      status,
       labels: alert.labels,
       target: alert.target,
       links: alert.links,
@@ -145,6 +154,7 @@ export function createIntakeProcessor(deps: IntakeDeps): (alert: Alert) => Promi
     }
     // Before the store update: if a hook fails, the retried job still sees the change to apply.
     if (alert.status === 'resolved' && current.status !== 'resolved') await deps.onResolved?.(current.id);
+    if (status !== current.status) await deps.onStatusChanged?.({ incidentId: current.id, from: current.status, to: status, at: alert.occurredAt, cause: `${alert.source} ${alert.eventType}` });
     const stored = await deps.store.update(current.id, patch);
     if (retrigger) {
       await owedAnalysis(stored);
@@ -155,19 +165,21 @@ export function createIntakeProcessor(deps: IntakeDeps): (alert: Alert) => Promi
     return 'updated';
   };
 
-  return async (alert) => {
+  const applyHeld = async (alert: Alert): Promise<IntakeOutcome> => {
     const key = incidentKeyOf(alert);
     const log = deps.log.child({ incidentKey: key, deliveryId: alert.deliveryId, eventType: alert.eventType });
-    return deps.locks.withLock(`incident:${key}`, async () => {
-      const existing = await deps.store.getByKey(key);
-      if (!existing) {
-        if (alert.status === 'resolved') {
-          log.info('resolve for an unknown incident ignored');
-          return 'ignored';
-        }
-        return open(alert, log);
+    const existing = await deps.store.getByKey(key);
+    if (!existing) {
+      if (alert.status === 'resolved') {
+        log.info('resolve for an unknown incident ignored');
+        return 'ignored';
       }
-      return apply(await owedAnalysis(await ensureRoot(existing)), alert, log);
-    });
+      return open(alert, log);
+    }
+    return apply(await owedAnalysis(await ensureRoot(existing)), alert, log);
   };
+  return Object.assign((alert: Alert) => deps.locks.withLock(incidentLockName(incidentKeyOf(alert)), () => applyHeld(alert)), { applyHeld });
 }
+
+/** Serialise work on one incident (its Slack posts) across every process. */
+export const incidentLockName = (incidentKey: string) => `incident:${incidentKey}`;

@@ -1,4 +1,5 @@
 import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions, type WorkerOptions } from 'bullmq';
+import { isConnectionError } from '../shared/throttle.js';
 import type { Redis } from 'ioredis';
 import type { Metrics } from '../metrics/metrics.js';
 import { isAppError } from '../shared/errors.js';
@@ -38,13 +39,16 @@ export interface Queues {
  * One BullMQ Queue per pipeline stage, all under the app's key prefix. Producers use a
  * connection that fails fast while Redis is down (so a webhook answers 503 at once).
  */
-export function createQueues(options: { connection: Redis; prefix: string; log: Logger }): Queues {
+export function createQueues(options: { connection: Redis; prefix: string; log: Logger; onRedisError?: (data: Record<string, unknown>) => void }): Queues {
   const queues = new Map<QueueName, Queue>();
   const get = (name: QueueName): Queue => {
     let queue = queues.get(name);
     if (!queue) {
       queue = new Queue(name, { connection: options.connection, prefix: options.prefix, defaultJobOptions });
-      queue.on('error', (err) => options.log.warn({ queue: name, err: err.message }, 'queue redis error'));
+      queue.on('error', (err) => {
+        if (options.onRedisError && isConnectionError(err)) options.onRedisError({ queue: name, err: err.message });
+        else options.log.warn({ queue: name, err: err.message }, 'queue redis error');
+      });
       queues.set(name, queue);
     }
     return queue;
@@ -78,7 +82,7 @@ export interface Workers {
   close(): Promise<void>;
 }
 
-export function createWorkers(options: { connection: Redis; prefix: string; log: Logger; metrics: Metrics }): Workers {
+export function createWorkers(options: { connection: Redis; prefix: string; log: Logger; metrics: Metrics; onRedisError?: (data: Record<string, unknown>) => void }): Workers {
   const { log, metrics } = options;
   const workers: Worker[] = [];
   return {
@@ -100,7 +104,10 @@ export function createWorkers(options: { connection: Redis; prefix: string; log:
         if (final) log.error(data, 'job failed');
         else log.warn(data, 'job attempt failed, will retry');
       });
-      worker.on('error', (err) => log.warn({ queue, err: err.message }, 'worker redis error'));
+      worker.on('error', (err) => {
+        if (options.onRedisError && isConnectionError(err)) options.onRedisError({ queue, worker: true, err: err.message });
+        else log.warn({ queue, err: err.message }, 'worker redis error');
+      });
       workers.push(worker as Worker);
       return worker;
     },

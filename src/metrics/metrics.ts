@@ -1,4 +1,7 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { createDecisionLoopMetrics, type DecisionLoopMetrics } from './decision-loop.js';
+
+export type { DecisionLoopMetrics, GaugeSources } from './decision-loop.js';
 
 /** Why a webhook was refused; a fixed set so the label stays low-cardinality. */
 export type RejectReason = 'unauthorized' | 'not_configured' | 'bad_request' | 'payload_too_large' | 'unavailable' | 'internal';
@@ -19,6 +22,8 @@ export interface Metrics {
   readonly slackErrors: Counter<'method' | 'reason'>;
   /** Alerts that no route and no ALERT_CHANNEL sends anywhere. */
   readonly intakeUnroutable: Counter<'source'>;
+  /** Proposals, decisions, executions, verdicts, breaker, pause, detections, incidents. */
+  readonly loop: DecisionLoopMetrics;
   render(): Promise<string>;
   readonly contentType: string;
 }
@@ -76,6 +81,7 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
       labelNames: ['source'] as const,
       registers,
     }),
+    loop: createDecisionLoopMetrics(registry),
     render: () => registry.metrics(),
     contentType: registry.contentType,
   };

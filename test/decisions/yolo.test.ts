@@ -49,6 +49,32 @@ describe('submitting proposals: modes and yolo', () => {
     expect(h.executions).toEqual([p.id]);
   });
 
+  it('of six simultaneous Undo clicks, one proposes the undo and the others are told it already was', async () => {
+    const users = ['UALICE', 'UBOB', 'UCAROL', 'UDAVE', 'UERIN', 'UFRANK'];
+    h = createHarness(redis, { channel: { mode: 'approval', approvers: { users, groups: [] } } });
+    const p = h.proposal();
+    await submitProposal(h.deps, p, { allowAuto: true });
+    await h.clicks.approve({ proposalId: p.id, user: 'UALICE', channel: 'C0OPS' });
+    await h.execute(h.job(p.id));
+    const results = await Promise.all(users.map((user) => h.clicks.undo({ proposalId: p.id, user, channel: 'C0OPS' })));
+    const proposed = results.filter((r) => r.ok);
+    expect(proposed).toHaveLength(1);
+    expect(proposed[0]).toMatchObject({ notice: expect.stringContaining('Undo proposed') });
+    for (const r of results.filter((x) => !x.ok)) expect(r).toMatchObject({ ok: false, message: expect.stringContaining('already proposed') });
+    expect(h.slack.posts.filter((post) => JSON.stringify(post.message).includes(`${p.id}-undo`))).toHaveLength(1);
+  });
+
+  it('tells a non-approver that an action that ran may be undone only by approvers', async () => {
+    h = createHarness(redis, { channel: { mode: 'approval' } });
+    const p = h.proposal();
+    await submitProposal(h.deps, p, { allowAuto: true });
+    await h.clicks.approve({ proposalId: p.id, user: 'UALICE', channel: 'C0OPS' });
+    await h.execute(h.job(p.id));
+    const refused = await h.clicks.undo({ proposalId: p.id, user: 'UMALLORY', channel: 'C0OPS' });
+    expect(refused).toMatchObject({ ok: false, reason: 'not_approver', message: expect.stringContaining('undo an action Deckhand ran') });
+    expect(refused).not.toMatchObject({ message: expect.stringContaining('proposals') });
+  });
+
   it('a restarted pod has nothing to undo', async () => {
     const p = h.proposal({ action: { type: 'restart_pod', namespace: 'shop', pod: 'web-1' }, target: undefined });
     await submitProposal(h.deps, p, { allowAuto: true });

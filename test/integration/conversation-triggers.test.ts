@@ -81,4 +81,21 @@ describe('conversation triggers (built-in answers, no Claude)', () => {
     await waitFor(() => botReplies(app!, asked.ts).length >= 1);
     expect(JSON.stringify(botReplies(app, asked.ts)[0])).toContain('Events in shop');
   });
+
+  it('answers a plain follow-up in the thread its answer to a top-level mention started, but not in a human thread it was mentioned in', async () => {
+    app = await startConversationApp();
+    const asked = await app.slack.postUserMessage({ user: 'UBOB', channel: 'CINCIDENTS', text: `<@${app.slack.identity.botUserId}> events -n shop` });
+    await waitFor(() => botReplies(app!, asked.ts).length >= 1);
+    // No mention: a follow-up, as the answer invites.
+    await app.slack.postUserMessage({ user: 'UBOB', channel: 'CINCIDENTS', threadTs: asked.ts, text: 'and the pods in shop?' });
+    await waitFor(() => botReplies(app!, asked.ts).length >= 2, { message: 'the follow-up in the mention thread got no answer' });
+
+    // Humans talking in their own thread, the bot mentioned once: only that message is answered.
+    const human = await app.slack.postUserMessage({ user: 'UALICE', channel: 'CINCIDENTS', text: 'lunch?' });
+    await app.slack.postUserMessage({ user: 'UBOB', channel: 'CINCIDENTS', threadTs: human.ts, text: `<@${app.slack.identity.botUserId}> events -n shop` });
+    await waitFor(() => botReplies(app!, human.ts).length >= 1);
+    await app.slack.postUserMessage({ user: 'UALICE', channel: 'CINCIDENTS', threadTs: human.ts, text: 'pizza again' });
+    await conversationDrained(app);
+    expect(botReplies(app, human.ts)).toHaveLength(1);
+  });
 });

@@ -1,3 +1,4 @@
+import { analysisRequests } from '../../src/analysis/job.js';
 import type { V1Deployment } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAnalysisFeature } from '../../src/analysis/feature.js';
@@ -35,7 +36,7 @@ afterEach(async () => {
 });
 
 async function start(): Promise<{ app: TestApp; decisions: DecisionsFeature }> {
-  const decisions = createDecisionsFeature({ sweepIntervalMs: 0, verification: { timeoutMs: 30_000, settleMs: 500, pollMs: 100 } });
+  const decisions = createDecisionsFeature({ analysis: analysisRequests, sweepIntervalMs: 0, verification: { timeoutMs: 30_000, settleMs: 500, pollMs: 100 } });
   const started = await startTestApp({
     yaml,
     clusters: sandboxProd().clusters,
@@ -103,5 +104,34 @@ describe('decision loop end to end', () => {
     expect(slack.ephemerals('CINCIDENTS').at(-1)?.text).toContain('already decided');
     const audit = await started.decisions.services(app.ctx).audit.recent({ limit: 20 });
     expect(audit.map((e) => e.type)).toEqual(expect.arrayContaining(['proposal', 'refusal', 'approval', 'dry_run', 'execution', 'verification']));
+
+    // The fix is verified while Alertmanager still fires: the root says mitigated, and so does the audit.
+    const mitigated = await waitFor(() => {
+      const rootNow = slack.thread('CINCIDENTS', root.ts)[0];
+      return rootNow && textOf(rootNow).includes('Mitigated') ? rootNow : undefined;
+    });
+    expect(textOf(mitigated)).toContain(':adhesive_bandage: Mitigated');
+    const lifecycle = await waitFor(async () => {
+      const entries = await started.decisions.services(app!.ctx).audit.recent({ limit: 50 });
+      return entries.find((e) => e.type === 'incident_status' && e.summary.includes('mitigated'));
+    });
+    expect(lifecycle.summary).toMatch(/incident mitigated \(was triggered\): fix verified/);
+
+    // /metrics: every decision-loop event and state, each with # HELP.
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    for (const name of ['proposals_total', 'decisions_total', 'executions_total', 'verifications_total', 'breaker_open', 'paused', 'detections_total', 'incidents_open', 'incident_transitions_total']) {
+      expect(metrics, name).toMatch(new RegExp(`^# HELP deckhand_${name} \\S`, 'm'));
+    }
+    const value = (series: string) => Number(new RegExp(`^${series.replace(/[{}"]/g, '\\$&')} (\\d+)`, 'm').exec(metrics)?.[1] ?? 'NaN');
+    expect(value('deckhand_proposals_total{origin="analyzer",risk="high"}')).toBeGreaterThanOrEqual(1);
+    expect(value('deckhand_decisions_total{decision="refused",by="human",reason="not_approver"}')).toBe(1);
+    expect(value('deckhand_decisions_total{decision="refused",by="human",reason="already_approved_by_you"}')).toBe(1);
+    expect(value('deckhand_decisions_total{decision="approved",by="human",reason=""}')).toBe(1);
+    expect(value('deckhand_executions_total{outcome="executed"}')).toBe(1);
+    expect(value('deckhand_verifications_total{verdict="verified"}')).toBe(1);
+    expect(value('deckhand_breaker_open{cluster="prod"}')).toBe(0);
+    expect(value('deckhand_paused')).toBe(0);
+    expect(value('deckhand_incidents_open{status="mitigated"}')).toBe(1);
+    expect(value('deckhand_incident_transitions_total{status="mitigated"}')).toBe(1);
   });
 });

@@ -29,7 +29,7 @@ describe('webhook refusals', () => {
 
   it('accepts any matching v1 entry and any configured secret during a rotation', async () => {
     app = await startTestApp({ env: { PAGERDUTY_WEBHOOK_SECRETS: `old-secret,${testSecrets.pagerduty}` } });
-    const raw = JSON.stringify({ ...triggered(), event: { ...triggered().event, event_type: 'incident.priority_updated' } });
+    const raw = JSON.stringify({ ...triggered(), event: { ...triggered().event, event_type: 'incident.annotated' } });
     const res = await app.postPagerDuty(undefined, { raw, signature: signPagerDuty(raw, ['retired-secret', 'old-secret']) });
     expect(res.status).toBe(200);
   });

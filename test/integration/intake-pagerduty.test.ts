@@ -107,6 +107,30 @@ describe('PagerDuty intake', () => {
     await waitFor(() => app!.ctx.queues.get('analysis').getJob(`analysis-${incident.id}-2`), { message: 'no analysis for the re-trigger' });
   });
 
+  it('returns the root to triggered on unacknowledged, and shows a changed priority as the severity', async () => {
+    app = await startTestApp({ yaml: routesYaml });
+    await app.postPagerDuty(fixture('pagerduty/incident-triggered.json'), { webhookId: 'wh-t' });
+    await waitFor(() => posts(app!).length === 1);
+    const root = () => JSON.stringify(app!.slack.messages('CPLATFORM')[0]!.blocks);
+    expect(root()).toContain('CRITICAL');
+
+    await app.postPagerDuty(fixture('pagerduty/incident-acknowledged.json'), { webhookId: 'wh-a' });
+    await waitFor(() => updates(app!).length === 1, { message: 'acknowledge did not edit the root' });
+    expect(root()).toContain('Acknowledged');
+
+    // P1 → P3: the severity shown follows the new priority.
+    expect((await app.postPagerDuty(fixture('pagerduty/incident-priority-updated.json'), { webhookId: 'wh-p' })).status).toBe(202);
+    await waitFor(() => updates(app!).length === 2, { message: 'priority_updated did not edit the root' });
+    expect(root()).toContain('WARNING');
+    expect(root()).not.toContain('CRITICAL');
+
+    expect((await app.postPagerDuty(fixture('pagerduty/incident-unacknowledged.json'), { webhookId: 'wh-u' })).status).toBe(202);
+    await waitFor(() => updates(app!).length === 3, { message: 'unacknowledged did not edit the root' });
+    expect(root()).toContain('Triggered');
+    expect(root()).not.toContain('Acknowledged');
+    expect(await app.ctx.incidents.getByKey('pagerduty:PGR0VU2')).toMatchObject({ status: 'triggered', severity: 'warning', triggerCount: 1 });
+  });
+
   it('acknowledges and ignores event types it does not handle', async () => {
     app = await startTestApp({ yaml: routesYaml });
     for (const name of ['incident-annotated', 'service-updated']) {

@@ -51,6 +51,7 @@ describe('Redis outage', () => {
     expect(during.status).toBe(503);
     expect(during.json.error.code).toBe('unavailable');
     expect((await app.request('GET', '/readyz')).json.checks.redis.ok).toBe(false);
+    await waitFor(() => app!.logs().includes('"msg":"redis unreachable"'), { timeoutMs: 10_000, message: 'the outage was not logged' });
 
     redis = await startRedis(port);
     const after = await waitFor(async () => {
@@ -60,5 +61,12 @@ describe('Redis outage', () => {
     expect(after.status).toBe(202);
     // The worker reconnected too: the queued alert opens its thread.
     await waitFor(() => app!.slack.messages().length === 2, { timeoutMs: 15_000, message: 'worker did not resume' });
+
+    // The outage was said once (every client, queue and worker erred many times), and its end once.
+    const lines = app.logs().split('\n').filter((l) => /ECONN|ETIMEDOUT|EPIPE|Connection is closed/.test(l) && /"level":(40|50)/.test(l));
+    expect(lines.filter((l) => l.includes('"msg":"redis unreachable"'))).toHaveLength(1);
+    expect(lines.filter((l) => !l.includes('"msg":"redis unreachable"') && !l.includes('webhook refused'))).toEqual([]);
+    expect(app.logs()).toMatch(/"suppressed":\d+,"msg":"redis reachable again"/);
+    await waitFor(() => app!.logs().includes('redis reachable again'), { message: 'the end of the outage was not logged' });
   });
 });

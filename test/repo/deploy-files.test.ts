@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -8,25 +8,35 @@ import { Env } from '../../src/core/config/env.js';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const read = (name: string) => readFileSync(`${root}/${name}`, 'utf8');
 const envNames = Object.keys(Env.shape).sort();
+const listProductSources = () =>
+  readdirSync(`${root}/src`, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => `src/${f}`);
 
 describe('docker-compose.yml', () => {
   const text = read('docker-compose.yml');
+  const service = z.object({ environment: z.record(z.string(), z.string()), deploy: z.object({ replicas: z.number() }) });
   const compose = z
-    .object({
-      services: z.object({
-        redis: z.object({ command: z.array(z.string()) }),
-        deckhand: z.object({ environment: z.record(z.string(), z.string()) }),
-      }),
-    })
-    .parse(parse(text));
+    .object({ services: z.object({ redis: z.object({ command: z.array(z.string()) }), web: service, worker: service }) })
+    .parse(parse(text, { merge: true }));
 
   it('runs Redis with AOF persistence', () => {
     expect(compose.services.redis.command.join(' ')).toContain('--appendonly yes');
   });
 
-  it('sets and documents exactly the env variables of src/core/config/env.ts', () => {
-    expect(Object.keys(compose.services.deckhand.environment).sort()).toEqual(envNames);
+  it('sets and documents exactly the env variables of src/core/config/env.ts (plus the heap cap)', () => {
+    for (const { environment } of [compose.services.web, compose.services.worker]) {
+      expect(Object.keys(environment).sort()).toEqual([...envNames, 'NODE_OPTIONS'].sort());
+      expect(environment.NODE_OPTIONS).toMatch(/--max-old-space-size=\d+/);
+    }
     for (const name of envNames) expect(text).toMatch(new RegExp(`#[^\\n]*\\n\\s+(\\w+:[^\\n]*\\n\\s+)?${name}:`));
+  });
+
+  it('splits web and worker roles, more than one replica each', () => {
+    expect(compose.services.web.environment.DECKHAND_ROLES).toBe('web');
+    expect(compose.services.worker.environment.DECKHAND_ROLES).toBe('worker');
+    expect(compose.services.web.deploy.replicas).toBeGreaterThan(1);
+    expect(compose.services.worker.deploy.replicas).toBeGreaterThan(1);
   });
 });
 
@@ -42,10 +52,20 @@ describe('manifest.yml', () => {
     })
     .parse(parse(read('manifest.yml')));
 
-  it('asks for the bot scopes Deckhand uses', () => {
-    expect(manifest.oauth_config.scopes.bot).toEqual(
-      expect.arrayContaining(['chat:write', 'commands', 'app_mentions:read', 'channels:history', 'groups:history', 'users:read', 'usergroups:read', 'reactions:write', 'files:write']),
-    );
+  it('asks for exactly the bot scopes Deckhand uses (least privilege), each explained in the README', () => {
+    const used = ['app_mentions:read', 'channels:history', 'groups:history', 'chat:write', 'commands', 'usergroups:read', 'metadata.message:read'];
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...used].sort());
+    const readme = read('README.md');
+    for (const scope of used) expect(readme, scope).toContain(`| \`${scope}\` |`);
+    expect(readme).toMatch(/invite the bot/i);
+  });
+
+  it('asks for no scope whose Web API methods the product never calls', () => {
+    const source = listProductSources().map(read).join('\n');
+    for (const [scope, methods] of Object.entries({ 'files:write': /files\.(upload|uploadV2|getUploadURLExternal)/, 'reactions:write': /reactions\.add/, 'users:read': /(?<!usergroups\.)\busers\.(info|list|profile)/ })) {
+      expect(source).not.toMatch(methods);
+      expect(manifest.oauth_config.scopes.bot).not.toContain(scope);
+    }
   });
 
   it('sends the /k8s command, interactivity and events to /slack/events', () => {

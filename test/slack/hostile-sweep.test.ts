@@ -5,6 +5,7 @@ import { buildDryRunMessage, buildExecutionMessage, buildVerdictMessage, renderP
 import type { Incident } from '../../src/core/incident.js';
 import * as answer from '../../src/conversation/blocks/answer.js';
 import * as audit from '../../src/commands/blocks/audit.js';
+import * as auditWords from '../../src/commands/blocks/audit-words.js';
 import * as decision from '../../src/decisions/blocks/decision.js';
 import * as findings from '../../src/analysis/blocks/findings.js';
 import * as help from '../../src/commands/blocks/help.js';
@@ -112,6 +113,8 @@ const sweep: Record<string, () => unknown[]> = {
   'answer.buildAskRootMessage': () => [answer.buildAskRootMessage({ user: 'UALICE', question: hostile }), answer.buildAskRootMessage({ user: hostile, question: hostile })],
   'answer.buildAnswerErrorMessage': () => [answer.buildAnswerErrorMessage(hostile)],
   'answer.splitMrkdwn': () => [answer.splitMrkdwn(safe(hostile.repeat(200)))],
+  'audit-words.auditDetailWords': () => [auditWords.auditDetailWords(hostile, new Set(['UALICE'])), auditWords.auditDetailWords(`refused: not_approver ${hostile}`, new Set())],
+  'audit-words.auditActor': () => [auditWords.auditActor(hostile)],
   'audit.buildAuditMessage': () => [
     audit.buildAuditMessage({ entries: [{ at, actor: hostile, type: hostile, incidentId: hostile, detail: hostile }, { at, actor: 'UALICE', type: 'x' }], limit: 5 }),
     audit.buildAuditMessage({ entries: [], incidentId: hostile, limit: 5 }),
@@ -170,7 +173,7 @@ const sweep: Record<string, () => unknown[]> = {
 };
 
 /** Exported functions of the blocks folders that build no Slack text of their own. */
-const notBuilders = new Set(['text.escapeMrkdwn', 'text.truncate']);
+const notBuilders = new Set(['text.escapeMrkdwn', 'text.truncate', 'audit-words.auditTypeWords', 'audit-words.isUserId']);
 
 describe('every Slack block builder, fed hostile text', () => {
   it('is in the sweep (a new exported builder must be added to it)', async () => {
@@ -197,7 +200,7 @@ describe('every Slack block builder, fed hostile text', () => {
     const root = incident.buildIncidentRootMessage(baseIncident);
     expect(JSON.stringify(root)).toContain('<https://prometheus.example/graph?g0.expr=up&amp;x=1|Prometheus>');
     expect(JSON.stringify(decision.describeDecision({ kind: 'rejected', by: 'UBOB', at }))).toContain('<@UBOB>');
-    expect(JSON.stringify(proposal.buildProposalBlocks(baseProposal, { mode: 'approval', kubectl: 'k' }))).toMatch(/<!date\^\d+\^\{time\}\|/);
+    expect(JSON.stringify(proposal.buildProposalBlocks(baseProposal, { mode: 'approval', kubectl: 'k' }))).toMatch(/<!date\^\d+\^\{date_short_pretty\} at \{time\}\|/);
   });
 
   it('the checker itself catches each kind of leak', () => {

@@ -1,7 +1,7 @@
 /* global document, window, fetch, EventSource, localStorage, setTimeout, clearTimeout, URL, URLSearchParams */
 // The sandbox page: channels, messages, threads and Block Kit, acting as the chosen user.
 import { renderAttachments, renderBlocks } from './blocks.js';
-import { escapeHtml, renderMrkdwn } from './mrkdwn.js';
+import { escapeHtml, renderMrkdwn, setEmojiFont } from './mrkdwn.js';
 
 const $ = (id) => document.getElementById(id);
 const view = { data: null, channel: null, threadTs: null, user: null, seen: {} };
@@ -102,6 +102,7 @@ function render() {
   if (!channel) return;
   $('channel-name').textContent = `# ${channel.name}`;
   $('channel-topic').textContent = channel.topic ?? '';
+  $('channel-topic').title = channel.topic ?? '';
   $('composer-input').placeholder = `Message #${channel.name}`;
   const top = data.messages.filter((m) => m.channel === channel.id && isTopLevel(m));
   const eph = data.ephemerals.filter((e) => e.channel === channel.id && !e.thread_ts);
@@ -158,10 +159,14 @@ function renderUsers() {
 }
 
 let refreshTimer = null;
+// Ephemerals live as long as this page: the first state says from when.
+let ephemeralsSince = null;
 async function refresh() {
-  const res = await fetch(`/sandbox/state?user=${encodeURIComponent(view.user ?? '')}`);
+  const since = ephemeralsSince === null ? '' : `&since=${encodeURIComponent(ephemeralsSince)}`;
+  const res = await fetch(`/sandbox/state?user=${encodeURIComponent(view.user ?? '')}${since}`);
   const first = !view.data;
   view.data = await res.json();
+  ephemeralsSince ??= view.data.now;
   if (first) renderUsers();
   render();
 }
@@ -282,4 +287,23 @@ function start() {
   void refresh();
 }
 
+/** Whether the browser draws colour emoji; without such a font, glyphs would be empty boxes. */
+function hasColourEmoji() {
+  try {
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = 32;
+    const g = canvas.getContext('2d');
+    if (!g) return true;
+    g.textBaseline = 'top';
+    g.font = `28px ${window.getComputedStyle(document.documentElement).fontFamily}`;
+    g.fillText('\u{1F6A8}', 0, 0);
+    const { data } = g.getImageData(0, 0, 32, 32);
+    for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0 && (Math.abs(data[i] - data[i + 1]) > 40 || Math.abs(data[i + 1] - data[i + 2]) > 40)) return true;
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+setEmojiFont(hasColourEmoji());
 start();

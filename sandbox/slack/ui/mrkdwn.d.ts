@@ -4,6 +4,7 @@ export interface MentionContext {
   channelName(id: string): string | undefined;
 }
 export function emojiFor(name: string): string;
+export function setEmojiFont(available: boolean): void;
 export function escapeHtml(text: string): string;
 export function renderMrkdwn(text: string, ctx: MentionContext): string;
 export function renderPlain(text: string, withEmoji?: boolean): string;

@@ -18,12 +18,18 @@ const emoji = {
   broom: '🧹', test_tube: '🧪', checkered_flag: '🏁', dart: '🎯', hospital: '🏥', pill: '💊', bug: '🐛',
   large_blue_diamond: '🔷', small_blue_diamond: '🔹', small_orange_diamond: '🔸', heavy_minus_sign: '➖',
   heavy_plus_sign: '➕', arrow_up: '⬆️', arrow_down: '⬇️', calendar: '📅', clock3: '🕒', stopwatch: '⏱️',
-  floppy_disk: '💾', scroll: '📜', card_index_dividers: '🗂️', file_folder: '📁', page_facing_up: '📄',
+  adhesive_bandage: '🩹', floppy_disk: '💾', scroll: '📜', card_index_dividers: '🗂️', file_folder: '📁', page_facing_up: '📄',
 };
 
-/** Emoji for a `:shortcode:` name, or the shortcode itself when unknown. */
+let emojiFont = true;
+/** Without a colour emoji font the page shows `:shortcode:` text instead of empty boxes. */
+export function setEmojiFont(available) {
+  emojiFont = available;
+}
+
+/** Emoji for a `:shortcode:` name, or the shortcode itself when unknown (or no emoji font). */
 export function emojiFor(name) {
-  return emoji[name] ?? `:${name}:`;
+  return (emojiFont ? emoji[name] : undefined) ?? `:${name}:`;
 }
 
 export function escapeHtml(text) {
@@ -125,12 +131,20 @@ function renderParagraph(text, ctx) {
   return html.join('<br>').replace(/<br><blockquote>/g, '<blockquote>').replace(/<\/blockquote><br>/g, '</blockquote>');
 }
 
+/** Inline code wraps only between words, never inside one (`--replicas=3` stays whole). */
+function codeWords(text) {
+  return text
+    .split(/(\s+)/)
+    .map((word) => (word === '' || /^\s+$/.test(word) ? word : `<span class="nowrap">${escapeHtml(word)}</span>`))
+    .join('');
+}
+
 function renderCodeSpans(line, ctx) {
   return line
     .split(/(`[^`\n]+`)/g)
     .map((part) =>
       part.length > 2 && part.startsWith('`') && part.endsWith('`')
-        ? `<code>${escapeHtml(decodeEntities(part.slice(1, -1)))}</code>`
+        ? `<code>${codeWords(decodeEntities(part.slice(1, -1)))}</code>`
         : renderInline(part, ctx),
     )
     .join('');

@@ -1,5 +1,6 @@
 import type { SlackMessage } from '../../slack/messenger.js';
-import { clip, inlineCode, joinMd, md, mention, message, safe, section, type Mrkdwn } from '../../slack/blocks/mrkdwn.js';
+import { clip, inlineCode, joinMd, md, message, safe, section, slackDate, type Mrkdwn } from '../../slack/blocks/mrkdwn.js';
+import { auditActor, auditDetailWords, auditTypeWords, isUserId } from './audit-words.js';
 
 export interface AuditLine {
   at: string;
@@ -19,11 +20,12 @@ export function buildAuditMessage(input: { entries: AuditLine[]; incidentId?: st
     const text = md`No audit entries ${scope}.`;
     return message(text, [section(text)]);
   }
+  // People who acted (ids Slack gave us) may be named in other entries' summaries too.
+  const people = new Set(input.entries.map((e) => e.actor).filter(isUserId));
   const lines = input.entries.map((e) => {
-    const who = /^[UW][A-Z0-9]+$/.test(e.actor) ? mention(e.actor) : safe(e.actor);
     const incident = e.incidentId && !input.incidentId ? md` ${inlineCode(e.incidentId)}` : md``;
-    const detail = e.detail ? md` — ${clip(safe(e.detail.replace(/\s*\n\s*/g, ' ')), 300)}` : md``;
-    return md`${inlineCode(e.at.replace(/\.\d{3}Z$/, 'Z'))} ${who} *${safe(e.type)}*${incident}${detail}`;
+    const detail = e.detail ? md` — ${clip(auditDetailWords(e.detail.replace(/\s*\n\s*/g, ' '), people), 300)}` : md``;
+    return md`${slackDate(e.at)} ${auditActor(e.actor)} *${safe(auditTypeWords(e.type))}*${incident}${detail}`;
   });
   // Slack sections hold 3000 characters: spread the lines over as many as needed.
   const sections: Mrkdwn[][] = [[md`*Audit ${scope}*`]];

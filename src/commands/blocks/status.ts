@@ -1,6 +1,7 @@
 import type { ChannelMode } from '../../core/config/file.js';
+import { IncidentStatus, incidentStatusLabels } from '../../core/incident.js';
 import type { KnownBlock, SlackMessage } from '../../slack/messenger.js';
-import { channelRef, clip, inlineCode, joinMd, md, mention, message, safe, section, type Mrkdwn } from '../../slack/blocks/mrkdwn.js';
+import { channelRef, clip, inlineCode, joinMd, md, mention, message, safe, section, slackDate, type Mrkdwn } from '../../slack/blocks/mrkdwn.js';
 
 export interface StatusView {
   channel: string;
@@ -10,7 +11,7 @@ export interface StatusView {
   paused: { global: boolean; clusters: string[] } | 'unknown';
   incidents: { id: string; title: string; severity: string; status: string; channel?: string; threadTs?: string }[] | 'unknown';
   pendingProposals: { id: string; summary: string; risk: string; incidentId: string }[] | 'unknown';
-  breakers: { cluster: string; state: string; detail?: string }[] | 'unknown';
+  breakers: { cluster: string; state: string; detail?: string; closesAt?: string }[] | 'unknown';
 }
 
 export const maxListed = 10;
@@ -27,9 +28,9 @@ export function buildStatusMessage(view: StatusView): SlackMessage {
   else lines.push(md`*Actions:* :arrow_forward: running`);
 
   const blocks: KnownBlock[] = [section(joinMd(lines, '\n'))];
-  blocks.push(listSection('Open incidents', listOf(view.incidents, (i) => md`${link(i)} ${inlineCode(i.id)} ${short(i.title)} — ${safe(i.severity)}, ${safe(i.status)}`)));
+  blocks.push(listSection('Open incidents', listOf(view.incidents, (i) => md`${link(i)} ${inlineCode(i.id)} ${short(i.title)} — ${safe(i.severity)}, ${statusLabel(i.status)}`)));
   blocks.push(listSection('Pending proposals', listOf(view.pendingProposals, (p) => md`${inlineCode(p.id)} ${short(p.summary)} — risk ${safe(p.risk)} (incident ${inlineCode(p.incidentId)})`)));
-  blocks.push(listSection('Circuit breakers', listOf(view.breakers, (b) => md`${inlineCode(b.cluster)}: ${safe(b.state)}${b.detail ? md` — ${short(b.detail)}` : md``}`)));
+  blocks.push(listSection('Circuit breakers', listOf(view.breakers, (b) => md`${inlineCode(b.cluster)}: ${safe(b.state)}${b.detail ? md` — ${short(b.detail)}` : md``}${b.closesAt ? md`; closes ${slackDate(b.closesAt)}` : md``}`)));
   const paused = view.paused === 'unknown' ? 'unknown' : view.paused.global ? 'yes' : view.paused.clusters.length > 0 ? view.paused.clusters.join(', ') : 'no';
   const text = md`Mode: ${safe(view.mode)} · Open incidents: ${safe(countOf(view.incidents))} · Pending proposals: ${safe(countOf(view.pendingProposals))} · Paused: ${safe(paused)}`;
   return message(text, blocks);
@@ -80,6 +81,14 @@ function countOf(items: unknown[] | 'unknown'): string {
 
 function link(incident: { channel?: string; threadTs?: string }): Mrkdwn {
   return incident.channel && incident.threadTs ? channelRef(incident.channel) : md`•`;
+}
+
+/** The lifecycle status as the thread root shows it (icon and word). */
+function statusLabel(status: string): Mrkdwn {
+  const parsed = IncidentStatus.safeParse(status);
+  if (!parsed.success) return safe(status);
+  const label = incidentStatusLabels[parsed.data];
+  return safe(`${label.icon} ${label.text.toLowerCase()}`);
 }
 
 function short(text: string): Mrkdwn {

@@ -28,17 +28,17 @@ export function describeDecision(decision: Decision): Mrkdwn {
     case 'approved': {
       const who = decision.auto
         ? md`Ran by itself (yolo policy)`
-        : md`Approved by ${joinMd(decision.approvers.map((a) => md`${mention(a.user)} at ${slackDate(a.at)}`), ' and ')}`;
+        : md`Approved by ${joinMd(decision.approvers.map((a) => md`${mention(a.user)} ${slackDate(a.at)}`), ' and ')}`;
       return md`:white_check_mark: ${who}. Next: ${safe(decision.next)}`;
     }
     case 'rejected':
-      return md`:x: Rejected by ${mention(decision.by)} at ${slackDate(decision.at)}. Nothing will run.`;
+      return md`:x: Rejected by ${mention(decision.by)} ${slackDate(decision.at)}. Nothing will run.`;
     case 'expired':
       return decision.why === 'incident_resolved'
-        ? md`:hourglass: Expired at ${slackDate(decision.at)}: the incident resolved. Nothing will run.`
-        : md`:hourglass: Expired at ${slackDate(decision.at)} without a decision. Nothing will run.`;
+        ? md`:hourglass: Expired ${slackDate(decision.at)}: the incident resolved. Nothing will run.`
+        : md`:hourglass: Expired ${slackDate(decision.at)} without a decision. Nothing will run.`;
     case 'refused':
-      return md`:no_entry_sign: Refused at ${slackDate(decision.at)}: ${safe(decision.explanation)}`;
+      return md`:no_entry_sign: Refused ${slackDate(decision.at)}: ${safe(decision.explanation)}`;
   }
 }
 

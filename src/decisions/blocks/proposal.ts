@@ -72,7 +72,7 @@ export function buildProposalBlocks(proposal: Proposal, view: ProposalView): Kno
         { type: 'button', action_id: actionIds.reject, text: { type: 'plain_text', text: 'Reject' }, style: 'danger', value: proposal.id },
       ],
     });
-    blocks.push(contextBlock(md`Expires ${slackDate(proposal.expiresAt, '{time}')} if nobody decides.`));
+    blocks.push(contextBlock(md`Expires ${slackDate(proposal.expiresAt)} if nobody decides.`));
   }
   return blocks;
 }

@@ -9,7 +9,7 @@ import type { SlackMessenger } from '../../slack/messenger.js';
 import { buildDryRunMessage } from '../messages.js';
 import type { ActionConnections, ExecutionResult } from '../connections.js';
 import type { DecisionRecord, ProposalStore } from '../proposal-store.js';
-import { audit, postInThread, reportOutcome } from '../report.js';
+import { audit, postInThread, reportOutcome, type ReportDeps } from '../report.js';
 import { ExecutionJobData } from '../stage-jobs.js';
 
 export interface ExecutionDeps {
@@ -20,6 +20,7 @@ export interface ExecutionDeps {
   breaker: Pick<CircuitBreaker, 'recordFailure'>;
   enqueueVerification: (proposalId: string) => Promise<void>;
   log: Logger;
+  metrics?: NonNullable<ReportDeps['metrics']>;
   /** Execution lock TTL; renewed every third of it while the worker is alive (default executionLockTtlMs). */
   lockTtlMs?: number;
 }

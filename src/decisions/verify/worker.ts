@@ -19,6 +19,8 @@ export interface VerificationDeps extends SubmitDeps, Pick<ExecutionDeps, 'conne
   timeoutMs?: number;
   settleMs?: number;
   pollMs?: number;
+  /** A fix took: the incident may become mitigated (idempotent; a retried job calls it again). */
+  onFixVerified?: (input: { incidentId: string; summary: string }) => Promise<void>;
 }
 
 /**
@@ -46,11 +48,14 @@ export function createVerificationProcessor(deps: VerificationDeps) {
         settleMs: deps.settleMs ?? 10_000,
         ...(deps.pollMs === undefined ? {} : { pollMs: deps.pollMs }),
       });
-      verdict = (await deps.store.recordVerification(proposalId, found)) ?? found;
+      const recorded = await deps.store.recordVerification(proposalId, found);
+      verdict = recorded ?? found;
+      deps.metrics?.verifications.inc({ verdict: verdict.ok ? 'verified' : 'failed' });
     }
     await audit(deps, record, 'verification', `${verdict.ok ? 'verified' : 'verification failed'}: ${verdict.summary}`);
     await feedBreaker(deps, record, verdict);
     await postInThread(deps, record, buildVerdictMessage(proposal, verdict), `verdict-${proposalId}`);
+    if (verdict.ok) await deps.onFixVerified?.({ incidentId: proposal.incidentId, summary: `${proposal.action.type} ${verdict.summary}` });
     const outcome = verdict.ok ? 'verified' : await offerInverse(deps, record, verdict);
     await deps.store.markDone(proposalId, 'verdict');
     await settleIfDone(deps.store, proposalId);

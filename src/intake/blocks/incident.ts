@@ -1,4 +1,4 @@
-import type { Incident, IncidentStatus } from '../../core/incident.js';
+import { type Incident, incidentStatusLabels, isClosedStatus } from '../../core/incident.js';
 import type { Severity } from '../../core/vocabulary.js';
 import type { KnownBlock, SlackMessage } from '../../slack/messenger.js';
 import { clip, contextBlock, fieldsSection, header, inlineCode, joinMd, link, md, message, safe, section, type Mrkdwn } from '../../slack/blocks/mrkdwn.js';
@@ -13,11 +13,6 @@ const severityBadge: Record<Severity, string> = {
   info: ':large_blue_circle: INFO',
 };
 
-const statusText: Record<IncidentStatus, string> = {
-  triggered: ':rotating_light: Triggered',
-  acknowledged: ':eyes: Acknowledged',
-  resolved: ':white_check_mark: Resolved',
-};
 
 /**
  * The incident's thread root: header with severity and title, the facts (status, service,
@@ -27,7 +22,7 @@ const statusText: Record<IncidentStatus, string> = {
  */
 export function buildIncidentRootMessage(incident: Incident): SlackMessage {
   const blocks: KnownBlock[] = [
-    header(`${incident.status === 'resolved' ? '[RESOLVED] ' : ''}${incident.title}`),
+    header(`${isClosedStatus(incident.status) ? `[${incident.status.toUpperCase()}] ` : ''}${incident.title}`),
     fieldsSection(factsOf(incident).map(([label, value]) => md`*${safe(label)}*\n${value}`)),
   ];
   const members = memberListOf(incident);
@@ -55,7 +50,7 @@ function factsOf(incident: Incident): [string, Mrkdwn][] {
   const t = incident.target;
   const facts: [string, Mrkdwn][] = [
     ['Severity', safe(severityBadge[incident.severity])],
-    ['Status', safe(statusText[incident.status])],
+    ['Status', safe(`${incidentStatusLabels[incident.status].icon} ${incidentStatusLabels[incident.status].text}`)],
   ];
   if (incident.service) facts.push(['Service', safe(incident.service.name)]);
   if (t.cluster) facts.push(['Cluster', inlineCode(t.cluster)]);

@@ -22,7 +22,8 @@ export function normalizePagerDuty(input: NormalizePagerDutyInput): Alert {
   const labels: Record<string, string> = {};
   if (incident.urgency) labels.urgency = incident.urgency;
   if (incident.priority?.summary) labels.priority = incident.priority.summary;
-  const status: IncidentStatus = eventType === 'incident.reopened' ? 'triggered' : incident.status;
+  // Reopened and unacknowledged both put the incident back to triggered, whatever else the payload says.
+  const status: IncidentStatus = eventType === 'incident.reopened' || eventType === 'incident.unacknowledged' ? 'triggered' : incident.status;
   return {
     source: 'pagerduty',
     externalId: incident.id,

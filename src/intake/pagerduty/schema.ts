@@ -45,6 +45,10 @@ export const handledPagerDutyEvents = [
   'incident.resolved',
   'incident.reopened',
   'incident.escalated',
+  // Back to triggered when the acknowledgement timed out (or was undone).
+  'incident.unacknowledged',
+  // Priority drives the shown severity.
+  'incident.priority_updated',
 ] as const;
 export type HandledPagerDutyEvent = (typeof handledPagerDutyEvents)[number];
 

@@ -61,8 +61,12 @@ export function channelRef(channel: string): Mrkdwn {
   return channelId.test(channel) ? trusted(`<#${channel}>`) : safe(channel);
 }
 
-/** A Slack date token: shown in the reader's time zone, falling back to the ISO time. */
-export function slackDate(iso: string, format = '{date_short_pretty} {time}'): Mrkdwn {
+/**
+ * The one way Deckhand writes a moment in Slack: a date token Slack shows in the reader's time
+ * zone — "today at 5:23 AM", "Dec 1, 2026 at 11:02 PM" — falling back to the ISO time. It reads
+ * as a complete phrase, so write "Approved by X ${slackDate(at)}", never "at ${slackDate(at)}".
+ */
+export function slackDate(iso: string, format = '{date_short_pretty} at {time}'): Mrkdwn {
   const seconds = Math.floor(Date.parse(iso) / 1000);
   return Number.isFinite(seconds) ? trusted(`<!date^${seconds}^${format}|${new Date(seconds * 1000).toISOString()}>`) : safe(iso);
 }

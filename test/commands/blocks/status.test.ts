@@ -22,6 +22,14 @@ describe('buildStatusMessage', () => {
     expect(all).toContain('`prod`: open');
   });
 
+  it('shows each incident’s lifecycle status as the root does, mitigated included', () => {
+    const all = JSON.stringify(
+      buildStatusMessage({ ...view, incidents: [{ id: 'inc-1', title: 'a', severity: 'high', status: 'mitigated' }, { id: 'inc-2', title: 'b', severity: 'high', status: 'acknowledged' }] }),
+    );
+    expect(all).toContain(':adhesive_bandage: mitigated');
+    expect(all).toContain(':eyes: acknowledged');
+  });
+
   it('says unknown, not none, for what it could not read', () => {
     const all = JSON.stringify(buildStatusMessage({ ...view, incidents: 'unknown', breakers: [], paused: 'unknown' }));
     expect(all).toContain('unknown: could not be read');

@@ -23,11 +23,20 @@ describe('decided proposal blocks', () => {
 
   it('say who decided, when and what happens next', () => {
     expect(describeDecision({ kind: 'approved', approvers: [{ user: 'UALICE', at }, { user: 'UBOB', at }], auto: false, next: 'a dry run.' })).toBe(
-      `:white_check_mark: Approved by <@UALICE> at ${slackDate(at)} and <@UBOB> at ${slackDate(at)}. Next: a dry run.`,
+      `:white_check_mark: Approved by <@UALICE> ${slackDate(at)} and <@UBOB> ${slackDate(at)}. Next: a dry run.`,
     );
     expect(describeDecision({ kind: 'rejected', by: 'UBOB', at })).toContain('Rejected by <@UBOB>');
     expect(describeDecision({ kind: 'expired', at, why: 'incident_resolved' })).toContain('incident resolved');
-    expect(slackDate(at)).toBe(`<!date^${Date.parse(at) / 1000}^{date_short_pretty} {time}|${at}>`);
+    // One time format everywhere, reading as a phrase: "today at 5:23 AM", never "at today 5:23 AM".
+    expect(slackDate(at)).toBe(`<!date^${Date.parse(at) / 1000}^{date_short_pretty} at {time}|${at}>`);
+    for (const decision of [
+      describeDecision({ kind: 'approved', approvers: [{ user: 'UALICE', at }], auto: false, next: 'x' }),
+      describeDecision({ kind: 'rejected', by: 'UBOB', at }),
+      describeDecision({ kind: 'expired', at, why: 'ttl' }),
+      describeDecision({ kind: 'refused', at, explanation: 'stale', offerReanalysis: false }),
+    ]) {
+      expect(decision).not.toMatch(/\bat <!date/);
+    }
   });
 
   it('offer a fresh analysis for a stale proposal', () => {

@@ -37,6 +37,19 @@ describe('buildIncidentRootMessage', () => {
     expect(JSON.stringify(message.blocks)).toContain('Resolved');
   });
 
+  it('shows every lifecycle status on the root: triggered, acknowledged, mitigated, resolved, recovered', () => {
+    const shown = (status: Incident['status']) => {
+      const message = buildIncidentRootMessage({ ...base, status });
+      return { header: (message.blocks?.[0] as { text: { text: string } }).text.text, all: JSON.stringify(message.blocks), text: message.text };
+    };
+    expect(shown('acknowledged').all).toContain(':eyes: Acknowledged');
+    expect(shown('mitigated').all).toContain(':adhesive_bandage: Mitigated');
+    expect(shown('mitigated').header).not.toMatch(/^\[/);
+    expect(shown('mitigated').text).toContain('— mitigated');
+    expect(shown('recovered').all).toContain(':large_green_circle: Recovered');
+    expect(shown('recovered').header).toMatch(/^\[RECOVERED\]/);
+  });
+
   it('lists member alerts, "+N more" beyond the limit and "+N truncated" from Alertmanager, within Slack limits', () => {
     const members = Array.from({ length: 40 }, (_, i) => ({
       status: i % 2 === 0 ? ('firing' as const) : ('resolved' as const),

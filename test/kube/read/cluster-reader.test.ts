@@ -11,7 +11,7 @@ let reader: ClusterReader;
 
 beforeAll(async () => {
   // Real time: a crash-looping pod then spends its time in CrashLoopBackOff, not between crashes.
-  sandbox = await startSandboxCluster({ timeScale: 1 });
+  sandbox = await startSandboxCluster({ timeScale: 1, historyMs: 20 * 60_000 });
   const kc = new KubeConfig();
   kc.loadFromString(sandbox.kubeconfigYaml());
   reader = createClusterReader(kc, 'sandbox');

@@ -155,6 +155,35 @@ describe.skipIf(!existsSync(chromiumPath) && process.env.CI !== 'true')('slack s
     await api(sandbox, 'chat.postEphemeral', { channel: 'CINCIDENTS', user: 'UBOB', text: 'for bob only' });
     await page.locator('.msg.ephemeral', { hasText: 'for bob only' }).waitFor();
     expect(await page.locator('.msg', { hasText: 'for alice only' }).count()).toBe(0);
+
+    // Like Slack's: an ephemeral lives as long as the page it came to; a reload starts without it.
+    await page.reload();
+    await page.locator('.block.header').waitFor();
+    await api(sandbox, 'chat.postEphemeral', { channel: 'CINCIDENTS', user: 'UBOB', text: 'after the reload' });
+    await page.locator('.msg.ephemeral', { hasText: 'after the reload' }).waitFor();
+    expect(await page.locator('.msg', { hasText: 'for bob only' }).count()).toBe(0);
+    await page.close();
+  });
+
+  it('keeps the channel header on one line at 1280 px and never wraps inline code inside a flag', async () => {
+    const channel = sandbox.workspace.channels.get('CINCIDENTS');
+    if (!channel) throw new Error('no #incidents');
+    channel.topic = 'approval mode: an approver clicks Approve before anything runs, and high-risk actions need a second approver';
+    await page.goto(`${sandbox.url}/?user=UALICE#/CINCIDENTS/${rootTs}`);
+    await page.locator('.block.header').first().waitFor();
+    const header = await page.locator('.channel-header').boundingBox();
+    const title = await page.locator('.channel-header h1').boundingBox();
+    expect(header && title && header.height).toBeLessThanOrEqual(Math.max(52, (title?.height ?? 0) + 24));
+    const topic = await page.locator('#channel-topic').boundingBox();
+    expect(topic?.height).toBeLessThan(24);
+
+    const flag = '--limits=cpu=500m,memory=512Mi';
+    await api(sandbox, 'chat.postMessage', { channel: 'CINCIDENTS', thread_ts: rootTs, text: `\`kubectl set resources deployment/checkout -c checkout ${flag} --requests=cpu=250m,memory=256Mi -n shop\`` });
+    const span = page.locator('.thread .msg-content code .nowrap', { hasText: flag });
+    await span.waitFor();
+    // One line box: the flag is never split.
+    const rects = await span.evaluate((el) => (el as unknown as { getClientRects(): { length: number } }).getClientRects().length);
+    expect(rects).toBe(1);
     await page.close();
   });
 });

@@ -11,7 +11,7 @@ const ref = { channel: 'CINCIDENTS', ts: '1.000100' };
 describe('sandbox mrkdwn rendering', () => {
   it('renders bold, italic, strike, inline code and code blocks', () => {
     expect(renderMrkdwn('*Roll back* _now_ ~never~ `kubectl get pods`', ctx)).toBe(
-      '<strong>Roll back</strong> <em>now</em> <del>never</del> <code>kubectl get pods</code>',
+      '<strong>Roll back</strong> <em>now</em> <del>never</del> <code><span class="nowrap">kubectl</span> <span class="nowrap">get</span> <span class="nowrap">pods</span></code>',
     );
     expect(renderMrkdwn('logs:\n```FATAL *not bold*\nline 2```\nafter', ctx)).toBe('logs:<pre>FATAL *not bold*\nline 2</pre>after');
   });
