@@ -30,7 +30,8 @@ function nodeObject(n: NodeSpec, createdAt: number): KubeObject {
     kind: 'Node',
     metadata: meta(n.name, undefined, createdAt, {
       labels: { 'kubernetes.io/hostname': n.name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'beta.kubernetes.io/os': 'linux', 'beta.kubernetes.io/arch': 'amd64' },
-      annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' },
+      // A NotReady node is one whose kubelet stopped: said in the fault language, so removing it brings the node back.
+      annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true', ...(n.ready ? {} : { 'sandbox.deckhand.dev/kubelet': 'stopped' }) },
     }),
     spec: {
       podCIDR: n.podCidr,

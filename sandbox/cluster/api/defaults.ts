@@ -18,6 +18,10 @@ export function applyDefaults(ctx: ClusterContext, resource: string, next: KubeO
 type Defaulter = (ctx: ClusterContext, o: KubeObject, previous: KubeObject | undefined) => void;
 
 const defaulters: Record<string, Defaulter> = {
+  // A Node always has a spec, if empty.
+  nodes: (_ctx, n) => {
+    n.spec ??= {};
+  },
   services: defaultService,
   secrets: (_ctx, s) => {
     s.type ??= 'Opaque';
@@ -47,6 +51,16 @@ const defaulters: Record<string, Defaulter> = {
     sc.volumeBindingMode ??= 'Immediate';
   },
   jobs: defaultJob,
+  // SetDefaults_LimitRangeItem: a Container item's default limit falls back to max, its default request to the default limit, then to min.
+  limitranges: (_ctx, lr) => {
+    for (const item of lr.spec?.limits ?? []) {
+      if (item.type !== 'Container') continue;
+      item.default = { ...(item.max ?? {}), ...(item.default ?? {}) };
+      item.defaultRequest = { ...(item.min ?? {}), ...item.default, ...(item.defaultRequest ?? {}) };
+      if (!Object.keys(item.default).length) delete item.default;
+      if (!Object.keys(item.defaultRequest).length) delete item.defaultRequest;
+    }
+  },
   cronjobs: (_ctx, c) => {
     c.spec ??= {};
     c.spec.concurrencyPolicy ??= 'Allow';

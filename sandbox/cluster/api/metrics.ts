@@ -33,6 +33,11 @@ function containerUsage(pod: KubeObject, container: any, index: number): Usage {
   return { cpu, memory };
 }
 
+/** A pod's working set as the metrics API reports it: what node-pressure eviction weighs too. */
+export function podMemoryUsage(pod: KubeObject): number {
+  return (pod.spec?.containers ?? []).reduce((n: number, c: any, i: number) => n + containerUsage(pod, c, i).memory, 0);
+}
+
 /** metrics-server's units: nanocores and kibibytes. */
 const formatUsage = (u: Usage) => ({ cpu: `${Math.round(u.cpu * 1e9)}n`, memory: `${Math.round(u.memory / 1024)}Ki` });
 

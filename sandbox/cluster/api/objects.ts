@@ -1,7 +1,10 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-explicit-any -- the simulated API handles Kubernetes wire JSON, whose shapes vary by kind */
 import type { ClusterContext } from '../controller/context.js';
+import { admitPod, objectQuotaRefusal } from '../controller/admission.js';
 import { toEventsV1 } from '../controller/events.js';
+import { limitRangerAnnotation } from '../controller/limit-ranges.js';
 import { deletePodGracefully } from '../controller/replicas.js';
+import { withDefaultTolerations } from '../controller/scheduler.js';
 import { newUid, randomSuffix } from '../names.js';
 import { apiVersionOf, storeKeyOf, type ResourceInfo } from '../resources.js';
 import type { KubeObject } from '../types.js';
@@ -76,6 +79,9 @@ export function createObject(ctx: ClusterContext, t: Target, body: any, query: U
   delete metadata.generation;
   const next: KubeObject = { ...body, apiVersion: apiVersionOf(t.info), kind: t.info.kind, metadata: { ...metadata, uid: '', resourceVersion: '', creationTimestamp: '' } };
   applyDefaults(ctx, table, next, undefined);
+  if (table === 'pods') admitNewPod(ctx, next);
+  const quotaRefusal = table === 'services' || table === 'persistentvolumeclaims' ? objectQuotaRefusal(ctx, metadata.namespace, table, next) : undefined;
+  if (quotaRefusal) throw new StatusError(403, 'Forbidden', `${table} "${String(metadata.name)}" is forbidden: ${quotaRefusal}`, { name: metadata.name, kind: table });
   validateObject(t.info, next, undefined);
   if (isDryRun(query)) {
     // What the create would have stored, short of a resourceVersion: kubectl parses the timestamp.
@@ -83,6 +89,19 @@ export function createObject(ctx: ClusterContext, t: Target, body: any, query: U
     return present(t.info, { ...next, metadata: { ...rest, uid: next.metadata.uid || newUid(), creationTimestamp: ctx.clock.iso() } as KubeObject['metadata'] });
   }
   return present(t.info, ctx.store.create(table, next));
+}
+
+/**
+ * A pod created through the API passes the admission chain (LimitRange defaults, ServiceAccount,
+ * LimitRange limits, ResourceQuota) and gets the DefaultTolerationSeconds tolerations; a refusal
+ * is the API server's 403.
+ */
+function admitNewPod(ctx: ClusterContext, pod: KubeObject): void {
+  const admitted = admitPod(ctx, pod.metadata.namespace ?? 'default', pod.spec ?? {});
+  if (admitted.refusal) throw new StatusError(403, 'Forbidden', `pods "${pod.metadata.name}" is forbidden: ${admitted.refusal}`, { name: pod.metadata.name, kind: 'pods' });
+  const account: string = admitted.spec.serviceAccountName ?? admitted.spec.serviceAccount ?? 'default';
+  pod.spec = { ...admitted.spec, serviceAccountName: account, serviceAccount: account, tolerations: withDefaultTolerations(admitted.spec.tolerations ?? []) };
+  if (admitted.annotation) pod.metadata.annotations = { ...(pod.metadata.annotations ?? {}), [limitRangerAnnotation]: admitted.annotation };
 }
 
 /** DELETE: pods go through graceful deletion; other objects go at once and their dependents are collected. */

@@ -6,6 +6,7 @@ import { answerAccessReview } from './access-review.js';
 import { effectiveUser, identify, type RequestIdentity } from './authn.js';
 import { authorize, verbOfRequest } from './rbac.js';
 import { aggregatedContentType, aggregatedDiscovery, legacyApiVersions, legacyGroup, legacyGroupList, resourceList, versionInfo } from './discovery.js';
+import { evictPod } from './eviction.js';
 import { listPage } from './list.js';
 import { readPodLog } from './logs.js';
 import { readMetrics } from './metrics.js';
@@ -183,6 +184,7 @@ export function createApiServer(ctx: ClusterContext, serverAddress: () => string
     if (subresource === 'scale' && info.subresources?.some((s) => s.name === 'scale')) {
       return json(handleScale(ctx, target, name, method, contentType, body, query));
     }
+    if (subresource === 'eviction' && info.plural === 'pods' && method === 'POST') return json(evictPod(ctx, target, name, body, query), 201);
     if (subresource !== undefined && subresource !== 'status') throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
     switch (method) {
       case 'GET': {

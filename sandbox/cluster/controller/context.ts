@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-explicit-any -- pods are wire JSON */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-explicit-any -- pods are wire JSON */
 import type { Logger } from '../../shared/product.js';
 import { randomSuffix } from '../names.js';
 import type { PodTemplate, WorkloadSpec } from '../scenarios/types.js';
@@ -8,6 +8,8 @@ import type { ObjectStore } from '../store.js';
 import type { KubeObject } from '../types.js';
 import type { EventRecorder } from './events.js';
 import type { PodRuntime } from './kubelet.js';
+import { admitPod } from './admission.js';
+import { limitRangerAnnotation } from './limit-ranges.js';
 import { withDefaultTolerations } from './scheduler.js';
 
 export interface ClusterContext {
@@ -56,6 +58,9 @@ export function createPod(ctx: ClusterContext, input: NewPod): KubeObject {
   const name = input.name ?? `${generateName}${randomSuffix()}`;
   const template = input.template;
   const createdAt = input.createdAt ?? ctx.clock.now();
+  // What admission leaves of the template's spec: LimitRange defaults, and the annotation saying so.
+  const admitted = admitPod(ctx, ns, template.spec);
+  const annotations = { ...(template.metadata?.annotations ?? {}), ...(admitted.annotation ? { [limitRangerAnnotation]: admitted.annotation } : {}) };
   const pod: KubeObject = {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -67,11 +72,11 @@ export function createPod(ctx: ClusterContext, input: NewPod): KubeObject {
       resourceVersion: '',
       creationTimestamp: formatTime(createdAt),
       labels: { ...(template.metadata?.labels ?? {}), ...(input.extraLabels ?? {}) },
-      ...(template.metadata?.annotations ? { annotations: { ...template.metadata.annotations } } : {}),
+      ...(Object.keys(annotations).length ? { annotations } : {}),
       ownerReferences: [ownerRef(input.owner)],
     },
     spec: {
-      ...structuredClone(template.spec),
+      ...admitted.spec,
       ...(input.nodeName ? { nodeName: input.nodeName } : {}),
       serviceAccountName: template.spec?.serviceAccountName ?? 'default',
       serviceAccount: template.spec?.serviceAccountName ?? 'default',

@@ -2,7 +2,15 @@ import { syncQuotas } from './admission.js';
 import type { ClusterContext } from './context.js';
 import { syncDeployment } from './deployments.js';
 import { syncNodes, syncPods } from './pods.js';
-import { deletePodGracefully, syncDaemonSet, syncReplicaSet, syncStatefulSet } from './replicas.js';
+import { syncCronJob } from './cronjobs.js';
+import { syncDisruptionBudgets } from './disruption.js';
+import { syncEndpoints } from './endpoints.js';
+import { collectFinishedJobs, syncJob } from './jobs.js';
+import { syncNodeLifecycle, syncTaintEviction } from './node-lifecycle.js';
+import { syncNodePressure } from './node-pressure.js';
+import { syncDaemonSet } from './daemonsets.js';
+import { deletePodGracefully, syncReplicaSet, syncStatefulSet } from './replicas.js';
+import { syncVolumes } from './volumes.js';
 
 export interface Controller {
   /** One reconcile pass over everything; returns true when nothing changed and nothing is in flight. */
@@ -15,9 +23,9 @@ export interface Controller {
 /** Owners whose objects were deleted: their dependents are collected (background propagation). */
 function collectGarbage(ctx: ClusterContext): boolean {
   let changed = false;
-  const uids = new Set(['deployments', 'replicasets', 'statefulsets', 'daemonsets'].flatMap((r) => ctx.store.scan(r).map((o) => o.metadata.uid)));
-  const tableOfKind: Record<string, string> = { Deployment: 'deployments', ReplicaSet: 'replicasets', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets' };
-  for (const resource of ['replicasets', 'pods']) {
+  const tableOfKind: Record<string, string> = { Deployment: 'deployments', ReplicaSet: 'replicasets', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets', Job: 'jobs', CronJob: 'cronjobs' };
+  const uids = new Set(Object.values(tableOfKind).flatMap((r) => ctx.store.scan(r).map((o) => o.metadata.uid)));
+  for (const resource of ['jobs', 'replicasets', 'pods']) {
     for (const o of ctx.store.scan(resource)) {
       const ref = o.metadata.ownerReferences?.find((r) => r.controller);
       const table = ref ? tableOfKind[ref.kind] : undefined;
@@ -37,7 +45,12 @@ export function createController(ctx: ClusterContext, intervalMs = 20): Controll
   const tick = (): boolean => {
     // Kubelet and scheduler first, so each pass's workload statuses see fresh pods.
     let changed = syncNodes(ctx);
+    changed = syncNodeLifecycle(ctx) || changed;
+    // Claims bound before the scheduler looks, so a pod waiting on one is placed in the same pass.
+    changed = syncVolumes(ctx) || changed;
     const pods = syncPods(ctx);
+    changed = syncNodePressure(ctx) || changed;
+    changed = syncTaintEviction(ctx) || changed;
     for (const rs of ctx.store.scan('replicasets')) {
       const owner = rs.metadata.ownerReferences?.find((r) => r.controller);
       const d = owner ? ctx.store.scan('deployments', rs.metadata.namespace).find((x) => x.metadata.uid === owner.uid) : undefined;
@@ -47,8 +60,13 @@ export function createController(ctx: ClusterContext, intervalMs = 20): Controll
     changed = syncQuotas(ctx) || changed;
     for (const sts of ctx.store.scan('statefulsets')) changed = syncStatefulSet(ctx, { ...sts }) || changed;
     for (const ds of ctx.store.scan('daemonsets')) changed = syncDaemonSet(ctx, { ...ds }) || changed;
+    for (const cj of ctx.store.scan('cronjobs')) changed = syncCronJob(ctx, cj) || changed;
+    for (const job of ctx.store.scan('jobs')) changed = syncJob(ctx, job) || changed;
+    changed = collectFinishedJobs(ctx) || changed;
     // Shallow copies: the syncs replace top-level fields (status, annotations), never nested ones.
     for (const d of ctx.store.scan('deployments')) changed = syncDeployment(ctx, { ...d, metadata: { ...d.metadata } }) || changed;
+    changed = syncEndpoints(ctx) || changed;
+    changed = syncDisruptionBudgets(ctx) || changed;
     changed = collectGarbage(ctx) || changed;
     const quiet = !changed && !pods.changed && !pods.transient;
     quietTicks = quiet ? quietTicks + 1 : 0;

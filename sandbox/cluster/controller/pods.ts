@@ -3,6 +3,8 @@ import type { KubeObject } from '../types.js';
 import type { ClusterContext } from './context.js';
 import { unschedulableStatus, viewPod, type PodCounters, type PodRuntime } from './kubelet.js';
 import { boundPods, schedule } from './scheduler.js';
+import { isKubeletStopped } from './node-lifecycle.js';
+import { unboundClaimsOf } from './volumes.js';
 
 /** How long a graceful delete takes at most (the container stops quickly). */
 const terminationMs = 1000;
@@ -53,6 +55,8 @@ export function syncPods(ctx: ClusterContext): { changed: boolean; transient: bo
     const pod: KubeObject = { ...stored };
     const rt: PodRuntime = ctx.pods.get(pod.metadata.uid) ?? { fault: undefined, healthyLogs: [] };
     if (!ctx.pods.has(pod.metadata.uid)) ctx.pods.set(pod.metadata.uid, rt);
+    // A stopped kubelet reports nothing: its pods keep their last status, and deletions never finish.
+    if (pod.spec.nodeName && isKubeletStopped(nodes.find((n) => n.metadata.name === pod.spec.nodeName))) continue;
     if (pod.metadata.deletionTimestamp) {
       const requested = Date.parse(pod.metadata.deletionTimestamp) - (pod.metadata.deletionGracePeriodSeconds ?? 0) * 1000;
       if (now >= requested + Math.min(terminationMs, (pod.metadata.deletionGracePeriodSeconds ?? 0) * 1000)) {
@@ -62,8 +66,10 @@ export function syncPods(ctx: ClusterContext): { changed: boolean; transient: bo
       } else transient = true;
       continue;
     }
+    // A terminal phase is final: the kubelet never runs a Succeeded or Failed (evicted) pod again.
+    if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') continue;
     if (!pod.spec.nodeName) {
-      const verdict = schedule(pod, nodes, bound);
+      const verdict = schedule(pod, nodes, bound, unboundClaimsOf(ctx, pod));
       if (verdict.node) {
         pod.spec = { ...pod.spec, nodeName: verdict.node };
         rt.scheduledAt = now;

@@ -2,6 +2,7 @@
 import type { KubeObject } from '../types.js';
 import { createPod, isControlledBy, isTerminating, type ClusterContext } from './context.js';
 import { hashOfTemplate } from './templates.js';
+import { applyDefaults } from '../api/defaults.js';
 import { refusalOf } from './admission.js';
 
 export function isPodReady(pod: KubeObject): boolean {
@@ -26,12 +27,14 @@ function compareRank(a: number[], b: number[]): number {
 }
 
 /** The owner's pods, straight from the store: read them, never mutate them. */
-function podsOf(ctx: ClusterContext, owner: KubeObject): { active: KubeObject[]; terminating: KubeObject[] } {
+export function podsOf(ctx: ClusterContext, owner: KubeObject): { active: KubeObject[]; terminating: KubeObject[] } {
   const pods = ctx.store.scan('pods', owner.metadata.namespace).filter((p) => isControlledBy(p, owner));
-  return { active: pods.filter((p) => !isTerminating(p)), terminating: pods.filter(isTerminating) };
+  // A finished pod (Succeeded, or Failed such as evicted) no longer counts as one of the owner's replicas.
+  const finished = (p: KubeObject) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+  return { active: pods.filter((p) => !isTerminating(p) && !finished(p)), terminating: pods.filter(isTerminating) };
 }
 
-function write(ctx: ClusterContext, resource: string, o: KubeObject): boolean {
+export function write(ctx: ClusterContext, resource: string, o: KubeObject): boolean {
   const before = o.metadata.resourceVersion;
   return ctx.store.update(resource, o).metadata.resourceVersion !== before;
 }
@@ -41,9 +44,11 @@ const refusedSince = new WeakMap<ClusterContext, Map<string, number>>();
 
 /**
  * Whether admission refuses the owner's next pod; if so the owner shows FailedCreate with the
- * API server's message. The controller retries with back-off: one more count per sim minute.
+ * API server's message, worded as its controller words it (`podName` for the StatefulSet
+ * controller, which names its pods; the others create from a generateName). The controller
+ * retries with back-off: one more count per sim minute.
  */
-function refusedCreate(ctx: ClusterContext, owner: KubeObject): boolean {
+export function refusedCreate(ctx: ClusterContext, owner: KubeObject, component = 'replicaset-controller', podName?: string): boolean {
   const namespace = owner.metadata.namespace ?? 'default';
   const reason = refusalOf(ctx, namespace, owner.spec.template?.spec);
   const since = refusedSince.get(ctx) ?? new Map<string, number>();
@@ -55,9 +60,10 @@ function refusedCreate(ctx: ClusterContext, owner: KubeObject): boolean {
   const now = ctx.clock.now();
   const first = since.get(owner.metadata.uid) ?? now;
   since.set(owner.metadata.uid, first);
-  // The pod has only its generateName when admission refuses it.
-  const message = `Error creating: pods "${owner.metadata.name}-" is forbidden: ${reason}`;
-  ctx.events.record({ involved: owner, reason: 'FailedCreate', message, type: 'Warning', component: 'replicaset-controller', count: 1 + Math.floor((now - first) / 60_000), firstAt: first });
+  const message = podName
+    ? `create Pod ${podName} in StatefulSet ${owner.metadata.name} failed error: pods "${podName}" is forbidden: ${reason}`
+    : `Error creating: pods "${owner.metadata.name}-" is forbidden: ${reason}`;
+  ctx.events.record({ involved: owner, reason: 'FailedCreate', message, type: 'Warning', component, count: 1 + Math.floor((now - first) / 60_000), firstAt: first });
   return true;
 }
 
@@ -93,6 +99,32 @@ export function syncReplicaSet(ctx: ClusterContext, rs: KubeObject): boolean {
   return write(ctx, 'replicasets', rs) || changed;
 }
 
+/** The pod's volumeClaimTemplates as claims `<template>-<pod>` (created if missing, as the controller does) and volumes. */
+function withClaims(ctx: ClusterContext, sts: KubeObject, podName: string): any {
+  const templates: any[] = sts.spec.volumeClaimTemplates ?? [];
+  if (!templates.length) return sts.spec.template;
+  const namespace = sts.metadata.namespace ?? 'default';
+  const template = structuredClone(sts.spec.template);
+  const volumes: any[] = [...(template.spec?.volumes ?? [])];
+  for (const claimTemplate of templates) {
+    const claimName = `${String(claimTemplate.metadata?.name)}-${podName}`;
+    if (!ctx.store.get('persistentvolumeclaims', namespace, claimName)) {
+      const claim: KubeObject = {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: claimName, namespace, uid: '', resourceVersion: '', creationTimestamp: '', labels: { ...(sts.spec.selector?.matchLabels ?? {}), ...(claimTemplate.metadata?.labels ?? {}) } },
+        spec: structuredClone(claimTemplate.spec ?? {}),
+      };
+      applyDefaults(ctx, 'persistentvolumeclaims', claim, undefined);
+      ctx.store.create('persistentvolumeclaims', claim);
+      ctx.events.record({ involved: sts, reason: 'SuccessfulCreate', message: `create Claim ${claimName} Pod ${podName} in StatefulSet ${sts.metadata.name} success`, type: 'Normal', component: 'statefulset-controller' });
+    }
+    if (!volumes.some((v) => v.name === claimTemplate.metadata?.name)) volumes.push({ name: claimTemplate.metadata?.name, persistentVolumeClaim: { claimName } });
+  }
+  template.spec = { ...template.spec, volumes };
+  return template;
+}
+
 /** The StatefulSet controller: ordinal pods, replaced one at a time from the highest when the template changes. */
 export function syncStatefulSet(ctx: ClusterContext, sts: KubeObject): boolean {
   let changed = false;
@@ -100,13 +132,29 @@ export function syncStatefulSet(ctx: ClusterContext, sts: KubeObject): boolean {
   const want: number = sts.spec.replicas ?? 1;
   const { active, terminating } = podsOf(ctx, sts);
   const byName = new Map([...active, ...terminating].map((p) => [p.metadata.name, p]));
+  // A failed pod is deleted and made again under its name.
+  for (const pod of ctx.store.scan('pods', sts.metadata.namespace).filter((p) => isControlledBy(p, sts) && !isTerminating(p) && p.status?.phase === 'Failed')) {
+    terminating.push(deletePodGracefully(ctx, pod));
+    byName.set(pod.metadata.name, pod);
+    ctx.events.record({ involved: sts, reason: 'SuccessfulDelete', message: `delete Pod ${pod.metadata.name} in StatefulSet ${sts.metadata.name} successful`, type: 'Normal', component: 'statefulset-controller' });
+    changed = true;
+  }
+  // OrderedReady (the default): pod N+1 is made only once pods 0..N are Running and Ready.
+  const ordered = (sts.spec.podManagementPolicy ?? 'OrderedReady') !== 'Parallel';
   for (let i = 0; i < want; i++) {
     const name = `${sts.metadata.name}-${i}`;
-    if (byName.has(name)) continue;
-    const pod = createPod(ctx, { owner: sts, template: sts.spec.template, name, extraLabels: { 'controller-revision-hash': revision, 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(i) } });
+    const existing = byName.get(name);
+    if (existing) {
+      if (ordered && (isTerminating(existing) || !isPodReady(existing))) break;
+      continue;
+    }
+    if (refusedCreate(ctx, sts, 'statefulset-controller', name)) break;
+    const template = withClaims(ctx, sts, name);
+    const pod = createPod(ctx, { owner: sts, template, name, extraLabels: { 'controller-revision-hash': revision, 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(i) } });
     active.push(pod);
     ctx.events.record({ involved: sts, reason: 'SuccessfulCreate', message: `create Pod ${name} in StatefulSet ${sts.metadata.name} successful`, type: 'Normal', component: 'statefulset-controller' });
     changed = true;
+    if (ordered) break;
   }
   const ordinal = (p: KubeObject): number => Number(p.metadata.name.slice(sts.metadata.name.length + 1));
   const extra = active.filter((p) => ordinal(p) >= want);
@@ -133,39 +181,4 @@ export function syncStatefulSet(ctx: ClusterContext, sts: KubeObject): boolean {
     collisionCount: 0,
   };
   return write(ctx, 'statefulsets', sts) || changed;
-}
-
-/** The DaemonSet controller: one pod per Ready node, replaced one at a time when the template changes. */
-export function syncDaemonSet(ctx: ClusterContext, ds: KubeObject): boolean {
-  let changed = false;
-  const hash = hashOfTemplate(ds.spec.template);
-  const nodes = ctx.store.scan('nodes').filter((n) => (n.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True'));
-  const { active, terminating } = podsOf(ctx, ds);
-  for (const node of nodes) {
-    if ([...active, ...terminating].some((p) => p.spec.nodeName === node.metadata.name)) continue;
-    const pod = createPod(ctx, { owner: ds, template: ds.spec.template, nodeName: node.metadata.name, extraLabels: { 'controller-revision-hash': hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) } });
-    active.push(pod);
-    ctx.events.record({ involved: ds, reason: 'SuccessfulCreate', message: `Created pod: ${pod.metadata.name}`, type: 'Normal', component: 'daemonset-controller' });
-    changed = true;
-  }
-  const outdated = active.filter((p) => p.metadata.labels?.['controller-revision-hash'] !== hash);
-  const victim = terminating.length === 0 && active.every(isPodReady) ? outdated[0] : undefined;
-  if (victim) {
-    deletePodGracefully(ctx, victim);
-    ctx.events.record({ involved: ds, reason: 'SuccessfulDelete', message: `Deleted pod: ${victim.metadata.name}`, type: 'Normal', component: 'daemonset-controller' });
-    changed = true;
-  }
-  const live = active.filter((p) => p !== victim);
-  const ready = live.filter(isPodReady).length;
-  ds.status = {
-    currentNumberScheduled: live.length,
-    numberMisscheduled: 0,
-    desiredNumberScheduled: nodes.length,
-    numberReady: ready,
-    observedGeneration: ds.metadata.generation,
-    updatedNumberScheduled: live.filter((p) => p.metadata.labels?.['controller-revision-hash'] === hash).length,
-    numberAvailable: ready,
-    ...(nodes.length - ready > 0 ? { numberUnavailable: nodes.length - ready } : {}),
-  };
-  return write(ctx, 'daemonsets', ds) || changed;
 }

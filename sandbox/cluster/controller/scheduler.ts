@@ -26,7 +26,7 @@ export function podRequest(pod: KubeObject, resource: 'cpu' | 'memory'): number 
   return Math.max(sum, init);
 }
 
-function tolerates(tolerations: readonly any[], taint: any): boolean {
+export function tolerates(tolerations: readonly any[], taint: any): boolean {
   return tolerations.some((t) => {
     if (t.effect && t.effect !== taint.effect) return false;
     if (t.operator === 'Exists') return !t.key || t.key === taint.key;
@@ -65,7 +65,7 @@ function matchesRequirement(labels: Record<string, string>, e: { key: string; op
 }
 
 /** nodeSelector and required node affinity (terms ORed, expressions ANDed). */
-function matchesNodeAffinity(pod: KubeObject, node: KubeObject): boolean {
+export function matchesNodeAffinity(pod: KubeObject, node: KubeObject): boolean {
   const labels: Record<string, string> = node.metadata.labels ?? {};
   const selector: Record<string, string> = pod.spec?.nodeSelector ?? {};
   if (Object.entries(selector).some(([k, v]) => labels[k] !== v)) return false;
@@ -141,8 +141,11 @@ export function boundPods(pods: readonly KubeObject[]): KubeObject[] {
  * The scheduler's verdict: the fitting node with the fewest pods (ties by name), or the
  * FailedScheduling message as kube-scheduler's FitError prints it: each reason counted over
  * the nodes, "count reason" strings sorted, then the preemption post-filter's verdict.
+ * `preFilter` is the message of a PreFilter plugin that already rejected the pod.
  */
-export function schedule(pod: KubeObject, nodes: readonly KubeObject[], bound: readonly KubeObject[]): { node?: string; message?: string } {
+export function schedule(pod: KubeObject, nodes: readonly KubeObject[], bound: readonly KubeObject[], preFilter?: string): { node?: string; message?: string } {
+  // A PreFilter rejection (VolumeBinding's unbound claims) fails every node at once, unresolvably.
+  if (preFilter) return { message: `0/${nodes.length} nodes are available: ${preFilter}. preemption: 0/${nodes.length} nodes are available: ${nodes.length} Preemption is not helpful for scheduling.` };
   const reasons = new Map<string, number>();
   const preemption = new Map<string, number>();
   const count = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
