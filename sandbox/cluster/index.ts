@@ -60,13 +60,11 @@ export async function startSandboxCluster(options: SandboxClusterOptions = {}): 
   const clock = createSimClock(options.timeScale ?? 1);
   const store = createObjectStore(clock);
   const scenarios = selectScenarios(options.scenarios);
-  const workloads = new Map(scenarios.flatMap((s) => s.workloads).map((w) => [`${w.namespace}/${w.name}`, w]));
   const ctx: ClusterContext = {
     store,
     clock,
     events: createEventRecorder(store, clock),
     pods: new Map(),
-    workloadOf: (namespace, name) => workloads.get(`${namespace}/${name}`),
     log,
   };
   seedScenarios(ctx, scenarios);
