@@ -5,7 +5,7 @@ export interface ContainerOptions {
   image: string;
   env?: Record<string, string>;
   /** Environment entries as written in the spec (valueFrom and the like), after `env`. */
-  envFrom?: any[];
+  envEntries?: any[];
   /** The program (`sandbox.deckhand.dev/…` annotations without the prefix): exit-code, logs, memory… */
   program?: ProgramOptions;
   requests?: { cpu?: string; memory?: string };
@@ -47,7 +47,7 @@ export function podTemplate(app: string, container: ContainerOptions, extraLabel
   if (container.limits) resources.limits = container.limits;
   if (container.requests) resources.requests = container.requests;
   const annotations = container.program ? programAnnotations(container.program) : {};
-  const env = [...Object.entries(container.env ?? {}).map(([name, value]) => ({ name, value })), ...(container.envFrom ?? [])];
+  const env = [...Object.entries(container.env ?? {}).map(([name, value]) => ({ name, value })), ...(container.envEntries ?? [])];
   return {
     metadata: { labels: { app, ...extraLabels }, ...(Object.keys(annotations).length ? { annotations } : {}) },
     spec: {
