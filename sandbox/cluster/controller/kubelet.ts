@@ -188,7 +188,8 @@ function viewContainer(pod: KubeObject, plan: ContainerPlan, mounted: boolean, s
 export function viewPod(pod: KubeObject, rt: PodRuntime, now: number, podIP: string, hostIP: string): PodView {
   const scheduledAt = rt.scheduledAt ?? now;
   const mounted = rt.mountedAt !== undefined;
-  const sandboxAt = (rt.mountedAt ?? scheduledAt) + createMs;
+  // No pod sandbox (and no IP, no container) until the volumes mount.
+  const sandboxAt = rt.mountedAt === undefined ? Infinity : rt.mountedAt + createMs;
   const sandbox = mounted && now >= sandboxAt;
   const ip = sandbox ? podIP : '';
   const plans = (pod.spec.containers ?? []).map((_: unknown, i: number) => planContainer(pod, rt, i, sandboxAt, now, ip || podIP));
@@ -206,7 +207,7 @@ export function viewPod(pod: KubeObject, rt: PodRuntime, now: number, podIP: str
     phase,
     conditions: [
       condition('PodReadyToStartContainers', sandbox, sandbox ? sandboxAt : scheduledAt),
-      condition('Initialized', !initContainers.length || sandbox, initContainers.length ? sandboxAt : scheduledAt),
+      condition('Initialized', !initContainers.length || sandbox, initContainers.length && sandbox ? sandboxAt : scheduledAt),
       condition('Ready', ready, readySince, ready ? undefined : notReady[0], ready ? undefined : notReady[1]),
       condition('ContainersReady', ready, readySince, ready ? undefined : notReady[0], ready ? undefined : notReady[1]),
       condition('PodScheduled', true, scheduledAt),
