@@ -124,8 +124,14 @@ interface ContainerView {
   logs: ContainerLogs;
 }
 
-function terminatedOf(cid: (i: number) => string, i: number, t: { exitCode: number; reason: string; startedAt: number; finishedAt: number }) {
-  return { terminated: { exitCode: t.exitCode, reason: t.reason, startedAt: formatTime(t.startedAt), finishedAt: formatTime(t.finishedAt), containerID: cid(i) } };
+/**
+ * A terminated container; with `terminationMessagePolicy: FallbackToLogsOnError` a failed one's
+ * message is the tail of its log (at most 80 lines, 2048 bytes), as the kubelet fills it.
+ */
+function terminatedOf(cid: (i: number) => string, i: number, t: { exitCode: number; reason: string; startedAt: number; finishedAt: number }, container: any, logs: string[]) {
+  let message = '';
+  if (container.terminationMessagePolicy === 'FallbackToLogsOnError' && t.exitCode !== 0) message = Buffer.from(logs.slice(-80).map((l) => `${l}\n`).join('')).subarray(-2048).toString();
+  return { terminated: { exitCode: t.exitCode, reason: t.reason, ...(message ? { message } : {}), startedAt: formatTime(t.startedAt), finishedAt: formatTime(t.finishedAt), containerID: cid(i) } };
 }
 
 function viewContainer(pod: KubeObject, plan: ContainerPlan, mounted: boolean, sandboxAt: number, now: number): ContainerView {
@@ -159,7 +165,7 @@ function viewContainer(pod: KubeObject, plan: ContainerPlan, mounted: boolean, s
   const last = runs[runs.length - 1]!;
   const i = runs.length - 1;
   const program = programOf(pod, plan.index);
-  const lastState = i > 0 && runs[i - 1]!.termination ? terminatedOf(cid, i - 1, runs[i - 1]!.termination!) : {};
+  const lastState = i > 0 && runs[i - 1]!.termination ? terminatedOf(cid, i - 1, runs[i - 1]!.termination!, container, program.logs) : {};
   const common = { ...base, imageID, containerID: cid(i), restartCount: i };
   const all = program.logs;
   const view = (state: Record<string, unknown>, lastStateOf: Record<string, unknown>, extra: Partial<ContainerView> & { logs: ContainerLogs }): ContainerView => ({
@@ -176,7 +182,7 @@ function viewContainer(pod: KubeObject, plan: ContainerPlan, mounted: boolean, s
     const current = crashes && all.length > 1 ? all.slice(0, -1) : all;
     return view({ running: { startedAt: formatTime(last.start) } }, lastState, { running: true, ready: last.readyAt !== undefined && now >= last.readyAt, logs: { current, previous: i > 0 ? all : undefined } });
   }
-  const terminated = terminatedOf(cid, i, last.termination!);
+  const terminated = terminatedOf(cid, i, last.termination!, container, all);
   const logs = { current: all, previous: i > 0 ? all : undefined };
   if (timeline.nextStart === undefined) return view(terminated, lastState, { done: true, logs });
   if (now - last.end < terminatedShownMs && now < timeline.nextStart) return view(terminated, lastState, { logs });

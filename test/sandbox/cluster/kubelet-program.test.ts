@@ -15,11 +15,12 @@ const log = async (pod: string, query = '') => (await fetch(`${c().url}/api/v1/n
 const http = (port: number, path: string, extra: Record<string, unknown> = {}) => ({ httpGet: { path, port, scheme: 'HTTP', ...extra }, initialDelaySeconds: 1, periodSeconds: 2, failureThreshold: 3 });
 
 describe('exit-code, run-seconds and logs', () => {
-  it('exits with the code after run-seconds, restarts with the kubelet back-off, and --previous ends with the last log line', async () => {
-    await deploy(c(), ns, 'crasher', { annotations: program({ 'exit-code': '3', 'run-seconds': '1', logs: 'starting\nloading config\nFATAL: no database' }), container: { ports: [{ containerPort: 8080 }] } });
+  it('exits with the code after run-seconds, restarts with the kubelet back-off, and --previous (and the termination message) end with the last log line', async () => {
+    await deploy(c(), ns, 'crasher', { annotations: program({ 'exit-code': '3', 'run-seconds': '1', logs: 'starting\nloading config\nFATAL: no database' }), container: { ports: [{ containerPort: 8080 }], terminationMessagePolicy: 'FallbackToLogsOnError' } });
     const pod = await waitForPod(c(), ns, 'crasher', (p) => main(p)?.restartCount >= 4 && main(p)?.state?.waiting?.reason === 'CrashLoopBackOff');
     const cs = main(pod);
-    expect(cs.lastState.terminated).toMatchObject({ exitCode: 3, reason: 'Error' });
+    // FallbackToLogsOnError: the kubelet puts the log's tail in the termination message.
+    expect(cs.lastState.terminated).toMatchObject({ exitCode: 3, reason: 'Error', message: 'starting\nloading config\nFATAL: no database\n' });
     // The n-th restart waits 10s·2^(n-2): restartCount 4 → 40s, and so on up to 5m.
     const wait = ['10s', '20s', '40s', '1m20s', '2m40s'][cs.restartCount - 1] ?? '5m0s';
     expect(cs.state.waiting.message).toBe(`back-off ${wait} restarting failed container=crasher pod=${pod.metadata.name}_${ns}(${pod.metadata.uid})`);
