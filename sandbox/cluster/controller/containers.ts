@@ -98,8 +98,9 @@ function playRun(input: ContainerInput, s: number, probes: ReturnType<typeof pro
   let killMessage = '';
   const probe = (m: ProbeModel, from: number, until: number) => {
     let r = runProbe(m, s, from, listenAt, until, now);
-    // After its threshold the probe is on hold until the container is replaced.
-    if (r.thresholdAt !== undefined) r = { ...runProbe(m, s, from, listenAt, r.thresholdAt + 1, now), thresholdAt: r.thresholdAt };
+    // A liveness or startup probe past its threshold is on hold until the container is replaced;
+    // a readiness probe goes on probing.
+    if (r.thresholdAt !== undefined && m.kind !== 'Readiness') r = { ...runProbe(m, s, from, listenAt, r.thresholdAt + 1, now), thresholdAt: r.thresholdAt };
     for (const f of r.failures) add(t.unhealthy, f.message, f.count, f.firstAt);
     return r;
   };

@@ -76,6 +76,9 @@ describe('listen, probes and start-seconds', () => {
     const later = await waitForPod(c(), ns, 'elsewhere', (p) => main(p)?.started === true);
     expect(main(later).ready).toBe(false);
     expect(readyCondition(later).status).toBe('False');
+    // The kubelet goes on probing every period (2s): a minute later the event has counted them.
+    c().advance(60_000);
+    expect((await waitForEvent(c(), ns, pod.metadata.name, 'Unhealthy')).count).toBeGreaterThanOrEqual(30);
   });
 
   it('by default the program listens on its containerPorts: the same probe passes', async () => {
