@@ -43,6 +43,9 @@ describe('exit-code, run-seconds and logs', () => {
     expect(main(ok).restartCount).toBe(0);
     const bad = await waitForPod(c(), ns, 'once-bad', (p) => p.status?.phase === 'Failed');
     expect(main(bad).state.terminated).toMatchObject({ exitCode: 2, reason: 'Error' });
+    // OnFailure restarts only a failed program.
+    await createPod(c(), ns, 'retry-ok', { annotations: program({ 'exit-code': '0' }), spec: { restartPolicy: 'OnFailure' } });
+    expect(main(await waitForPod(c(), ns, 'retry-ok', (p) => p.status?.phase === 'Succeeded')).restartCount).toBe(0);
   });
 
   it('without exit-code the program runs on and prints its logs', async () => {
@@ -121,6 +124,19 @@ describe('listen, probes and start-seconds', () => {
     expect(main(quick).restartCount).toBe(0);
     // It failed its probes while starting, then passed.
     expect((await eventsOf(c(), ns, quick.metadata.name)).find((e) => e.reason === 'Unhealthy')?.count).toBeGreaterThan(0);
+  });
+});
+
+describe('startup probes', () => {
+  it('a startup probe that never passes kills the container, which is never started nor Ready', async () => {
+    await deploy(c(), ns, 'unstarted', { annotations: program({ listen: '9000' }), container: { ports: [{ containerPort: 8080 }], startupProbe: { tcpSocket: { port: 8080 }, periodSeconds: 2, failureThreshold: 2 }, readinessProbe: http(8080, '/ready') } });
+    const pod = await waitForPod(c(), ns, 'unstarted', (p) => main(p)?.restartCount >= 1);
+    const events = await eventsOf(c(), ns, pod.metadata.name);
+    expect(events.find((e) => e.reason === 'Killing')?.message).toBe('Container unstarted failed startup probe, will be restarted');
+    expect(events.find((e) => e.reason === 'Unhealthy')?.message).toBe(`Startup probe failed: dial tcp ${String(pod.status.podIP)}:8080: connect: connection refused`);
+    // Readiness waits for the startup probe: it never probed.
+    expect(events.some((e) => String(e.message).startsWith('Readiness'))).toBe(false);
+    expect(main(pod).started).toBe(false);
   });
 });
 
