@@ -3,8 +3,10 @@ import { probeModel, runProbe, type ProbeModel } from './probes.js';
 import type { Program } from './program.js';
 
 /** CrashLoopBackOff: the kubelet's container back-off, 10s doubling to 5m. */
+const maxBackOffMs = 300_000;
+
 export function backOffMs(i: number): number {
-  return Math.min(10_000 * 2 ** i, 300_000);
+  return Math.min(10_000 * 2 ** i, maxBackOffMs);
 }
 
 /** The kubelet forgets a container's back-off once its entry is older than twice the maximum. */
@@ -50,8 +52,10 @@ export interface Occurrence {
 }
 
 export interface ContainerTimeline {
-  /** Runs started by now, oldest first. */
+  /** Runs started by now, oldest first (but for `skipped` identical ones in a long crash loop). */
   runs: Run[];
+  /** Runs started by now that `runs` leaves out: restarts count them. */
+  skipped: number;
   /** When the container starts again after the last run ended (undefined: it does not). */
   nextStart: number | undefined;
   /** The back-off before that restart. */
@@ -63,6 +67,11 @@ export interface ContainerTimeline {
   kills: Occurrence[];
   /** Until then the container is still on its way to its steady state (settle waits). */
   steadyAt: number;
+}
+
+interface Sink {
+  unhealthy: Occurrence[];
+  kills: Occurrence[];
 }
 
 function add(list: Occurrence[], message: string, count: number, firstAt: number): void {
@@ -88,7 +97,7 @@ function probesOf(input: ContainerInput): { startup?: ProbeModel; liveness?: Pro
 }
 
 /** One run from `s`: when the program starts, gets ready, exits or is killed, and what its probes saw by now. */
-function playRun(input: ContainerInput, s: number, probes: ReturnType<typeof probesOf>, t: ContainerTimeline, name: string): Run {
+function playRun(input: ContainerInput, s: number, probes: ReturnType<typeof probesOf>, t: Sink, name: string): Run {
   const { program, now } = input;
   const natural = input.oom || program.exitCode !== undefined ? s + program.runMs : Infinity;
   const listenAt = s + program.startMs;
@@ -135,13 +144,20 @@ function playRun(input: ContainerInput, s: number, probes: ReturnType<typeof pro
 
 /** Everything a container went through from its first start until now, as a pure function of its spec and program. */
 export function playContainer(input: ContainerInput): ContainerTimeline {
-  const t: ContainerTimeline = { runs: [], nextStart: undefined, waitMs: 0, backOffs: 0, unhealthy: [], kills: [], steadyAt: input.firstStart };
+  const t: ContainerTimeline = { runs: [], skipped: 0, nextStart: undefined, waitMs: 0, backOffs: 0, unhealthy: [], kills: [], steadyAt: input.firstStart };
   const probes = probesOf(input);
   const name = String(input.container.name);
+  const merge = (sink: Sink, times: number) => {
+    for (const o of sink.unhealthy) add(t.unhealthy, o.message, o.count * times, o.firstAt);
+    for (const o of sink.kills) add(t.kills, o.message, o.count * times, o.firstAt);
+  };
   let s = input.firstStart;
   let backOff = 0;
+  let previous = { length: -1, wait: -1 };
   for (let i = 0; s <= input.now && i < 5000; i++) {
-    const run = playRun(input, s, probes, t, name);
+    const sink: Sink = { unhealthy: [], kills: [] };
+    const run = playRun(input, s, probes, sink, name);
+    merge(sink, 1);
     t.runs.push(run);
     if (!run.termination || run.end > input.now) break;
     const code = run.termination.exitCode;
@@ -151,7 +167,19 @@ export function playContainer(input: ContainerInput): ContainerTimeline {
     if (i > 0 && run.end - s <= backOffExpiryMs) wait = backOffMs(backOff++);
     else backOff = 0;
     if (wait > 0) t.backOffs += 1;
+    const length = run.end - s;
     s = run.end + wait;
+    // At the back-off's cap every run repeats the last: jump over whole cycles, playing the last two.
+    if (wait === maxBackOffMs && previous.wait === maxBackOffMs && previous.length === length) {
+      const cycles = Math.floor((input.now - s) / (length + wait)) - 2;
+      if (cycles > 0) {
+        t.skipped += cycles;
+        t.backOffs += cycles;
+        merge(sink, cycles);
+        s += cycles * (length + wait);
+      }
+    }
+    previous = { length, wait };
     t.waitMs = wait;
     if (s > input.now) t.nextStart = s;
   }

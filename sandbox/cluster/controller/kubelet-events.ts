@@ -76,7 +76,8 @@ export function kubeletEvents(input: EventInput): KubeletEvent[] {
     const failing = plan.configError !== undefined && plan.configOkAt === undefined;
     const configFailures = failing && now >= plan.pulledAt ? 1 + Math.floor((now - plan.pulledAt) / configRetryMs) : 0;
     const runs = plan.timeline?.runs ?? [];
-    const attempts = configFailures + runs.length;
+    const starts = runs.length + (plan.timeline?.skipped ?? 0);
+    const attempts = configFailures + starts;
     const pulled = `Successfully pulled image "${image}" in 812ms (812ms including waiting). Image size: ${imageSize(image)} bytes.`;
     if (plan.present) push('Pulled', `Container image "${image}" already present on machine`, 'Normal', attempts, plan.pulledAt);
     else if (plan.pullPolicy === 'Always') {
@@ -91,8 +92,8 @@ export function kubeletEvents(input: EventInput): KubeletEvent[] {
     const t = plan.timeline;
     if (!t) continue;
     const firstStart = runs[0]?.start ?? now;
-    push('Created', `Created container: ${name}`, 'Normal', runs.length, firstStart);
-    push('Started', `Started container ${name}`, 'Normal', runs.length, firstStart);
+    push('Created', `Created container: ${name}`, 'Normal', starts, firstStart);
+    push('Started', `Started container ${name}`, 'Normal', starts, firstStart);
     for (const u of t.unhealthy) push('Unhealthy', u.message, 'Warning', u.count, u.firstAt);
     for (const k of t.kills) push('Killing', k.message, 'Normal', k.count, k.firstAt);
     const firstCrash = runs.find((r) => r.termination)?.end ?? now;

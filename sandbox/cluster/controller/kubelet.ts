@@ -163,9 +163,11 @@ function viewContainer(pod: KubeObject, plan: ContainerPlan, mounted: boolean, s
   const imageID = `${parseImage(image).normalized.replace(/[:@].*$/, '')}@sha256:${hex(image)}`;
   const runs = timeline.runs;
   const last = runs[runs.length - 1]!;
-  const i = runs.length - 1;
+  const before = runs[runs.length - 2];
+  // Restarts so far: the runs played, and those a long crash loop skipped over.
+  const i = runs.length - 1 + timeline.skipped;
   const program = programOf(pod, plan.index);
-  const lastState = i > 0 && runs[i - 1]!.termination ? terminatedOf(cid, i - 1, runs[i - 1]!.termination!, container, program.logs) : {};
+  const lastState = before?.termination ? terminatedOf(cid, i - 1, before.termination, container, program.logs) : {};
   const common = { ...base, imageID, containerID: cid(i), restartCount: i };
   const all = program.logs;
   const view = (state: Record<string, unknown>, lastStateOf: Record<string, unknown>, extra: Partial<ContainerView> & { logs: ContainerLogs }): ContainerView => ({
