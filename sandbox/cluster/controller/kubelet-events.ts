@@ -73,6 +73,12 @@ export function kubeletEvents(input: EventInput): KubeletEvent[] {
       push('Failed', 'Error: ImagePullBackOff', 'Warning', pulls.backOffs, first);
       continue;
     }
+    if (plan.neverPull) {
+      const tries = 1 + Math.floor((now - sandboxAt) / configRetryMs);
+      push('ErrImageNeverPull', `Container image "${image}" is not present with pull policy of Never`, 'Warning', tries, sandboxAt);
+      push('Failed', 'Error: ErrImageNeverPull', 'Warning', tries, sandboxAt);
+      continue;
+    }
     const failing = plan.configError !== undefined && plan.configOkAt === undefined;
     const configFailures = failing && now >= plan.pulledAt ? 1 + Math.floor((now - plan.pulledAt) / configRetryMs) : 0;
     const runs = plan.timeline?.runs ?? [];

@@ -75,6 +75,8 @@ export interface ContainerPlan {
   container: any;
   index: number;
   pullError: string | undefined;
+  /** pullPolicy Never and the image is not on the node: ErrImageNeverPull. */
+  neverPull: boolean;
   /** The image is on the node without pulling (a known image with IfNotPresent). */
   present: boolean;
   pullPolicy: string;
@@ -93,7 +95,9 @@ function planContainer(pod: KubeObject, rt: PodRuntime, index: number, sandboxAt
   const ref = parseImage(image);
   const pullPolicy = container.imagePullPolicy ?? (ref.digest || (ref.tag && ref.tag !== 'latest') ? 'IfNotPresent' : 'Always');
   const present = verdict.ok && verdict.known && pullPolicy !== 'Always';
-  const pulledAt = !verdict.ok ? Infinity : present ? sandboxAt : sandboxAt + pullMs;
+  // With pullPolicy Never only an image already on the node (a known one) can run.
+  const neverPull = pullPolicy === 'Never' && !present;
+  const pulledAt = !verdict.ok || neverPull ? Infinity : present ? sandboxAt : sandboxAt + pullMs;
   const name = String(container.name);
   const okAt = rt.configOkAt[name];
   const configOkAt = okAt === undefined ? (rt.configErrors[name] ? undefined : pulledAt) : Math.max(okAt, pulledAt);
@@ -111,7 +115,7 @@ function planContainer(pod: KubeObject, rt: PodRuntime, index: number, sandboxAt
           now,
         })
       : undefined;
-  return { container, index, pullError: verdict.ok ? undefined : verdict.error, present, pullPolicy, pulledAt, configError: rt.configErrors[name], configOkAt, timeline };
+  return { container, index, pullError: verdict.ok || neverPull ? undefined : verdict.error, neverPull, present, pullPolicy, pulledAt, configError: rt.configErrors[name], configOkAt, timeline };
 }
 
 interface ContainerView {
@@ -158,6 +162,7 @@ function viewContainer(pod: KubeObject, plan: ContainerPlan, mounted: boolean, s
     if (pulls.pulling || now - pulls.lastFailAt >= terminatedShownMs) return waiting('ImagePullBackOff', `Back-off pulling image "${image}"`, steadyAt);
     return waiting('ErrImagePull', plan.pullError, steadyAt);
   }
+  if (plan.neverPull) return waiting('ErrImageNeverPull', `Container image "${image}" is not present with pull policy of Never`, sandboxAt);
   if (now < plan.pulledAt) return waiting('ContainerCreating', undefined, plan.pulledAt);
   if (!timeline) return plan.configError ? waiting('CreateContainerConfigError', plan.configError, plan.pulledAt) : waiting('ContainerCreating', undefined, plan.configOkAt ?? now + 1);
   const imageID = `${parseImage(image).normalized.replace(/[:@].*$/, '')}@sha256:${hex(image)}`;

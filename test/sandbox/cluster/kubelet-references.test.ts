@@ -91,6 +91,15 @@ describe('images', () => {
     );
   });
 
+  it('pullPolicy Never runs only an image already on the node', async () => {
+    await deploy(c(), ns, 'offline', { container: { image: 'ghcr.io/someone/offline:1.0', imagePullPolicy: 'Never' } });
+    await deploy(c(), ns, 'cached', { container: { image: 'registry.example.com/shop/web:3.2.1', imagePullPolicy: 'Never' } });
+    const offline = await waitForPod(c(), ns, 'offline', (p) => waiting(p)?.reason === 'ErrImageNeverPull');
+    expect(waiting(offline).message).toBe('Container image "ghcr.io/someone/offline:1.0" is not present with pull policy of Never');
+    await waitForEvent(c(), ns, offline.metadata.name, 'ErrImageNeverPull');
+    await waitForPod(c(), ns, 'cached', (p) => main(p)?.ready === true);
+  });
+
   it('a repository the sandbox has never seen is public and pulls; a missing image pull secret only warns', async () => {
     await deploy(c(), ns, 'stranger', { container: { image: 'ghcr.io/someone/tool:0.4.1' }, spec: { imagePullSecrets: [{ name: 'regcred' }] } });
     const pod = await waitForPod(c(), ns, 'stranger', (p) => main(p)?.ready === true);
