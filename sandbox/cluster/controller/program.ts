@@ -85,13 +85,17 @@ export function programOf(pod: KubeObject, index: number): Program {
   };
 }
 
-/** What the container uses: the program's figures, or half of what it requests (1m CPU, 16Mi when it requests nothing). */
+/**
+ * What the container uses: the program's figures, or half of what it requests (1m CPU, 16Mi when
+ * it requests nothing). CPU above `limits.cpu` is throttled, so it never shows more than the limit.
+ */
 export function usageOf(pod: KubeObject, index: number): { cpu: number; memory: number } {
   const container = pod.spec?.containers?.[index];
   const requests = container?.resources?.requests ?? {};
   const program = programOf(pod, index);
+  const cpuLimit = parseQuantity(container?.resources?.limits?.cpu) ?? Infinity;
   return {
-    cpu: program.cpu ?? ((parseQuantity(requests.cpu) ?? 0) / 2 || 0.001),
+    cpu: Math.min(cpuLimit, program.cpu ?? ((parseQuantity(requests.cpu) ?? 0) / 2 || 0.001)),
     memory: program.memory ?? ((parseQuantity(requests.memory) ?? 0) / 2 || 16 * 2 ** 20),
   };
 }

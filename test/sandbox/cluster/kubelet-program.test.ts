@@ -66,6 +66,11 @@ describe('memory and cpu', () => {
     expect(main(fits).restartCount).toBe(0);
     const metrics = await call(c(), 'GET', `/apis/metrics.k8s.io/v1beta1/namespaces/${ns}/pods/${fits.metadata.name}`, undefined, admin);
     expect(metrics.body.containers).toEqual([{ name: 'fits', usage: { cpu: '400000000n', memory: '307200Ki' } }]);
+    // CPU beyond limits.cpu is throttled: the usage sits at the limit.
+    await deploy(c(), ns, 'throttled', { annotations: program({ cpu: '2' }), container: { resources: { requests: { cpu: '250m' }, limits: { cpu: '500m' } } } });
+    const throttled = await waitForPod(c(), ns, 'throttled', (p) => main(p)?.ready === true);
+    const usage = await call(c(), 'GET', `/apis/metrics.k8s.io/v1beta1/namespaces/${ns}/pods/${throttled.metadata.name}`, undefined, admin);
+    expect(usage.body.containers[0].usage.cpu).toBe('500000000n');
   });
 });
 
