@@ -63,6 +63,18 @@ export const investigations: Record<string, { target: Incident['target']; title:
     script: { namespace: 'shop', deployment: 'payments' },
     propose: [{ action: { type: 'rollout_undo', namespace: 'shop', name: 'payments' }, ...why('the new revision never becomes ready') }],
   },
+  'reviews-no-endpoints': {
+    target: { namespace: 'shop', deployment: 'reviews' },
+    title: 'KubeServiceNoEndpoints shop/reviews',
+    script: { namespace: 'shop', deployment: 'reviews' },
+    propose: [],
+  },
+  'notifications-config': {
+    target: { namespace: 'shop', deployment: 'notifications' },
+    title: 'KubeContainerWaiting shop/notifications',
+    script: { namespace: 'shop', deployment: 'notifications' },
+    propose: [],
+  },
   'shop-healthy': {
     target: { namespace: 'shop', deployment: 'api' },
     title: 'KubeHpaMaxedOut shop/api',

@@ -71,13 +71,11 @@ export async function startSandboxCluster(options: SandboxClusterOptions = {}): 
   });
   const store = createObjectStore(clock);
   const scenarios = selectScenarios(options.scenarios);
-  const workloads = new Map(scenarios.flatMap((s) => s.workloads).map((w) => [`${w.namespace}/${w.name}`, w]));
   const ctx: ClusterContext = {
     store,
     clock,
     events: createEventRecorder(store, clock),
     pods: new Map(),
-    workloadOf: (namespace, name) => workloads.get(`${namespace}/${name}`),
     log,
   };
   seedScenarios(ctx, scenarios);

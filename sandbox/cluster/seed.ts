@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-explicit-any -- the simulated API handles Kubernetes wire JSON, whose shapes vary by kind */
+import { applyDefaults } from './api/defaults.js';
 import { createPod, ownerRef, type ClusterContext } from './controller/context.js';
 import { revisionAnnotation } from './controller/deployments.js';
 import { boundPods, schedule } from './controller/scheduler.js';
@@ -143,6 +144,9 @@ export function seedScenarios(ctx: ClusterContext, scenarios: Scenario[]): void 
     else seedOther(ctx, w, now);
   }
   for (const { resource, object } of scenarios.flatMap((s) => s.objects ?? [])) {
-    ctx.store.create(resource, { ...object, metadata: meta(String(object.metadata.name), object.metadata.namespace, now - 5 * 24 * 60 * minute) } as KubeObject);
+    const o = structuredClone({ ...object, metadata: { ...object.metadata, ...meta(String(object.metadata.name), object.metadata.namespace, now - 5 * 24 * 60 * minute) } }) as KubeObject;
+    // What the API server fills in on create (a Service's cluster IP…), as for objects posted to it.
+    applyDefaults(ctx, resource, o, undefined);
+    ctx.store.create(resource, o);
   }
 }

@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-explicit-any -- the simulated API handles Kubernetes wire JSON, whose shapes vary by kind */
 import type { ClusterContext } from '../controller/context.js';
-import { viewPod } from '../controller/kubelet.js';
+import { newPodRuntime, viewPod } from '../controller/kubelet.js';
 import type { KubeObject } from '../types.js';
 import { queryFlag } from './query.js';
 import { badRequest } from './status.js';
@@ -22,13 +22,13 @@ export function readPodLog(ctx: ClusterContext, pod: KubeObject, query: URLSearc
   if (!pod.spec.nodeName) return '';
   const previous = queryFlag(query, 'previous');
   const status = (pod.status?.containerStatuses ?? []).find((c: any) => c.name === container);
-  const rt = ctx.pods.get(pod.metadata.uid) ?? { fault: undefined, healthyLogs: [] };
-  const view = viewPod(pod, rt, ctx.clock.now(), pod.status?.podIP ?? '', pod.status?.hostIP ?? '');
+  const rt = ctx.pods.get(pod.metadata.uid) ?? newPodRuntime();
+  const logs = viewPod(pod, rt, ctx.clock.now(), pod.status?.podIP ?? '', pod.status?.hostIP ?? '').logs[container] ?? { current: undefined, previous: undefined };
   let lines: string[];
   let startedAt: string | undefined;
   if (previous) {
-    if (!status?.lastState?.terminated || !view.logs.previous) throw badRequest(`previous terminated container "${container}" in pod "${podName}" not found`);
-    lines = view.logs.previous;
+    if (!status?.lastState?.terminated || !logs.previous) throw badRequest(`previous terminated container "${container}" in pod "${podName}" not found`);
+    lines = logs.previous;
     startedAt = status.lastState.terminated.startedAt;
   } else {
     const waiting = status?.state?.waiting;
@@ -37,7 +37,7 @@ export function readPodLog(ctx: ClusterContext, pod: KubeObject, query: URLSearc
       throw badRequest(`container "${container}" in pod "${podName}" is waiting to start: ${why}`);
     }
     if (!status) throw badRequest(`container "${container}" in pod "${podName}" is waiting to start: ContainerCreating`);
-    lines = view.logs.current ?? [];
+    lines = logs.current ?? [];
     startedAt = status.state?.running?.startedAt ?? status.state?.terminated?.startedAt ?? status.lastState?.terminated?.startedAt;
   }
   const base = startedAt ? Date.parse(startedAt) : ctx.clock.now();

@@ -1,19 +1,12 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-explicit-any -- pods and nodes are wire JSON */
 import type { ClusterContext } from '../controller/context.js';
 import { formatTime } from '../sim-clock.js';
-import { parseQuantity } from '../quantity.js';
+import { usageOf } from '../controller/program.js';
 import type { KubeObject } from '../types.js';
 import type { Target } from './objects.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { StatusError } from './status.js';
 
-/**
- * The program's resource use, in the sandbox's fault language: `memory` and `cpu` on the pod
- * (from its template) are the main container's working set and CPU. Without them a container
- * uses half of what it requests (or 1m CPU and 16Mi memory when it requests nothing).
- */
-const memoryAnnotation = 'sandbox.deckhand.dev/memory';
-const cpuAnnotation = 'sandbox.deckhand.dev/cpu';
 /** What a node's system daemons use beyond its pods. */
 const nodeOverhead = { cpu: 0.1, memory: 512 * 2 ** 20 };
 const window = '20.032s';
@@ -23,15 +16,8 @@ interface Usage {
   memory: number;
 }
 
-function containerUsage(pod: KubeObject, container: any, index: number): Usage {
-  const annotations = pod.metadata.annotations ?? {};
-  const requests = container.resources?.requests ?? {};
-  const fallbackCpu = (parseQuantity(requests.cpu) ?? 0) / 2 || 0.001;
-  const fallbackMemory = (parseQuantity(requests.memory) ?? 0) / 2 || 16 * 2 ** 20;
-  const cpu = index === 0 ? (parseQuantity(annotations[cpuAnnotation]) ?? fallbackCpu) : fallbackCpu;
-  const memory = index === 0 ? (parseQuantity(annotations[memoryAnnotation]) ?? fallbackMemory) : fallbackMemory;
-  return { cpu, memory };
-}
+/** The program's working set and CPU (`sandbox.deckhand.dev/memory`, `cpu`), or half its requests. */
+const containerUsage = (pod: KubeObject, _container: unknown, index: number): Usage => usageOf(pod, index);
 
 /** A pod's working set as the metrics API reports it: what node-pressure eviction weighs too. */
 export function podMemoryUsage(pod: KubeObject): number {

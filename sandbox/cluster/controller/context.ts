@@ -1,13 +1,12 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-explicit-any -- pods are wire JSON */
 import type { Logger } from '../../shared/product.js';
 import { randomSuffix } from '../names.js';
-import type { PodTemplate, WorkloadSpec } from '../scenarios/types.js';
 import type { SimClock } from '../sim-clock.js';
 import { formatTime } from '../sim-clock.js';
 import type { ObjectStore } from '../store.js';
 import type { KubeObject } from '../types.js';
 import type { EventRecorder } from './events.js';
-import type { PodRuntime } from './kubelet.js';
+import { newPodRuntime, type PodRuntime } from './kubelet.js';
 import { admitPod } from './admission.js';
 import { limitRangerAnnotation } from './limit-ranges.js';
 import { withDefaultTolerations } from './scheduler.js';
@@ -16,10 +15,8 @@ export interface ClusterContext {
   store: ObjectStore;
   clock: SimClock;
   events: EventRecorder;
-  /** Per pod uid: its fault and schedule time. */
+  /** Per pod uid: what the kubelet observed of it (schedule time, IP, references). */
   pods: Map<string, PodRuntime>;
-  /** The scenario entry of a workload, for its fault rules and logs. */
-  workloadOf(namespace: string, name: string): WorkloadSpec | undefined;
   log: Logger;
 }
 
@@ -35,13 +32,6 @@ export function isTerminating(o: KubeObject): boolean {
   return Boolean(o.metadata.deletionTimestamp);
 }
 
-/** Name of the workload the scenario rules are keyed by: the Deployment for a ReplicaSet's pods. */
-export function workloadNameOf(store: ObjectStore, owner: KubeObject): string {
-  if (owner.kind !== 'ReplicaSet') return owner.metadata.name;
-  const ref = owner.metadata.ownerReferences?.find((r) => r.controller);
-  return ref?.name ?? owner.metadata.name;
-}
-
 export interface NewPod {
   owner: KubeObject;
   template: any;
@@ -51,7 +41,7 @@ export interface NewPod {
   extraLabels?: Record<string, string>;
 }
 
-/** Creates a pod from a controller's template and decides its fault from the scenario rules. */
+/** Creates a pod from a controller's template; seeded pods come bound to a node in the past. */
 export function createPod(ctx: ClusterContext, input: NewPod): KubeObject {
   const ns = input.owner.metadata.namespace ?? 'default';
   const generateName = `${input.owner.metadata.name}-`;
@@ -87,13 +77,7 @@ export function createPod(ctx: ClusterContext, input: NewPod): KubeObject {
     },
     status: { phase: 'Pending', qosClass: 'BestEffort' },
   };
-  const spec = ctx.workloadOf(ns, workloadNameOf(ctx.store, input.owner));
-  const fault = spec?.faults?.find((rule) => rule.when(template as PodTemplate))?.fault;
   const created = ctx.store.create('pods', pod);
-  ctx.pods.set(created.metadata.uid, {
-    fault,
-    healthyLogs: spec?.logs ?? ['level=info msg="started"'],
-    ...(input.nodeName ? { scheduledAt: createdAt } : {}),
-  });
+  ctx.pods.set(created.metadata.uid, { ...newPodRuntime(), ...(input.nodeName ? { scheduledAt: createdAt } : {}) });
   return created;
 }

@@ -1,7 +1,9 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-explicit-any -- the simulated API handles Kubernetes wire JSON, whose shapes vary by kind */
 import type { KubeObject } from '../types.js';
 import type { ClusterContext } from './context.js';
-import { unschedulableStatus, viewPod, type PodCounters, type PodRuntime } from './kubelet.js';
+import type { KubeletEvent } from './kubelet-events.js';
+import { newPodRuntime, unschedulableStatus, viewPod, type PodRuntime } from './kubelet.js';
+import { containerConfigError, missingPullSecrets, mountErrors } from './references.js';
 import { boundPods, schedule } from './scheduler.js';
 import { isKubeletStopped } from './node-lifecycle.js';
 import { unboundClaimsOf } from './volumes.js';
@@ -9,29 +11,36 @@ import { unboundClaimsOf } from './volumes.js';
 /** How long a graceful delete takes at most (the container stops quickly). */
 const terminationMs = 1000;
 
-function recordKubeletEvents(ctx: ClusterContext, pod: KubeObject, rt: PodRuntime, c: PodCounters): void {
-  const container = pod.spec.containers[0];
-  const image: string = container.image;
-  const name: string = container.name;
-  const common = { involved: pod, component: 'kubelet', host: pod.spec.nodeName as string, fieldPath: `spec.containers{${name}}`, ...(rt.scheduledAt !== undefined ? { firstAt: rt.scheduledAt } : {}) };
-  const podRef = `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
-  if (rt.fault?.type === 'image-pull') {
-    const failures = c.pullFailures;
-    ctx.events.record({ ...common, reason: 'Pulling', message: `Pulling image "${image}"`, type: 'Normal', count: failures });
-    ctx.events.record({ ...common, reason: 'Failed', message: `Failed to pull image "${image}": rpc error: code = NotFound desc = failed to pull and unpack image "${image}": failed to resolve reference "${image}": ${image}: not found`, type: 'Warning', count: failures });
-    ctx.events.record({ ...common, reason: 'Failed', message: 'Error: ErrImagePull', type: 'Warning', count: failures });
-    ctx.events.record({ ...common, reason: 'BackOff', message: `Back-off pulling image "${image}"`, type: 'Normal', count: c.backOffs });
-    ctx.events.record({ ...common, reason: 'Failed', message: 'Error: ImagePullBackOff', type: 'Warning', count: c.backOffs });
-    return;
+/**
+ * What the kubelet reads from other objects on each pass: whether the pod's volumes mount and
+ * each container's environment builds. A reference fixed later (the ConfigMap created, the key
+ * added) lets the pod go on from that moment, as the kubelet's next retry would.
+ */
+function observeReferences(ctx: ClusterContext, pod: KubeObject, rt: PodRuntime, now: number): void {
+  const scheduledAt = rt.scheduledAt ?? now;
+  rt.missingPullSecrets = missingPullSecrets(ctx.store, pod);
+  if (rt.mountedAt === undefined) {
+    const errors = mountErrors(ctx.store, pod);
+    if (errors.length === 0) rt.mountedAt = rt.mountErrors.length ? now : scheduledAt;
+    rt.mountErrors = errors;
+    if (errors.length) return;
   }
-  ctx.events.record({ ...common, reason: 'Pulled', message: `Container image "${image}" already present on machine`, type: 'Normal', count: c.starts });
-  ctx.events.record({ ...common, reason: 'Created', message: `Created container: ${name}`, type: 'Normal', count: c.starts });
-  ctx.events.record({ ...common, reason: 'Started', message: `Started container ${name}`, type: 'Normal', count: c.starts });
-  if (rt.fault?.type === 'crash') {
-    ctx.events.record({ ...common, reason: 'BackOff', message: `Back-off restarting failed container ${name} in pod ${podRef}`, type: 'Warning', count: c.backOffs });
+  for (const container of pod.spec.containers ?? []) {
+    const name = String(container.name);
+    if (rt.configOkAt[name] !== undefined) continue;
+    const error = containerConfigError(ctx.store, pod, container);
+    if (error) rt.configErrors[name] = error;
+    else {
+      rt.configOkAt[name] = rt.configErrors[name] ? now : 0;
+      delete rt.configErrors[name];
+    }
   }
-  if (rt.fault?.type === 'unready') {
-    ctx.events.record({ ...common, reason: 'Unhealthy', message: rt.fault.probeMessage, type: 'Warning', count: c.probeFailures });
+}
+
+function recordKubeletEvents(ctx: ClusterContext, pod: KubeObject, events: KubeletEvent[]): void {
+  const host = pod.spec.nodeName as string;
+  for (const e of events) {
+    ctx.events.record({ involved: pod, component: 'kubelet', host, reason: e.reason, message: e.message, type: e.type, count: e.count, firstAt: e.firstAt, ...(e.fieldPath ? { fieldPath: e.fieldPath } : {}) });
   }
 }
 
@@ -53,7 +62,7 @@ export function syncPods(ctx: ClusterContext): { changed: boolean; transient: bo
   for (const stored of [...pods]) {
     // A shallow copy: this pass replaces spec and status, never edits them in place.
     const pod: KubeObject = { ...stored };
-    const rt: PodRuntime = ctx.pods.get(pod.metadata.uid) ?? { fault: undefined, healthyLogs: [] };
+    const rt: PodRuntime = ctx.pods.get(pod.metadata.uid) ?? newPodRuntime();
     if (!ctx.pods.has(pod.metadata.uid)) ctx.pods.set(pod.metadata.uid, rt);
     // A stopped kubelet reports nothing: its pods keep their last status, and deletions never finish.
     if (pod.spec.nodeName && isKubeletStopped(nodes.find((n) => n.metadata.name === pod.spec.nodeName))) continue;
@@ -86,10 +95,12 @@ export function syncPods(ctx: ClusterContext): { changed: boolean; transient: bo
       }
     }
     const node = nodes.find((n) => n.metadata.name === pod.spec.nodeName);
+    rt.scheduledAt ??= Date.parse(pod.metadata.creationTimestamp) || now;
+    observeReferences(ctx, pod, rt, now);
     const view = viewPod(pod, rt, now, podIpOf(rt, node, pod), node?.status?.addresses?.[0]?.address ?? '10.0.0.10');
     pod.status = view.status;
     store.update('pods', pod);
-    recordKubeletEvents(ctx, pod, rt, view.counters);
+    recordKubeletEvents(ctx, pod, view.events);
     if (view.transient) transient = true;
   }
   return { changed, transient };

@@ -1,5 +1,8 @@
-import { defaultLogs, deploymentWorkload, podTemplate } from './builders.js';
+import { deploymentWorkload, podTemplate } from './builders.js';
 import type { Scenario } from './types.js';
+
+const coreDnsLogs = ['.:53', '[INFO] plugin/reload: Running configuration SHA512 = 591cf328cccc12bc490481273e738df59329c62c0b729d94e8b61db9961c2fa5', 'CoreDNS-1.11.3', 'linux/amd64, go1.21.11, a6338e9'];
+const kubeProxyLogs = ['I1121 10:00:00.000000       1 server_linux.go:66] "Using iptables proxy"', 'I1121 10:00:00.100000       1 shared_informer.go:320] Caches are synced for service config'];
 
 /** Always present: two Ready nodes, the system namespaces and their healthy workloads. */
 export const baseScenario: Scenario = {
@@ -16,18 +19,17 @@ export const baseScenario: Scenario = {
     ]),
     deploymentWorkload('kube-system', 'coredns', 2, [
       {
-        template: podTemplate('coredns', { image: 'registry.k8s.io/coredns/coredns:v1.11.3', port: 53, requests: { cpu: '100m', memory: '70Mi' }, limits: { memory: '170Mi' }, readinessPath: '/ready' }, { 'k8s-app': 'kube-dns' }),
+        template: podTemplate('coredns', { image: 'registry.k8s.io/coredns/coredns:v1.11.3', port: 53, requests: { cpu: '100m', memory: '70Mi' }, limits: { memory: '170Mi' }, readinessPath: '/ready', program: { logs: coreDnsLogs } }, { 'k8s-app': 'kube-dns' }),
         replicas: 2,
         ageMinutes: 60 * 24 * 30,
       },
-    ], { logs: ['.:53', '[INFO] plugin/reload: Running configuration SHA512 = 591cf328cccc12bc490481273e738df59329c62c0b729d94e8b61db9961c2fa5', 'CoreDNS-1.11.3', 'linux/amd64, go1.21.11, a6338e9'] }),
+    ]),
     {
       kind: 'DaemonSet',
       namespace: 'kube-system',
       name: 'kube-proxy',
       replicas: 0,
-      revisions: [{ template: podTemplate('kube-proxy', { image: 'registry.k8s.io/kube-proxy:v1.32.4', port: 10249 }, { 'k8s-app': 'kube-proxy' }), replicas: 0, ageMinutes: 60 * 24 * 30 }],
-      logs: ['I1121 10:00:00.000000       1 server_linux.go:66] "Using iptables proxy"', 'I1121 10:00:00.100000       1 shared_informer.go:320] Caches are synced for service config'],
+      revisions: [{ template: podTemplate('kube-proxy', { image: 'registry.k8s.io/kube-proxy:v1.32.4', port: 10249, program: { logs: kubeProxyLogs } }, { 'k8s-app': 'kube-proxy' }), replicas: 0, ageMinutes: 60 * 24 * 30 }],
     },
     {
       kind: 'DaemonSet',
@@ -35,7 +37,6 @@ export const baseScenario: Scenario = {
       name: 'node-exporter',
       replicas: 0,
       revisions: [{ template: podTemplate('node-exporter', { image: 'quay.io/prometheus/node-exporter:v1.8.2', port: 9100, requests: { cpu: '50m', memory: '32Mi' } }), replicas: 0, ageMinutes: 60 * 24 * 10 }],
-      logs: defaultLogs('node-exporter'),
     },
   ],
 };

@@ -1,14 +1,43 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-explicit-any -- the simulated API handles Kubernetes wire JSON, whose shapes vary by kind */
-import { parseQuantity } from '../quantity.js';
-import type { FaultRule, PodTemplate, Revision, WorkloadSpec } from './types.js';
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-explicit-any -- the simulated API handles Kubernetes wire JSON, whose shapes vary by kind */
+import type { PodTemplate, Revision, WorkloadSpec } from './types.js';
 
 export interface ContainerOptions {
   image: string;
   env?: Record<string, string>;
+  /** Environment entries as written in the spec (valueFrom and the like), after `env`. */
+  envEntries?: any[];
+  /** The program (`sandbox.deckhand.dev/…` annotations without the prefix): exit-code, logs, memory… */
+  program?: ProgramOptions;
   requests?: { cpu?: string; memory?: string };
   limits?: { cpu?: string; memory?: string };
   port?: number;
   readinessPath?: string;
+}
+
+export interface ProgramOptions {
+  exitCode?: number;
+  runSeconds?: number;
+  logs?: string[];
+  memory?: string;
+  cpu?: string;
+  listen?: string;
+  startSeconds?: number;
+}
+
+/** The template annotations that describe a program (see controller/program.ts). */
+export function programAnnotations(p: ProgramOptions): Record<string, string> {
+  const a: Record<string, string> = {};
+  const set = (key: string, value: string | number | undefined) => {
+    if (value !== undefined) a[`sandbox.deckhand.dev/${key}`] = String(value);
+  };
+  set('exit-code', p.exitCode);
+  set('run-seconds', p.runSeconds);
+  set('logs', p.logs?.join('\n'));
+  set('memory', p.memory);
+  set('cpu', p.cpu);
+  set('listen', p.listen);
+  set('start-seconds', p.startSeconds);
+  return a;
 }
 
 /** A pod template as the API server stores it after defaulting. */
@@ -17,15 +46,17 @@ export function podTemplate(app: string, container: ContainerOptions, extraLabel
   const resources: Record<string, unknown> = {};
   if (container.limits) resources.limits = container.limits;
   if (container.requests) resources.requests = container.requests;
+  const annotations = container.program ? programAnnotations(container.program) : {};
+  const env = [...Object.entries(container.env ?? {}).map(([name, value]) => ({ name, value })), ...(container.envEntries ?? [])];
   return {
-    metadata: { labels: { app, ...extraLabels } },
+    metadata: { labels: { app, ...extraLabels }, ...(Object.keys(annotations).length ? { annotations } : {}) },
     spec: {
       containers: [
         {
           name: app,
           image: container.image,
           ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
-          ...(container.env ? { env: Object.entries(container.env).map(([name, value]) => ({ name, value })) } : {}),
+          ...(env.length ? { env } : {}),
           resources,
           ...(container.readinessPath
             ? {
@@ -53,50 +84,6 @@ export function podTemplate(app: string, container: ContainerOptions, extraLabel
   };
 }
 
-export function deploymentWorkload(
-  namespace: string,
-  name: string,
-  replicas: number,
-  revisions: Revision[],
-  options: { faults?: FaultRule[]; logs?: string[] } = {},
-): WorkloadSpec {
-  return {
-    kind: 'Deployment',
-    namespace,
-    name,
-    replicas,
-    revisions,
-    ...(options.faults ? { faults: options.faults } : {}),
-    logs: options.logs ?? defaultLogs(name),
-  };
+export function deploymentWorkload(namespace: string, name: string, replicas: number, revisions: Revision[]): WorkloadSpec {
+  return { kind: 'Deployment', namespace, name, replicas, revisions };
 }
-
-export function defaultLogs(name: string): string[] {
-  return [
-    `level=info msg="starting ${name}"`,
-    'level=info msg="config loaded"',
-    'level=info msg="listening on :8080"',
-    'level=info msg="GET /healthz 200 (0.4ms)"',
-  ];
-}
-
-function firstContainer(t: PodTemplate): any {
-  return t.spec.containers[0] ?? {};
-}
-
-export function envOf(t: PodTemplate, name: string): string | undefined {
-  const entry = (firstContainer(t).env ?? []).find((e: any) => e.name === name);
-  return entry?.value;
-}
-
-export function imageOf(t: PodTemplate): string {
-  return String(firstContainer(t).image ?? '');
-}
-
-/** Memory of the first container in bytes (limits or requests), undefined when unset. */
-export function memoryOf(t: PodTemplate, kind: 'limits' | 'requests'): number | undefined {
-  return parseQuantity(firstContainer(t).resources?.[kind]?.memory);
-}
-
-export const mi = 2 ** 20;
-export const gi = 2 ** 30;

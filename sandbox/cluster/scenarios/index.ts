@@ -3,7 +3,9 @@ import { cartScenario } from './cart-oomkilled.js';
 import { checkoutScenario } from './checkout-crashloop.js';
 import { frontendScenario } from './frontend-imagepull.js';
 import { nodeNotReadyScenario } from './node-notready.js';
+import { notificationsScenario } from './notifications-config.js';
 import { paymentsScenario } from './payments-stuck-rollout.js';
+import { reviewsScenario } from './reviews-no-endpoints.js';
 import { searchScenario } from './search-pending.js';
 import { shopHealthyScenario } from './shop-healthy.js';
 import type { Scenario } from './types.js';
@@ -19,6 +21,8 @@ export const scenarioCatalog: readonly Scenario[] = [
   searchScenario,
   paymentsScenario,
   shopHealthyScenario,
+  reviewsScenario,
+  notificationsScenario,
 ];
 
 export const scenarioNames: readonly string[] = scenarioCatalog.map((s) => s.name);

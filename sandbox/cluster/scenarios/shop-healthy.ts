@@ -18,8 +18,13 @@ export const shopHealthyScenario: Scenario = {
       namespace: 'shop',
       name: 'redis',
       replicas: 1,
-      revisions: [{ template: podTemplate('redis', { image: 'docker.io/library/redis:7.2.5', port: 6379, requests: { cpu: '100m', memory: '256Mi' } }), replicas: 1, ageMinutes: 60 * 24 * 9 }],
-      logs: ['1:M 21 Nov 2026 10:00:00.000 * Ready to accept connections tcp'],
+      revisions: [
+        {
+          template: podTemplate('redis', { image: 'docker.io/library/redis:7.2.5', port: 6379, requests: { cpu: '100m', memory: '256Mi' }, program: { logs: ['1:M 21 Nov 2026 10:00:00.000 * Ready to accept connections tcp'] } }),
+          replicas: 1,
+          ageMinutes: 60 * 24 * 9,
+        },
+      ],
     },
   ],
   objects: [

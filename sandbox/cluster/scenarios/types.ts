@@ -6,19 +6,6 @@ export interface PodTemplate {
   spec: { containers: any[]; [key: string]: any };
 }
 
-/** How a container misbehaves. The kubelet simulation turns this into status, events and logs. */
-export type Fault =
-  | { type: 'crash'; reason: 'Error' | 'OOMKilled'; exitCode: number; runSeconds: number; logs: string[] }
-  | { type: 'image-pull' }
-  | { type: 'unready'; probeMessage: string };
-
-/** A fault applies to every pod whose template matches `when`; the cure is any template that does not. */
-export interface FaultRule {
-  description: string;
-  when: (template: PodTemplate) => boolean;
-  fault: Fault;
-}
-
 export interface Revision {
   template: PodTemplate;
   /** Replicas this revision's ReplicaSet holds when the scenario starts. */
@@ -33,9 +20,6 @@ export interface WorkloadSpec {
   replicas: number;
   /** Oldest first; the last one is the workload's current template. StatefulSets and DaemonSets use only the last. */
   revisions: Revision[];
-  faults?: FaultRule[];
-  /** What a healthy container prints. */
-  logs: string[];
 }
 
 export interface NodeSpec {

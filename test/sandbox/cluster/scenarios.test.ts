@@ -2,12 +2,13 @@ import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandboxCluster, type SandboxCluster } from '../../../sandbox/cluster/index.js';
 import { clientsFor, restart, rollbackTo, setResources, type Clients } from './helpers.js';
+import { adminToken, call } from './wire.js';
 
 let cluster: SandboxCluster;
 let c: Clients;
 
 beforeAll(async () => {
-  cluster = await startSandboxCluster({ timeScale: 200, scenarios: ['checkout-crashloop', 'cart-oomkilled', 'frontend-imagepull', 'search-pending', 'payments-stuck-rollout', 'node-notready'] });
+  cluster = await startSandboxCluster({ timeScale: 200, scenarios: ['checkout-crashloop', 'cart-oomkilled', 'frontend-imagepull', 'search-pending', 'payments-stuck-rollout', 'node-notready', 'reviews-no-endpoints', 'notifications-config'] });
   c = clientsFor(cluster);
   await cluster.settle();
 });
@@ -109,5 +110,28 @@ describe('each scenario stays broken under a fix that does not cure it and heals
     await cluster.settle();
     expect(rolledOut(await deployment('payments'))).toBe(true);
     expect(allReady(await podsOf('payments'))).toBe(true);
+  });
+
+  it('notifications: the missing ConfigMap key keeps it in CreateContainerConfigError; adding the key heals', async () => {
+    const [stuck] = await podsOf('notifications');
+    expect(stuck?.status?.containerStatuses?.[0]?.state?.waiting).toEqual({ reason: 'CreateContainerConfigError', message: "couldn't find key smtp_host in ConfigMap shop/notifications-config" });
+    await restart(c, 'shop', 'notifications');
+    await cluster.settle();
+    expect((await podsOf('notifications')).every((p) => waitingReason(p) === 'CreateContainerConfigError')).toBe(true);
+
+    const patched = await call(cluster, 'PATCH', '/api/v1/namespaces/shop/configmaps/notifications-config', { data: { smtp_host: 'mail.shop.svc' } }, { token: adminToken, contentType: 'application/merge-patch+json' });
+    expect(patched.status).toBe(200);
+    await cluster.settle();
+    expect(rolledOut(await deployment('notifications'))).toBe(true);
+    expect(allReady(await podsOf('notifications'))).toBe(true);
+  });
+});
+
+describe('the Service failure of the demo world', () => {
+  it('reviews: its pods are Ready, but its Service selects app=review, which no pod carries', async () => {
+    expect(allReady(await podsOf('reviews'))).toBe(true);
+    const svc = await c.core.readNamespacedService({ name: 'reviews', namespace: 'shop' });
+    expect(svc.spec).toMatchObject({ type: 'ClusterIP', clusterIP: expect.stringMatching(/^10\.96\./), selector: { app: 'review' }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] });
+    expect(await podsOf('review')).toEqual([]);
   });
 });
