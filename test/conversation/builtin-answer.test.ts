@@ -39,6 +39,8 @@ function fakeReader(pods: V1Pod[]): ClusterReader {
     readLogs: () => Promise.resolve({ ok: true, text: '', truncated: false }),
     listHpas: empty,
     findWorkloads: empty,
+    listInventory: () =>
+      Promise.resolve({ namespace: 'shop', deployments: [], statefulSets: [], daemonSets: [], jobs: [], cronJobs: [], pods, services: [], persistentVolumeClaims: [], notes: [] }),
   };
 }
 
