@@ -85,7 +85,7 @@ export async function answerQuestion(deps: AnswerDeps, input: AnswerInput): Prom
   }
   const builtin = await answerBuiltin({ question: input.question, reader: input.reader, target: input.target, now: deps.now() });
   return {
-    text: safe(builtin.text),
+    text: builtin.text,
     footer: (`Built-in analyzers · cluster \`${input.cluster}\` · ${needsClaudeNote}`),
     proposals: [],
     via: 'builtin',
