@@ -63,7 +63,8 @@ describe('renderSweepAnswer', () => {
 
   it('escapes cluster text and names the namespace of each line in a cluster sweep', () => {
     const evil = verdict('Pod', 'x', 'failing', { cause: '<!channel> & <https://evil|click>', ref: { kind: 'Pod', namespace: 'billing', name: 'x' } });
-    const text = renderSweepAnswer(report([evil], { namespace: undefined }), { now });
+    const { namespace: _, ...clusterWide } = report([evil]);
+    const text = renderSweepAnswer(clusterWide, { now });
     expect(text.split('\n')[0]).toBe('*1 of 1 workload in cluster `lab` is unhealthy:*');
     expect(text).toContain('*pod/x* in `billing`');
     expect(text).toContain('&lt;!channel&gt; &amp; &lt;https://evil|click&gt;');
