@@ -16,7 +16,7 @@ const negative = /\b(broken|down|failing|crash\w*|unhealthy|wrong|dead|stuck|err
 /** Whether a question asks yes or no about health, and which way round. */
 export function detectYesNo(question: string): YesNo | undefined {
   const q = question.trim().toLowerCase();
-  if (!/^(is|are|does|do|did|has|have|was|were|still|any)\b/.test(q) && !/^(everything|all|it|things|we)\b.*\?$/.test(q)) return undefined;
+  if (!/^(is|are|does|do|did|has|have|was|were|still|any|anything|everything)\b/.test(q) && !/^(everything|all|it|things|we)\b.*\?$/.test(q)) return undefined;
   if (/^(is|are)\s+there\s+(any\s+)?(problems?|issues?|errors?|failures?)\b/.test(q)) return 'negative';
   if (negative.test(q)) return 'negative';
   if (positive.test(q)) return 'positive';

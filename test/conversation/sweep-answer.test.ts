@@ -89,6 +89,8 @@ describe('detectYesNo', () => {
     ['are the pods running again?', 'positive'],
     ['is it still broken?', 'negative'],
     ['are there any problems in shop?', 'negative'],
+    ['anything broken in shop?', 'negative'],
+    ['everything fine?', 'positive'],
     ['what is wrong in shop?', undefined],
     ['show me the logs', undefined],
     ['why is it crashing', undefined],

@@ -20,7 +20,10 @@ export function verdictOf(ref: SweepRef, triage: Triage, result: AnalyzerResult 
     .sort((a, b) => severityOrder[a.f.severity] - severityOrder[b.f.severity] || a.i - b.i)
     .map(({ f }) => f);
   const critical = findings.some((f) => f.severity === 'critical');
-  const health: Health = critical ? 'failing' : triage.health;
+  // A critical finding on a unit whose status shows it still serving (a stuck rollout behind
+  // ready old replicas) keeps it degraded; on one whose status looks fine, it is failing: the
+  // analyzer saw what the status cannot.
+  const health: Health = critical ? (triage.health === 'degraded' ? 'degraded' : 'failing') : triage.health;
   const [top] = findings;
   // Unexamined, the analyzers saw no events, logs or revisions: the status's own words are safer.
   const fromFinding = top ? causeOf(top, ref) : undefined;
@@ -42,16 +45,14 @@ export function verdictOf(ref: SweepRef, triage: Triage, result: AnalyzerResult 
  * shop is crash-looping" → "is crash-looping"), then its summary's first two sentences.
  */
 export function causeOf(finding: Finding, ref: SweepRef): string {
-  const labels = [`${ref.kind.toLowerCase()}/${ref.name} in ${ref.namespace}`, `namespace ${ref.namespace}`, `${ref.kind.toLowerCase()}/${ref.name}`];
+  const own = `${ref.kind.toLowerCase()}/${ref.name}`;
+  const labels = [`${own} in ${ref.namespace}`, `namespace ${ref.namespace}`, own];
   let title = finding.title;
-  for (const label of labels) {
-    if (title.startsWith(label)) {
-      title = title.slice(label.length).replace(/^[:\s]+/, '');
-      break;
-    }
-  }
-  const sentences = finding.summary.match(/[^.!?]+[.!?]+(\s|$)|[^.!?]+$/g) ?? [finding.summary];
-  const summary = sentences.slice(0, 2).join('').trim();
+  const leading = labels.find((label) => title.startsWith(label));
+  if (leading !== undefined) title = title.slice(leading.length).replace(/^[:\s]+/, '');
+  else title = title.replace(`${own} in ${ref.namespace}`, own);
+  // Sentences end at a stop followed by a capital: "pull registry.example.com/x:1.2 (…)" is one.
+  const summary = finding.summary.split(/(?<=[.!?])\s+(?=[A-Z])/).slice(0, 2).join(' ').trim();
   return summary ? `${title} — ${summary}` : title;
 }
 
