@@ -5,6 +5,7 @@ import { gatherEvidence, type GatherLimits, type GatherTarget } from '../gather.
 import { runAnalyzers } from '../run-analyzers.js';
 import { emptyEvidence, type Analyzer, type Evidence } from '../types.js';
 import { podProblems } from './pod-problems.js';
+import { shareReads } from './shared-reads.js';
 import { triageUnit } from './triage.js';
 import type { SweepReport, SweepUnit, UnitVerdict } from './types.js';
 import { unitsOf } from './units.js';
@@ -30,7 +31,8 @@ export const defaultSweepOptions = { maxExamined: 8, concurrency: 3, inventoryLi
  * judges every unit from its status and runs the analyzers over what the lists already hold
  * (no further reads), then examines the unhealthy ones — most severe first, at most
  * `maxExamined`, `concurrency` at a time — by gathering their events and logs and running
- * the analyzers again. Returns every unit's verdict, ranked. Any `Analyzer` in
+ * the analyzers again; those units share their reads (a node, a namespace's lists are read
+ * once per sweep). Returns every unit's verdict, ranked. Any `Analyzer` in
  * `options.analyzers` (default: all built-in ones) takes part in both passes.
  */
 export async function sweep(reader: ClusterReader, scope: { namespace?: string | undefined }, now: number, options: SweepOptions = {}): Promise<SweepReport> {
@@ -49,9 +51,10 @@ export async function sweep(reader: ClusterReader, scope: { namespace?: string |
   const unhealthy = first.filter((f) => f.verdict.health !== 'healthy').sort((a, b) => (byRank.get(a.verdict) ?? 0) - (byRank.get(b.verdict) ?? 0));
   const chosen = unhealthy.slice(0, maxExamined);
 
+  const shared = shareReads(reader);
   const examined = await mapBounded(chosen, options.concurrency ?? defaultSweepOptions.concurrency, async ({ unit, triage, verdict }) => {
     try {
-      return await examine(reader, unit, triage, now, analyzers, options.gatherLimits ?? sweepGatherLimits);
+      return await examine(shared, unit, triage, now, analyzers, options.gatherLimits ?? sweepGatherLimits);
     } catch (err) {
       notes.push(`could not examine ${unit.ref.kind} ${unit.ref.namespace}/${unit.ref.name}: ${err instanceof Error ? err.message : String(err)}`);
       return verdict;

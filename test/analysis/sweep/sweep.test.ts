@@ -55,6 +55,9 @@ describe('sweep', () => {
     // Healthy units are judged from the lists alone: nothing more is read about them.
     expect(reader.calls).not.toContain('getDeployment web');
     expect(reader.calls).toContain('getDeployment checkout');
+    // The examined units share their reads: their common node is read once.
+    expect(reader.calls.filter((c) => c === 'getNode node-1')).toHaveLength(1);
+    expect(reader.calls.filter((c) => c.startsWith('listInventory'))).toHaveLength(1);
   });
 
   it('examines at most maxExamined units and says how many it judged from status alone', async () => {
