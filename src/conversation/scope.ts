@@ -10,7 +10,7 @@ export interface QuestionScope {
   pod?: string;
   node?: string;
   /**
-   * A bare name after "in", "of", "for" or "about" ("what is wrong in shop?"): a namespace or
+   * A bare name after "in", "of", "for", "with" or "about" ("what is wrong in shop?"): a namespace or
    * a workload, which only the cluster can tell.
    */
   place?: string;
@@ -75,7 +75,7 @@ export function extractScope(text: string): QuestionScope {
   if (node) scope.node = node;
   if (/\b(?:in|across|on)\s+(?:the\s+)?(?:whole\s+|entire\s+)?cluster\b(?!\s*[-\w])|\b(?:all|every)\s+namespaces?\b|\beverywhere\b|\bcluster-wide\b/i.test(text)) scope.everywhere = true;
   if (!scope.namespace && !scope.workload && !scope.pod && !scope.node && !scope.everywhere) {
-    const place = firstMatch(text, [/\b(?:in|of|for|about)\s+([a-z0-9][-a-z0-9]*)(?=[\s?.!,;:]|$)/i], label);
+    const place = firstMatch(text, [/\b(?:in|of|for|about|with)\s+([a-z0-9][-a-z0-9]*)(?=[\s?.!,;:]|$)/i], label);
     if (place && !placeStopwords.has(place.toLowerCase())) scope.place = place.toLowerCase();
   }
   return scope;

@@ -18,6 +18,8 @@ describe('extractScope', () => {
     ['anything broken in the cluster?', { everywhere: true }],
     ['what is failing across all namespaces', { everywhere: true }],
     ['what happened in the last hour', {}],
+    ['what is wrong with cart?', { place: 'cart' }],
+    ["what's wrong with it?", {}],
     ['/k8s ask about deployment/checkout -n shop', { namespace: 'shop', workload: { kind: 'Deployment', name: 'checkout' } }],
   ];
   it.each(table)('reads %j', (text, expected) => {
