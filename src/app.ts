@@ -95,7 +95,7 @@ export function createDeckhand(options: CreateDeckhandOptions): Deckhand {
       extraChecks.set(name, check);
     },
   };
-  const slackApp = createSlackApp({ config, log, slack, ...(options.processBeforeResponse === undefined ? {} : { processBeforeResponse: options.processBeforeResponse }) });
+  const slackApp = createSlackApp({ env: config.env, log, slack, ...(options.processBeforeResponse === undefined ? {} : { processBeforeResponse: options.processBeforeResponse }) });
   for (const feature of features) feature.registerSlack?.(slackApp.app, context);
 
   let slackIdentity: Promise<CheckResult> | undefined;

@@ -6,7 +6,6 @@ import { createAuditLog, type AuditLog } from './audit-log.js';
 import { channelConfigOf, type Config } from '../core/config/load.js';
 import { createModeStore, type ModeStore } from './mode-store.js';
 import { createPauseSwitch, pauseKeyOf, type PauseSwitch } from './pause.js';
-import { enqueueAnalysis } from '../analysis/job.js';
 import type { Queues } from '../jobs/registry.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
@@ -31,6 +30,8 @@ export interface DecisionServicesInput {
   /** usergroups.users.list, e.g. via the Slack client's `call`. */
   groupMembers: GroupMembers;
   renderProposal?: RenderProposal;
+  /** A fresh analysis of an incident (the analysis stage's entry, through the declared port). */
+  requestAnalysis: (incidentId: string, reason: string) => Promise<void>;
 }
 
 export interface DecisionServices {
@@ -90,7 +91,7 @@ export function createDecisionServices(input: DecisionServicesInput): DecisionSe
     ...(input.renderProposal ? { renderProposal: input.renderProposal } : {}),
     enqueueExecution: (proposalId) => addStageJob(input.queues, 'execution', proposalId),
     enqueueDecision: (proposalId) => addStageJob(input.queues, 'decision', proposalId),
-    enqueueAnalysis: ({ incidentId, reason }) => enqueueAnalysis(input.queues, incidentId, reason),
+    enqueueAnalysis: ({ incidentId, reason }) => input.requestAnalysis(incidentId, reason),
   };
   return {
     store,
