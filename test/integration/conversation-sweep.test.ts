@@ -1,3 +1,4 @@
+import { CoreV1Api } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Incident } from '../../src/core/incident.js';
 import { executeAction } from '../../src/decisions/execute/executor.js';
@@ -113,6 +114,30 @@ describe('the sweep answers without Claude', () => {
     expect(text).toContain('registry.example.com/shop/frontend:2.3.1-typo');
     expect(text).toContain('not found');
     expect(text).toContain('It has no logs until it starts.');
+  });
+});
+
+describe('beyond one namespace', () => {
+  it('finds a namespace the channel does not name, judges Services from their selectors, and sweeps the whole cluster', async () => {
+    const a = await start();
+    const core = sandbox().connection.kubeConfig.makeApiClient(CoreV1Api);
+    await core.createNamespace({ body: { metadata: { name: 'billing' } } });
+    await core.createNamespacedService({ namespace: 'billing', body: { metadata: { name: 'legacy' }, spec: { selector: { app: 'legacy' }, ports: [{ port: 80 }] } } });
+
+    const billing = await ask(a, 'what is wrong in billing?');
+    const [head, line, ...rest] = billing.text.split('\n');
+    expect(head).toBe('*1 of 1 workload in `billing` is unhealthy:*');
+    // (The sandbox's clock may lag the wall clock: the age is whatever its timestamp says.)
+    expect(line).toMatch(/^:red_circle: \*service\/legacy\* \(0 endpoints(, for \d+[smh])?\) — selects no pods \(selector app=legacy\): it has no endpoints · more: `kubectl describe service\/legacy -n billing`$/);
+    expect(rest).toEqual([]);
+
+    const cluster = await ask(a, 'what is wrong in the cluster?');
+    const lines = cluster.text.split('\n');
+    expect(lines[0]).toMatch(/^\*6 of \d+ workloads in cluster `prod` are unhealthy:\*$/);
+    expect(lines.filter((l) => l.startsWith(':red_circle:') || l.startsWith(':large_orange_circle:'))).toHaveLength(6);
+    expect(cluster.text).toContain('*service/legacy* in `billing`');
+    expect(cluster.text).toContain('*deployment/checkout* in `shop`');
+    expect(lines.at(-1)).toMatch(/^_and \d+ more healthy: .*kube-system\/deployment\/coredns/);
   });
 });
 

@@ -81,7 +81,8 @@ async function examine(reader: ClusterReader, unit: SweepUnit, triage: ReturnTyp
     return verdictOf(unit.ref, { ...triage, ...(said ? { reason: `${triage.reason ?? 'claim is not bound'} (${said})` } : {}), ...(since === undefined ? {} : { since }) }, undefined, true);
   }
   const target = targetOf(unit, now);
-  if (!target) return verdictOf(unit.ref, triage, undefined, false);
+  // Nothing more to read (a Service's selector, a Job without a troubled pod): its lists said it all.
+  if (!target) return verdictOf(unit.ref, triage, undefined, true);
   const evidence = await gatherEvidence(reader, target, limits);
   return verdictOf(unit.ref, triage, runAnalyzers(evidence, now, analyzers), true);
 }
