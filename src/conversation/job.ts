@@ -14,7 +14,7 @@ import { answerQuestion, type AnswerDeps } from './answer.js';
 import type { ContextEvent, ContextEventInput, ContextStore, ThreadRef } from './context-store.js';
 import { hasWorkloadTarget } from './builtin-answer.js';
 import { extractScope } from './scope.js';
-import { resolveTarget } from './target.js';
+import { resolveTarget, subjectOf } from './target.js';
 
 /** Data of a job on the `conversation` queue: one question to answer in one thread. */
 export const ConversationJobData = z.object({
@@ -107,9 +107,12 @@ export async function processConversationJob(deps: ConversationWorkerDeps, raw: 
   const cluster = scope.cluster ?? job.cluster ?? context.cluster ?? incident?.target.cluster ?? channelConfig.cluster;
   const defaultNamespace = channelConfig.namespaces.length === 1 && channelConfig.namespaces[0] !== '*' ? channelConfig.namespaces[0] : undefined;
   const reader = deps.readerFor(cluster);
+  const subject = subjectOf(scope);
+  if (job.kind === 'ask' && subject !== undefined) await deps.store.linkIncident(thread, { subject });
   const target = await resolveTarget({
     scope,
     incident,
+    subject: context.subject,
     namespace: job.namespace ?? context.namespace ?? incident?.target.namespace ?? defaultNamespace,
     channelNamespaces: channelConfig.namespaces,
     reader,

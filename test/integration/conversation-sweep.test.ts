@@ -93,10 +93,13 @@ describe('the sweep answers without Claude', () => {
     expect(text).not.toMatch(/for -|for 0s/);
   });
 
-  it('/k8s ask about one workload starts with its verdict, and a follow-up "is it healthy now?" in that thread says No first', async () => {
+  it('/k8s ask about one workload starts with its verdict, and "is it healthy now?" in its thread or a namespace thread says No first', async () => {
     const a = await start();
     const { threadTs, text } = await ask(a, 'about deployment/cart -n shop');
     expect(text.split('\n')[0]).toMatch(/^:red_circle: \*deployment\/cart\* in `shop` is failing \(0\/2 ready[^)]*\): is OOMKilled — /);
+    // The thread is about cart: a follow-up means cart.
+    const cart = await followUp(a, threadTs, 'is it healthy now?');
+    expect(cart.split('\n')[0]).toMatch(/^\*No\* — \*deployment\/cart\* in `shop` is failing \(0\/2 ready[^)]*\): is OOMKilled — /);
 
     const namespaceThread = await ask(a, 'anything broken in shop?');
     expect(namespaceThread.text.split('\n')[0]).toBe('*Yes* — 5 of 8 workloads in `shop` are unhealthy:');
