@@ -51,7 +51,7 @@ export interface Answer {
 }
 
 export const needsClaudeNote =
-  'Built-in answers cover status, logs, events and known failure patterns of the workload. Open questions and proposing a fix from a question need Claude (set ANTHROPIC_API_KEY).';
+  'Built-in answers cover what is wrong in a namespace or the cluster, and the status, logs, events and known failure patterns of a workload. Open questions and proposing a fix from a question need Claude (set ANTHROPIC_API_KEY).';
 
 /**
  * Answers one question in a thread: with Claude when configured (the model gets the
