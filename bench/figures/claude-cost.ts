@@ -244,6 +244,7 @@ function threadContextOf(incident: Incident, outcome: AnalysisOutcome) {
     cluster: 'sandbox',
     namespace: incident.target.namespace,
     origin: undefined,
+    subject: undefined,
     events: [
       ...outcome.findings.map((f) => ({ kind: 'finding' as const, summary: `${f.title}: ${f.summary}`, refs: {}, at })),
       ...outcome.proposals.map((p) => ({ kind: 'proposal' as const, summary: `${p.action.type} proposed (confidence ${p.confidence}): ${p.rationale}`, refs: {}, at })),

@@ -1,6 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { ClusterReader, WorkloadKind, WorkloadRef } from '../kube/reader.js';
-import type { ContainerLogs, Evidence, WorkloadEvidence } from './types.js';
+import { emptyEvidence, type ContainerLogs, type Evidence, type WorkloadEvidence } from './types.js';
 import { isUnschedulable } from './analyzers/unschedulable.js';
 
 /** What an incident says it is about (alert labels, PagerDuty mapping, a name to search). */
@@ -36,7 +36,7 @@ export const defaultGatherLimits: GatherLimits = { maxPods: 4, logTailLines: 40,
  * Read failures become notes, never exceptions: a partial picture still helps.
  */
 export async function gatherEvidence(reader: ClusterReader, target: GatherTarget, limits: GatherLimits = defaultGatherLimits): Promise<Evidence> {
-  const evidence: Evidence = { cluster: reader.cluster, pods: [], totalPods: 0, podEvents: {}, logs: [], nodes: [], hpas: [], notes: [] };
+  const evidence: Evidence = emptyEvidence(reader.cluster);
   const attempt = async <T>(what: string, fn: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await fn();

@@ -74,6 +74,9 @@ export interface Evidence {
   notes: string[];
 }
 
+/** Evidence with nothing read yet: the one place its shape starts (gatherEvidence, the sweep). */
+export const emptyEvidence = (cluster: string): Evidence => ({ cluster, pods: [], totalPods: 0, podEvents: {}, logs: [], nodes: [], hpas: [], notes: [] });
+
 /** A built-in analyzer: a pure function over gathered evidence. `now` is ms since epoch. */
 export type Analyzer = (evidence: Evidence, now: number) => AnalyzerResult;
 

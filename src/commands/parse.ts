@@ -20,7 +20,7 @@ export type ParsedCommand =
 
 export const subcommands = {
   help: { usage: 'help', summary: 'List every subcommand.' },
-  ask: { usage: 'ask <question>', summary: 'Ask about the cluster; the answer opens a thread where you can follow up. Name a scope with "in namespace shop", "-n shop" or "on cluster prod".' },
+  ask: { usage: 'ask <question>', summary: 'Ask about the cluster ("what is wrong in shop?", "about deployment/checkout -n shop", "is it healthy now?"); the answer opens a thread where you can follow up. Name a scope with "in shop", "-n shop", "in the cluster" or "on cluster prod".' },
   status: { usage: 'status', summary: 'Open incidents, pending proposals, this channel’s mode, breaker state per cluster, paused or not.' },
   mode: { usage: 'mode [plan|approval|yolo]', summary: 'Show this channel’s mode, or set it (approvers only; audited).' },
   pause: { usage: 'pause', summary: 'Stop all automatic and approved actions on every cluster (approvers only).' },

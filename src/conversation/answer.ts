@@ -52,7 +52,7 @@ export interface Answer {
 }
 
 export const needsClaudeNote =
-  'Built-in answers cover status, logs, events and known failure patterns of the workload. Open questions and proposing a fix from a question need Claude (set ANTHROPIC_API_KEY).';
+  'Built-in answers cover what is wrong in a namespace or the cluster, and the status, logs, events and known failure patterns of a workload. Open questions and proposing a fix from a question need Claude (set ANTHROPIC_API_KEY).';
 
 /**
  * Answers one question in a thread: with Claude when configured (the model gets the
@@ -86,7 +86,7 @@ export async function answerQuestion(deps: AnswerDeps, input: AnswerInput): Prom
   }
   const builtin = await answerBuiltin({ question: input.question, reader: input.reader, target: input.target, now: deps.now() });
   return {
-    text: safe(builtin.text),
+    text: builtin.text,
     footer: (`Built-in analyzers · cluster \`${input.cluster}\` · ${needsClaudeNote}`),
     proposals: [],
     via: 'builtin',

@@ -1,11 +1,15 @@
-import { gatherEvidence, runAnalyzers, type GatherTarget, type Evidence } from '../analysis/port.js';
+import { assessEvidence, gatherEvidence, runAnalyzers, sweep, type Evidence, type GatherTarget, type SweepOptions } from '../analysis/port.js';
 import { formatDeployment, formatEvents, formatLogs, formatPodSummary } from '../kube/format/index.js';
 import type { ClusterReader } from '../kube/reader.js';
+import { clip, codeBlock, joinMd, md, safe, type Mrkdwn } from '../slack/blocks/mrkdwn.js';
+import { describeNeverStarted } from './never-started.js';
+import { detectYesNo, moreHint, renderSweepAnswer, renderWorkloadVerdict, type YesNo } from './sweep-answer.js';
 
 /**
- * Answers without Claude: keyword intents over the incident's workload, read with the
- * ClusterReader and shown with the kube formatters, diagnosed by the built-in analyzers.
- * What it cannot do (free-form reasoning, proposing a fix from a question) it says plainly.
+ * Answers without Claude: a question about a namespace (or the cluster) is answered by the
+ * sweep; one about a workload starts with its verdict (Yes/No for a yes/no question) and goes
+ * on with keyword intents over it, read with the ClusterReader and shown with the kube
+ * formatters, diagnosed by the built-in analyzers. What it cannot do it says plainly.
  */
 export const intents = ['status', 'logs', 'events', 'why', 'describe'] as const;
 export type Intent = (typeof intents)[number];
@@ -27,50 +31,75 @@ export interface BuiltinAnswerInput {
   question: string;
   reader: ClusterReader;
   target: GatherTarget;
+  /** The wall clock (ms): ages are measured from it. */
   now: number;
   /** Bound of the whole answer in characters. */
   maxChars?: number;
+  sweep?: SweepOptions;
 }
 
 export interface BuiltinAnswer {
-  text: string;
+  /** Masked and escaped, with Deckhand's own markup. */
+  text: Mrkdwn;
   /** Which intents were answered, for the footer and tests. */
   answered: Intent[];
 }
 
-const hasWorkloadTarget = (t: GatherTarget): boolean =>
+/** Whether a target names something narrower than a namespace. */
+export const hasWorkloadTarget = (t: GatherTarget): boolean =>
   [t.pod, t.deployment, t.statefulset, t.daemonset, t.node, t.hpa].some((v) => v !== undefined) || (t.names?.length ?? 0) > 0;
 
 export async function answerBuiltin(input: BuiltinAnswerInput): Promise<BuiltinAnswer> {
   const { reader, target } = input;
   const asked = detectIntents(input.question);
+  const yesNo = detectYesNo(input.question);
   const chosen: Intent[] = asked.length > 0 ? asked : ['status', 'why'];
+  const max = input.maxChars ?? 12_000;
+  const bound = (text: Mrkdwn): Mrkdwn => (text.length > max ? md`${clip(text, max - 20)}\n… _(cut)_` : text);
 
   if (!hasWorkloadTarget(target)) {
-    if (!target.namespace) {
-      return {
-        text: 'I need to know where to look. Name a workload or a namespace, e.g. "status of deployment web in namespace shop" or "events -n shop".',
-        answered: [],
-      };
-    }
-    return { text: await namespaceOverview(reader, target.namespace, chosen, input.now), answered: chosen.filter((i) => i !== 'why') };
+    return { text: bound(await namespaceAnswer(input, chosen, yesNo)), answered: chosen };
   }
 
   const evidence = await gatherEvidence(reader, target);
-  const parts: string[] = [];
-  const now = new Date(input.now);
-  for (const intent of chosen) {
-    const part = renderIntent(intent, evidence, input.now, now);
+  const assessed = assessEvidence(evidence, input.now);
+  const parts: Mrkdwn[] = [];
+  if (assessed) parts.push(renderWorkloadVerdict(assessed.verdict, { now: input.now, yesNo }));
+  // A yes/no question gets its answer and the reason, not the whole picture.
+  const shown: Intent[] = yesNo && assessed ? (chosen.filter((i) => i === 'logs' || i === 'events')) : chosen;
+  if (yesNo && assessed && assessed.verdict.health !== 'healthy') {
+    const top = assessed.verdict.findings[0];
+    if (top && top.evidence.length > 0) parts.push(safe(top.evidence.slice(0, 3).map((e) => `• ${e}`).join('\n')));
+    parts.push(md`_More:_ ${moreHint(assessed.verdict.ref)}`);
+  }
+  for (const intent of shown) {
+    if (intent === 'why' && assessed && assessed.verdict.health === 'healthy' && assessed.verdict.findings.length === 0) continue;
+    const part = renderIntent(intent, evidence, input.now);
     if (part) parts.push(part);
   }
-  if (evidence.notes.length > 0) parts.push(`_Notes:_ ${evidence.notes.slice(0, 5).join('; ')}`);
-  const text = parts.join('\n\n') || 'I found nothing to show for that workload.';
-  const max = input.maxChars ?? 12_000;
-  return { text: text.length > max ? `${text.slice(0, max - 20)}\n… _(cut)_` : text, answered: chosen };
+  if (evidence.notes.length > 0) parts.push(md`_Notes:_ ${safe(evidence.notes.slice(0, 5).join('; '))}`);
+  const text = parts.length > 0 ? joinMd(parts, '\n\n') : md`I found nothing to show for that workload.`;
+  return { text: bound(text), answered: yesNo && assessed ? ['status', ...shown] : chosen };
 }
 
-function renderIntent(intent: Intent, evidence: Evidence, nowMs: number, now: Date): string | undefined {
+/** A namespace (or, with none, the cluster): the sweep, and the events when asked for. */
+async function namespaceAnswer(input: BuiltinAnswerInput, chosen: Intent[], yesNo: YesNo | undefined): Promise<Mrkdwn> {
+  const { reader, now } = input;
+  const namespace = input.target.namespace;
+  const parts: Mrkdwn[] = [];
+  const eventsOnly = chosen.length === 1 && chosen[0] === 'events' && !yesNo;
+  if (!eventsOnly) parts.push(renderSweepAnswer(await sweep(reader, { namespace }, now, input.sweep), { now, yesNo }));
+  if (chosen.includes('events') && namespace !== undefined) {
+    const events = await reader.listNamespaceEvents(namespace, { limit: 30 });
+    parts.push(md`*Events in ${safe(namespace)}*\n${codeBlock(formatEvents(events, { now: new Date(now), limit: 15, maxChars: 2500 }))}`);
+  }
+  if (chosen.includes('logs')) parts.push(md`_Name a workload or pod ("logs of deployment web") for its logs._`);
+  return joinMd(parts, '\n\n');
+}
+
+function renderIntent(intent: Intent, evidence: Evidence, nowMs: number): Mrkdwn | undefined {
   const workload = evidence.workload;
+  const now = new Date(nowMs);
   switch (intent) {
     case 'status':
     case 'describe': {
@@ -79,46 +108,28 @@ function renderIntent(intent: Intent, evidence: Evidence, nowMs: number, now: Da
       else if (workload) lines.push(`${workload.ref.kind.toLowerCase()} ${workload.ref.namespace}/${workload.ref.name}`);
       lines.push(`${evidence.totalPods} pod(s)${evidence.pods.length < evidence.totalPods ? `, showing the ${evidence.pods.length} least healthy` : ''}:`);
       for (const pod of evidence.pods) lines.push(formatPodSummary(pod, { now, maxChars: 800 }));
-      return `*${intent === 'status' ? 'Status' : 'Details'}*\n${code(lines.join('\n'))}`;
+      return md`*${intent === 'status' ? md`Status` : md`Details`}*\n${codeBlock(lines.join('\n'), 8000)}`;
     }
     case 'logs': {
-      if (evidence.logs.length === 0) return '*Logs*\nNo pod logs to show.';
+      const neverStarted = describeNeverStarted(evidence, nowMs);
       const blocks = evidence.logs.slice(0, 3).map((l) =>
         formatLogs(l.result, { maxBytes: 2000, label: `${evidence.namespace ?? ''}/${l.pod} container ${l.container}${l.previous ? ' (previous)' : ''}` }),
       );
-      return `*Logs*\n${code(blocks.join('\n\n'))}`;
+      const parts: Mrkdwn[] = [];
+      if (neverStarted.length > 0) parts.push(safe(neverStarted.join('\n')));
+      if (blocks.length > 0) parts.push(codeBlock(blocks.join('\n\n'), 8000));
+      if (parts.length === 0) parts.push(md`No pod logs to show.`);
+      return md`*Logs*\n${joinMd(parts, '\n')}`;
     }
     case 'events': {
       const all = [...(workload?.events ?? []), ...Object.values(evidence.podEvents).flat()];
-      return `*Events*\n${code(formatEvents(all, { now, limit: 15, maxChars: 2500 }))}`;
+      return md`*Events*\n${codeBlock(formatEvents(all, { now, limit: 15, maxChars: 2500 }))}`;
     }
     case 'why': {
       const { findings } = runAnalyzers(evidence, nowMs);
-      if (findings.length === 0) return '*Diagnosis*\nThe built-in analyzers recognise no known failure pattern here.';
+      if (findings.length === 0) return md`*Diagnosis*\nThe built-in analyzers recognise no known failure pattern here.`;
       const lines = findings.slice(0, 5).map((f) => `• *${f.title}* (${f.severity}): ${f.summary}${f.evidence.length > 0 ? `\n  ${f.evidence.slice(0, 3).join('\n  ')}` : ''}`);
-      return `*Diagnosis*\n${lines.join('\n')}`;
+      return md`*Diagnosis*\n${safe(lines.join('\n'))}`;
     }
   }
-}
-
-async function namespaceOverview(reader: ClusterReader, namespace: string, chosen: Intent[], nowMs: number): Promise<string> {
-  const now = new Date(nowMs);
-  const parts: string[] = [];
-  if (chosen.some((i) => i === 'status' || i === 'describe' || i === 'why' || i === 'logs')) {
-    const pods = await reader.listPods(namespace);
-    const lines = pods.slice(0, 15).map((p) => formatPodSummary(p, { now, maxChars: 400 }).split('\n')[0] ?? '');
-    parts.push(`*Pods in ${namespace}* (${pods.length})\n${code(lines.join('\n') || 'no pods')}`);
-  }
-  if (chosen.includes('events') || chosen.includes('why')) {
-    const events = await reader.listNamespaceEvents(namespace, { limit: 30 });
-    parts.push(`*Events in ${namespace}*\n${code(formatEvents(events, { now, limit: 15, maxChars: 2500 }))}`);
-  }
-  if (chosen.includes('logs') || chosen.includes('why')) {
-    parts.push('_Name a workload or pod ("logs of deployment web") for its logs and a diagnosis._');
-  }
-  return parts.join('\n\n');
-}
-
-function code(text: string): string {
-  return `\`\`\`\n${text.replace(/```/g, "'''")}\n\`\`\``;
 }

@@ -39,6 +39,7 @@ const Meta = z.object({
   cluster: z.string().optional(),
   namespace: z.string().optional(),
   origin: z.enum(['ask', 'mention']).optional(),
+  subject: z.string().optional(),
   folded: z.coerce.number().int().default(0),
 });
 
@@ -52,6 +53,8 @@ export interface ThreadContext {
    * top-level @mention started: follow-ups there are answered like in incidents.
    */
   origin: 'ask' | 'mention' | undefined;
+  /** What an ask thread is about when it named one workload or pod (`Deployment/cart`): follow-ups mean it. */
+  subject: string | undefined;
   events: ContextEvent[];
   /** Most recent turns, oldest first, verbatim (up to the per-turn cap). */
   turns: Turn[];
@@ -90,7 +93,7 @@ export interface ContextStoreDeps {
 export interface ContextStore {
   get(thread: ThreadRef): Promise<ThreadContext>;
   /** Ties a thread to its incident (and the cluster/namespace questions default to). */
-  linkIncident(thread: ThreadRef, link: { incidentId?: string; cluster?: string; namespace?: string; origin?: 'ask' | 'mention' }): Promise<void>;
+  linkIncident(thread: ThreadRef, link: { incidentId?: string; cluster?: string; namespace?: string; origin?: 'ask' | 'mention'; subject?: string }): Promise<void>;
   /** Whether plain replies in this thread are questions for Deckhand (incident or `/k8s ask` thread). */
   isConversationThread(thread: ThreadRef): Promise<boolean>;
   appendEvent(thread: ThreadRef, event: ContextEventInput): Promise<void>;
@@ -163,13 +166,14 @@ export function createContextStore(deps: ContextStoreDeps): ContextStore {
         deps.redis.lrange(k.events, 0, -1),
       ]);
       const m = Meta.safeParse(meta);
-      const md = m.success ? m.data : { folded: 0, incidentId: undefined, cluster: undefined, namespace: undefined, origin: undefined };
+      const md = m.success ? m.data : { folded: 0, incidentId: undefined, cluster: undefined, namespace: undefined, origin: undefined, subject: undefined };
       return {
         thread,
         incidentId: md.incidentId,
         cluster: md.cluster,
         namespace: md.namespace,
         origin: md.origin,
+        subject: md.subject,
         events: parseList(ContextEvent, events),
         turns: parseList(Turn, turns),
         foldedCount: md.folded,
@@ -184,6 +188,7 @@ export function createContextStore(deps: ContextStoreDeps): ContextStore {
       if (link.cluster) fields.cluster = link.cluster;
       if (link.namespace) fields.namespace = link.namespace;
       if (link.origin) fields.origin = link.origin;
+      if (link.subject) fields.subject = link.subject;
       if (Object.keys(fields).length === 0) return;
       await deps.redis.multi().hset(k.meta, fields).expire(k.meta, limits.ttlSeconds).exec();
     },

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { renderKubectl } from '../actions/kubectl.js';
-import { gatherEvidence, runAnalyzers, type GatherTarget, type ProposedAction } from '../analysis/port.js';
+import { describeSweep, gatherEvidence, runAnalyzers, sweep, type GatherTarget, type ProposedAction } from '../analysis/port.js';
 import { channelConfigOf, type Config } from '../core/config/load.js';
 import type { Incident } from '../core/incident.js';
 import type { IncidentStore } from '../core/incident-store.js';
@@ -12,7 +12,9 @@ import type { SlackMessenger } from '../slack/messenger.js';
 import { describeFailure } from '../slack/failure-text.js';
 import { answerQuestion, type AnswerDeps } from './answer.js';
 import type { ContextEvent, ContextEventInput, ContextStore, ThreadRef } from './context-store.js';
+import { hasWorkloadTarget } from './builtin-answer.js';
 import { extractScope } from './scope.js';
+import { resolveTarget, subjectOf } from './target.js';
 
 /** Data of a job on the `conversation` queue: one question to answer in one thread. */
 export const ConversationJobData = z.object({
@@ -107,17 +109,20 @@ export async function processConversationJob(deps: ConversationWorkerDeps, raw: 
   const channelConfig = channelConfigOf(deps.config, job.channel);
   const cluster = scope.cluster ?? job.cluster ?? context.cluster ?? incident?.target.cluster ?? channelConfig.cluster;
   const defaultNamespace = channelConfig.namespaces.length === 1 && channelConfig.namespaces[0] !== '*' ? channelConfig.namespaces[0] : undefined;
-  const target: GatherTarget = {
-    ...(incident ? incidentTarget(incident) : {}),
-    namespace: scope.namespace ?? job.namespace ?? context.namespace ?? incident?.target.namespace ?? defaultNamespace,
-    ...(scope.workload ? workloadTarget(scope.workload) : {}),
-    ...(scope.pod ? { pod: scope.pod } : {}),
-    ...(scope.node ? { node: scope.node } : {}),
-  };
-
   const reader = deps.readerFor(cluster);
-  if (deps.answer.claude && incident && reader && !context.events.some((e) => e.kind === 'finding')) {
-    await recordSeedFindings(deps, thread, context, reader, incidentTarget(incident), log);
+  const subject = subjectOf(scope);
+  if (job.kind === 'ask' && subject !== undefined) await deps.store.linkIncident(thread, { subject });
+  const target = await resolveTarget({
+    scope,
+    incident,
+    subject: context.subject,
+    namespace: job.namespace ?? context.namespace ?? incident?.target.namespace ?? defaultNamespace,
+    channelNamespaces: channelConfig.namespaces,
+    reader,
+  });
+
+  if (deps.answer.claude && reader && !context.events.some((e) => e.kind === 'finding')) {
+    await recordSeedFindings(deps, thread, context, reader, target, log);
   }
 
   let answer: Awaited<ReturnType<typeof answerQuestion>>;
@@ -168,8 +173,9 @@ export async function processConversationJob(deps: ConversationWorkerDeps, raw: 
 
 /**
  * When nothing told this thread what the analysis found (no finding events), runs the
- * built-in analyzers once and records their findings, so Claude starts from them. Best
- * effort: a failure only means a thinner context.
+ * built-in analyzers once — over the workload asked about, or a sweep of the namespace (or
+ * cluster) — and records what they found, so Claude starts from evidence rather than from
+ * tool calls. Best effort: a failure only means a thinner context.
  */
 async function recordSeedFindings(
   deps: ConversationWorkerDeps,
@@ -180,10 +186,17 @@ async function recordSeedFindings(
   log: Logger,
 ): Promise<void> {
   try {
-    const { findings } = runAnalyzers(await gatherEvidence(reader, target), deps.clock());
-    const events: ContextEventInput[] = findings.slice(0, 5).map((f) => ({ kind: 'finding', summary: `${f.title}: ${f.summary}`, refs: { analyzer: f.analyzer } }));
-    if (events.length === 0) events.push({ kind: 'finding', summary: 'built-in analyzers: no known failure pattern matched', refs: { analyzer: 'none' } });
-    const at = new Date(deps.clock()).toISOString();
+    const now = deps.clock();
+    const events: ContextEventInput[] = [];
+    if (hasWorkloadTarget(target)) {
+      const { findings } = runAnalyzers(await gatherEvidence(reader, target), now);
+      events.push(...findings.slice(0, 5).map((f) => ({ kind: 'finding' as const, summary: `${f.title}: ${f.summary}`, refs: { analyzer: f.analyzer } })));
+      if (events.length === 0) events.push({ kind: 'finding', summary: 'built-in analyzers: no known failure pattern matched', refs: { analyzer: 'none' } });
+    } else {
+      const report = await sweep(reader, { namespace: target.namespace }, now);
+      events.push(...describeSweep(report, now).map((summary) => ({ kind: 'finding' as const, summary, refs: { analyzer: 'sweep' } })));
+    }
+    const at = new Date(now).toISOString();
     for (const event of events) {
       await deps.store.appendEvent(thread, event);
       context.events.push({ refs: {}, at, ...event });
@@ -195,22 +208,4 @@ async function recordSeedFindings(
 
 function scopeFields(job: ConversationJobData): { cluster?: string; namespace?: string } {
   return { ...(job.cluster ? { cluster: job.cluster } : {}), ...(job.namespace ? { namespace: job.namespace } : {}) };
-}
-
-function incidentTarget(incident: Incident): GatherTarget {
-  const t = incident.target;
-  const out: GatherTarget = {};
-  for (const key of ['namespace', 'pod', 'deployment', 'statefulset', 'daemonset', 'node'] as const) {
-    const value = t[key];
-    if (value !== undefined) out[key] = value;
-  }
-  return out;
-}
-
-function workloadTarget(workload: { kind: 'Deployment' | 'StatefulSet' | 'DaemonSet'; name: string }): GatherTarget {
-  // A workload named in the question replaces the incident's: ask about one thing at a time.
-  const cleared: GatherTarget = { deployment: undefined, statefulset: undefined, daemonset: undefined, pod: undefined };
-  if (workload.kind === 'Deployment') return { ...cleared, deployment: workload.name };
-  if (workload.kind === 'StatefulSet') return { ...cleared, statefulset: workload.name };
-  return { ...cleared, daemonset: workload.name };
 }

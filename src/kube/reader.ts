@@ -1,10 +1,14 @@
 import type {
   CoreV1Event,
+  V1CronJob,
   V1DaemonSet,
   V1Deployment,
+  V1Job,
   V1Node,
+  V1PersistentVolumeClaim,
   V1Pod,
   V1ReplicaSet,
+  V1Service,
   V1StatefulSet,
   V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
@@ -38,6 +42,25 @@ export type LogResult =
   /** The kubelet's or API server's message, e.g. 'previous terminated container "web" in pod "x" not found'. */
   | { ok: false; message: string };
 
+/**
+ * Everything a namespace (or, with no namespace, the cluster) runs, one bounded list per kind:
+ * what a sweep reads before it looks closer at anything.
+ */
+export interface WorkloadInventory {
+  /** Undefined: every namespace. */
+  namespace?: string;
+  deployments: V1Deployment[];
+  statefulSets: V1StatefulSet[];
+  daemonSets: V1DaemonSet[];
+  jobs: V1Job[];
+  cronJobs: V1CronJob[];
+  pods: V1Pod[];
+  services: V1Service[];
+  persistentVolumeClaims: V1PersistentVolumeClaim[];
+  /** Lists cut at the limit or refused (e.g. RBAC), in words: never a silent gap. */
+  notes: string[];
+}
+
 export interface ClusterReader {
   readonly cluster: string;
   listNamespaces(): Promise<string[]>;
@@ -60,4 +83,6 @@ export interface ClusterReader {
   listHpas(namespace: string): Promise<V2HorizontalPodAutoscaler[]>;
   /** Workloads whose name equals or contains `name`, in one namespace or all. */
   findWorkloads(name: string, namespace?: string): Promise<WorkloadRef[]>;
+  /** One list per kind (at most `limit` items each, default 500) of a namespace, or of all when undefined. */
+  listInventory(namespace: string | undefined, options?: { limit?: number }): Promise<WorkloadInventory>;
 }

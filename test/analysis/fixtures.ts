@@ -202,5 +202,21 @@ export function fakeReader(world: FakeWorld, cluster = 'prod'): ClusterReader & 
           .filter((d) => (ns === undefined || d.metadata?.namespace === ns) && (d.metadata?.name ?? '').includes(name))
           .map((d) => ({ kind: 'Deployment' as const, namespace: d.metadata?.namespace ?? '', name: d.metadata?.name ?? '' })),
       ),
+    listInventory: (ns) => {
+      calls.push(`listInventory ${ns ?? '*'}`);
+      const inNs = <T extends { metadata?: { namespace?: string } }>(items: T[]) => items.filter((i) => ns === undefined || i.metadata?.namespace === ns);
+      return Promise.resolve({
+        ...(ns === undefined ? {} : { namespace: ns }),
+        deployments: inNs(world.deployments),
+        statefulSets: [],
+        daemonSets: [],
+        jobs: [],
+        cronJobs: [],
+        pods: inNs(world.pods),
+        services: [],
+        persistentVolumeClaims: [],
+        notes: [],
+      });
+    },
   };
 }

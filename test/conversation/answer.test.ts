@@ -4,7 +4,8 @@ import { answerQuestion, type AnswerInput } from '../../src/conversation/answer.
 const input: AnswerInput = {
   question: 'why?',
   user: 'UALICE',
-  context: { thread: { channel: 'C1', threadTs: '1.1' }, incidentId: undefined, cluster: undefined, namespace: undefined, origin: undefined, events: [], turns: [], foldedCount: 0, folded: [] },
+  context: { thread: { channel: 'C1', threadTs: '1.1' }, incidentId: undefined, cluster: undefined, namespace: undefined, origin: undefined,
+    subject: undefined, events: [], turns: [], foldedCount: 0, folded: [] },
   incident: undefined,
   cluster: 'lab',
   target: { namespace: 'shop' },

@@ -14,6 +14,13 @@ describe('extractScope', () => {
     ['the deployment is failing and the cluster is down', {}],
     ['namespace Shop_Bad!', {}],
     ['is node worker-1 ready', { node: 'worker-1' }],
+    ['what is wrong in shop?', { place: 'shop' }],
+    ['anything broken in the cluster?', { everywhere: true }],
+    ['what is failing across all namespaces', { everywhere: true }],
+    ['what happened in the last hour', {}],
+    ['what is wrong with cart?', { place: 'cart' }],
+    ["what's wrong with it?", {}],
+    ['/k8s ask about deployment/checkout -n shop', { namespace: 'shop', workload: { kind: 'Deployment', name: 'checkout' } }],
   ];
   it.each(table)('reads %j', (text, expected) => {
     expect(extractScope(text)).toEqual(expected);

@@ -65,7 +65,7 @@ describe('/k8s', () => {
     // A plain follow-up in that thread (no mention) is answered too, with the thread's namespace.
     await app.slack.postUserMessage({ user: 'UBOB', channel: 'CINCIDENTS', threadTs: root.ts, text: 'and the pods?' });
     await waitFor(() => botReplies(app!, root.ts).length >= 2);
-    expect(JSON.stringify(botReplies(app, root.ts)[1])).toContain('Pods in shop');
+    expect(JSON.stringify(botReplies(app, root.ts)[1])).toContain('1 of 1 workload in `shop` is unhealthy');
   });
 
   it('status shows open incidents, pending proposals, the mode, breakers per cluster and the pause state', async () => {

@@ -110,6 +110,8 @@ describe('deploy/ ClusterRole', () => {
       await reader.readLogs('shop', pod!.metadata!.name!);
       await reader.getStatefulSet('shop', 'redis');
       await reader.getDaemonSet('monitoring', 'node-exporter');
+      await reader.listInventory('shop');
+      await reader.listInventory(undefined);
       const actions: Action[] = [
         { type: 'restart_pod', namespace: 'shop', pod: pod!.metadata!.name! },
         { type: 'rollout_restart', namespace: 'shop', kind: 'Deployment', name: 'api' },

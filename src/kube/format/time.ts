@@ -7,10 +7,16 @@ export function toDate(value: Date | string | null | undefined): Date | undefine
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
-/** kubectl-style age: 45s, 3m, 2h, 4d. */
+/** How far ahead of our clock a timestamp may be and still read as "now" (API times are whole seconds). */
+const skewToleranceMs = 2000;
+
+/**
+ * kubectl-style age: 45s, 3m, 2h, 4d, measured from `now` (the wall clock). A time ahead of it
+ * (a cluster clock running fast) reads "?": a clamped "0s" would be wrong and look right.
+ */
 export function formatAge(value: Date | string | null | undefined, now: Date): string {
   const date = toDate(value);
-  if (!date) return '?';
+  if (!date || date.getTime() - now.getTime() > skewToleranceMs) return '?';
   const seconds = Math.max(0, Math.floor((now.getTime() - date.getTime()) / 1000));
   if (seconds < 120) return `${seconds}s`;
   const minutes = Math.floor(seconds / 60);

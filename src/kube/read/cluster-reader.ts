@@ -11,6 +11,7 @@ import type { ClusterReader, LogRequest, LogResult, WorkloadKind, WorkloadRef } 
 import { isNotFound, parseStatusBody, statusCodeOf, toKubeError, type KubeErrorContext } from '../errors.js';
 import { controllerOf, labelSelectorOf, revisionOf } from '../selectors.js';
 import { sortEventsNewestFirst } from '../format/time.js';
+import { createInventoryLister } from './inventory.js';
 
 const defaultEventLimit = 50;
 const defaultTailLines = 200;
@@ -168,6 +169,7 @@ export function createClusterReader(kc: KubeConfig, clusterName: string): Cluste
       return list.items;
     },
     findWorkloads,
+    listInventory: createInventoryLister(kc, clusterName),
   };
 }
 

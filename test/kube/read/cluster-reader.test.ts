@@ -1,4 +1,4 @@
-import { KubeConfig } from '@kubernetes/client-node';
+import { BatchV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDeployment, formatEvents, formatHpa, formatLogs, formatNode, formatPodDescribe, formatPodSummary } from '../../../src/kube/format/index.js';
 import { createClusterReader } from '../../../src/kube/read/cluster-reader.js';
@@ -145,5 +145,35 @@ describe('createClusterReader', () => {
   it('never asks the API for a Secret', () => {
     expect(sandbox.requests.length).toBeGreaterThan(20);
     expect(sandbox.requests.filter((r) => r.path.includes('/secrets'))).toEqual([]);
+  });
+});
+
+describe('listInventory', () => {
+  it("lists a namespace's workloads, pods, Services and claims, and the whole cluster's without one", async () => {
+    const kc = new KubeConfig();
+    kc.loadFromString(sandbox.kubeconfigYaml());
+    // A Service (and a Job) made through the API as a user would, so every list has something to show.
+    await kc.makeApiClient(CoreV1Api).createNamespacedService({ namespace: 'shop', body: { metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } } });
+    await kc.makeApiClient(BatchV1Api).createNamespacedJob({
+      namespace: 'shop',
+      body: { metadata: { name: 'migrate' }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'm', image: 'registry.example.com/shop/migrate:1' }] } } } },
+    });
+    const shop = await reader.listInventory('shop');
+    expect(shop.namespace).toBe('shop');
+    expect(shop.deployments.map((d) => d.metadata?.name)).toEqual(expect.arrayContaining(['checkout', 'web']));
+    expect(shop.statefulSets.map((s) => s.metadata?.name)).toContain('redis');
+    expect(shop.services.map((s) => s.metadata?.name)).toContain('web');
+    expect(shop.jobs.map((j) => j.metadata?.name)).toContain('migrate');
+    expect(shop.pods.every((p) => p.metadata?.namespace === 'shop')).toBe(true);
+    expect(shop.notes).toEqual([]);
+    const all = await reader.listInventory(undefined);
+    expect(all.daemonSets.map((d) => `${d.metadata?.namespace}/${d.metadata?.name}`)).toContain('monitoring/node-exporter');
+  });
+
+  it('reads one page per kind and says which lists it cut', async () => {
+    const inventory = await reader.listInventory('shop', { limit: 1 });
+    expect(inventory.pods).toHaveLength(1);
+    expect(inventory.notes).toContain('only the first 1 pods were read');
+    expect(inventory.notes).toContain('only the first 1 deployments were read');
   });
 });
