@@ -2,6 +2,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import type { ClusterReader, WorkloadKind, WorkloadRef } from '../kube/reader.js';
 import type { ContainerLogs, Evidence, WorkloadEvidence } from './types.js';
 import { isUnschedulable } from './analyzers/unschedulable.js';
+import { gatherObjects } from './gather-objects.js';
 
 /** What an incident says it is about (alert labels, PagerDuty mapping, a name to search). */
 export interface GatherTarget {
@@ -13,8 +14,15 @@ export interface GatherTarget {
   node?: string | undefined;
   /** HPA name (Alertmanager `horizontalpodautoscaler` label). */
   hpa?: string | undefined;
+  /** A Job, CronJob, Service or claim the incident is about (with `namespace`). */
+  job?: string | undefined;
+  cronjob?: string | undefined;
+  service?: string | undefined;
+  pvc?: string | undefined;
   /** Free names to search for (workload names found in the alert title). */
   names?: string[] | undefined;
+  /** Skip the namespace's other objects (Services, claims, quotas…): workload-only evidence. */
+  workloadOnly?: boolean | undefined;
 }
 
 export interface GatherLimits {
@@ -55,7 +63,9 @@ export async function gatherEvidence(reader: ClusterReader, target: GatherTarget
     else evidence.notes.push(`node ${targetNode} not found`);
   }
 
-  const resolved = await resolveWorkload(reader, target, limits, attempt);
+  const focus = focusOf(target);
+  if (focus) evidence.focus = focus;
+  const resolved = focus ? { notes: [] } : await resolveWorkload(reader, target, limits, attempt);
   const targetPod = resolved.pod;
   const ref = resolved.ref;
   if (ref) {
@@ -67,6 +77,13 @@ export async function gatherEvidence(reader: ClusterReader, target: GatherTarget
   } else if (targetPod) {
     evidence.pods = [targetPod];
     evidence.totalPods = 1;
+  } else if (focus?.kind === 'Job' && evidence.namespace !== undefined) {
+    const ns = evidence.namespace;
+    const pods = (await attempt(`pods of job ${focus.name}`, () => reader.listPods(ns, { labelSelector: `job-name=${focus.name}` }))) ?? [];
+    evidence.totalPods = pods.length;
+    evidence.pods = pickPods(pods, undefined, limits.maxPods);
+  } else if (focus) {
+    // A CronJob, Service or claim: the object-level analyzers read the namespace's objects.
   } else if (evidence.namespace !== undefined && target.node === undefined) {
     const ns = evidence.namespace;
     const pods = (await attempt(`pods in ${ns}`, () => reader.listPods(ns))) ?? [];
@@ -95,6 +112,11 @@ export async function gatherEvidence(reader: ClusterReader, target: GatherTarget
     }
   }
 
+  if (evidence.namespace !== undefined && target.workloadOnly !== true) {
+    const ns = evidence.namespace;
+    evidence.objects = await gatherObjects(reader, evidence, ns, attempt);
+  }
+
   if (evidence.namespace !== undefined && (evidence.workload || target.hpa !== undefined)) {
     const ns = evidence.namespace;
     const hpas = (await attempt(`HPAs in ${ns}`, () => reader.listHpas(ns))) ?? [];
@@ -104,6 +126,15 @@ export async function gatherEvidence(reader: ClusterReader, target: GatherTarget
     );
   }
   return evidence;
+}
+
+function focusOf(target: GatherTarget): Evidence['focus'] {
+  if (target.namespace === undefined) return undefined;
+  if (target.job !== undefined) return { kind: 'Job', name: target.job };
+  if (target.cronjob !== undefined) return { kind: 'CronJob', name: target.cronjob };
+  if (target.service !== undefined) return { kind: 'Service', name: target.service };
+  if (target.pvc !== undefined) return { kind: 'PersistentVolumeClaim', name: target.pvc };
+  return undefined;
 }
 
 type Attempt = <T>(what: string, fn: () => Promise<T>) => Promise<T | undefined>;

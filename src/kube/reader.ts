@@ -8,6 +8,7 @@ import type {
   V1StatefulSet,
   V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
+import type { ObjectReads } from './object-reads.js';
 
 /**
  * Read-only access to one cluster: what analyzers, Claude's tools and the conversation use.
@@ -38,7 +39,7 @@ export type LogResult =
   /** The kubelet's or API server's message, e.g. 'previous terminated container "web" in pod "x" not found'. */
   | { ok: false; message: string };
 
-export interface ClusterReader {
+export interface ClusterReader extends ObjectReads {
   readonly cluster: string;
   listNamespaces(): Promise<string[]>;
   listPods(namespace: string, options?: { labelSelector?: string }): Promise<V1Pod[]>;

@@ -2,6 +2,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { answerBuiltin, detectIntents, type Intent } from '../../src/conversation/builtin-answer.js';
 import type { ClusterReader } from '../../src/kube/reader.js';
+import { emptyObjectReads } from '../helpers/object-reads.js';
 
 describe('detectIntents', () => {
   const table: [string, Intent[]][] = [
@@ -22,6 +23,7 @@ function fakeReader(pods: V1Pod[]): ClusterReader {
   const none = () => Promise.resolve(undefined);
   const empty = () => Promise.resolve([]);
   return {
+    ...emptyObjectReads(),
     cluster: 'lab',
     listNamespaces: () => Promise.resolve(['shop']),
     listPods: () => Promise.resolve(pods),

@@ -11,6 +11,7 @@ import type { ClusterReader, LogRequest, LogResult, WorkloadKind, WorkloadRef } 
 import { isNotFound, parseStatusBody, statusCodeOf, toKubeError, type KubeErrorContext } from '../errors.js';
 import { controllerOf, labelSelectorOf, revisionOf } from '../selectors.js';
 import { sortEventsNewestFirst } from '../format/time.js';
+import { createObjectReads } from './object-reads.js';
 
 const defaultEventLimit = 50;
 const defaultTailLines = 200;
@@ -123,6 +124,7 @@ export function createClusterReader(kc: KubeConfig, clusterName: string): Cluste
 
   return {
     cluster: clusterName,
+    ...createObjectReads(kc, call),
     async listNamespaces() {
       const list = await call({ verb: 'list', resource: 'namespaces' }, () => core.listNamespace());
       return list.items.map((n) => n.metadata?.name ?? '').filter((n) => n !== '');
