@@ -40,7 +40,7 @@ export async function gatherObjects(reader: ClusterReader, evidence: Evidence, n
     objects.storageClasses = await read('storage classes', () => reader.listStorageClasses());
   }
   if (evidence.pods.some(lacksResources)) {
-    for (const node of evidence.nodes.filter(acceptsPods).slice(0, maxNodesForCapacity)) {
+    for (const node of evidence.nodes.filter(isReady).slice(0, maxNodesForCapacity)) {
       const name = node.metadata?.name ?? '';
       objects.nodePods[name] = await read(`pods on node ${name}`, () => reader.listPodsOnNode(name));
     }
@@ -50,10 +50,9 @@ export async function gatherObjects(reader: ClusterReader, evidence: Evidence, n
 
 function lacksResources(pod: V1Pod): boolean {
   const c = pod.status?.conditions?.find((x) => x.type === 'PodScheduled');
-  return c?.status === 'False' && /Insufficient (cpu|memory)/.test(c.message ?? '');
+  return c?.status === 'False' && /Insufficient (cpu|memory)|were unschedulable/.test(c.message ?? '');
 }
 
-/** Ready and not cordoned: a node the scheduler considers at all. */
-export function acceptsPods(node: V1Node): boolean {
-  return node.spec?.unschedulable !== true && node.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+function isReady(node: V1Node): boolean {
+  return node.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
 }

@@ -92,6 +92,7 @@ export async function gatherEvidence(reader: ClusterReader, target: GatherTarget
     if (pods.length > 0 && evidence.pods.length === 0) evidence.notes.push(`every pod in ${ns} looks healthy`);
   }
   if (resolved.notes.length > 0) evidence.notes.push(...resolved.notes);
+  if (!ref && !targetPod && !focus && target.node === undefined && evidence.namespace !== undefined) evidence.focus = { kind: 'Namespace', name: evidence.namespace };
 
   for (const pod of evidence.pods) {
     const ns = pod.metadata?.namespace ?? evidence.namespace ?? 'default';

@@ -90,11 +90,11 @@ export interface Evidence {
   notes: string[];
   /** The namespace's other objects, read when a namespace is known (see gather-objects.ts). */
   objects?: NamespaceObjects;
-  /** A non-workload object the incident names (a Job, CronJob, Service or claim). */
+  /** A non-workload object the incident names (a Job, CronJob, Service or claim), or the whole namespace. */
   focus?: { kind: FocusKind; name: string };
 }
 
-export type FocusKind = 'Job' | 'CronJob' | 'Service' | 'PersistentVolumeClaim';
+export type FocusKind = 'Job' | 'CronJob' | 'Service' | 'PersistentVolumeClaim' | 'Namespace';
 
 /** Namespace (and a few cluster) objects around the incident. Never Secrets; ConfigMaps by keys. */
 export interface NamespaceObjects {
