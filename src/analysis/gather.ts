@@ -103,7 +103,7 @@ export async function gatherEvidence(reader: ClusterReader, target: GatherTarget
   }
 
   const known = new Set(evidence.nodes.map((n) => n.metadata?.name));
-  if (evidence.pods.some(isUnschedulable)) {
+  if (evidence.pods.some(isUnschedulable) || evidence.workload?.ref.kind === 'DaemonSet') {
     for (const node of (await attempt('nodes', () => reader.listNodes())) ?? []) if (!known.has(node.metadata?.name)) evidence.nodes.push(node);
   } else {
     const names = [...new Set(evidence.pods.map((p) => p.spec?.nodeName).filter((n): n is string => n !== undefined && !known.has(n)))].slice(0, 3);
@@ -118,12 +118,12 @@ export async function gatherEvidence(reader: ClusterReader, target: GatherTarget
     evidence.objects = await gatherObjects(reader, evidence, ns, attempt);
   }
 
-  if (evidence.namespace !== undefined && (evidence.workload || target.hpa !== undefined)) {
+  if (evidence.namespace !== undefined && (evidence.workload || target.hpa !== undefined || evidence.focus?.kind === 'Namespace')) {
     const ns = evidence.namespace;
     const hpas = (await attempt(`HPAs in ${ns}`, () => reader.listHpas(ns))) ?? [];
     const ref = evidence.workload?.ref;
     evidence.hpas = hpas.filter(
-      (h) => h.metadata?.name === target.hpa || (ref !== undefined && h.spec?.scaleTargetRef.kind === ref.kind && h.spec.scaleTargetRef.name === ref.name),
+      (h) => evidence.focus?.kind === 'Namespace' || h.metadata?.name === target.hpa || (ref !== undefined && h.spec?.scaleTargetRef.kind === ref.kind && h.spec.scaleTargetRef.name === ref.name),
     );
   }
   return evidence;

@@ -10,6 +10,8 @@ export const analyzeFailingProbes: Analyzer = (evidence) => {
   const kinds = unique(events.map((e) => /^(\w+) probe/i.exec(e.message ?? '')?.[1]?.toLowerCase() ?? 'a'));
   const finding: Finding = {
     analyzer: name,
+    kind: 'probe-failing',
+    ...(evidence.workload ? { object: `${evidence.workload.ref.kind}/${evidence.workload.ref.namespace}/${evidence.workload.ref.name}` } : {}),
     title: `${workloadLabel(evidence)}: ${kinds.join('/')} probe failing`,
     severity: 'warning',
     summary: kinds.includes('liveness')

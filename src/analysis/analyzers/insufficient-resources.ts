@@ -11,7 +11,7 @@ const name = 'insufficient-resources';
  * resource is short and a smaller request of the main container would let every Pending pod
  * fit the free room the nodes really have (allocatable minus the requests already bound), and
  * running replicas use less than that, set_resources lowering the request is proposed; else
- * the fix is more nodes, given as text.
+ * the fix is more nodes, given as text. A node's whole allocatable is never proposed blindly.
  */
 export const analyzeInsufficientResources: Analyzer = (evidence) => {
   const f = schedulingFailure(evidence);
@@ -85,13 +85,15 @@ function fittingRequest(evidence: Evidence, f: SchedulingFailure, r: Resource, f
   const fit = Math.floor((bestFit(free.map((x) => x.free), f.pods.length) - others) / step) * step;
   // A request cut to less than half is a different program, not a fix.
   if (fit < current / 2 || fit >= current) return undefined;
+  // Only a request the program is seen to live within is a cure: running replicas' use
+  // (metrics API) plus 20% headroom must fit. Without that evidence, nothing is proposed.
   const used = maxUsage(evidence, container.name, r);
-  if (used !== undefined && used > fit) return undefined;
+  if (used === undefined || used * 1.2 > fit) return undefined;
   const value = r === 'memory' ? formatMemory(fit) : formatCpu(Number(fit.toFixed(2)));
   return {
     action: { type: 'set_resources', namespace: ref.namespace, kind: ref.kind, name: ref.name, container: container.name, requests: { [r]: value } },
-    confidence: used === undefined ? 0.5 : 0.65,
-    rationale: `Container ${container.name} requests ${container.resources?.requests?.[r] ?? '?'} ${r}, more than any node has unreserved. At ${value} all ${f.pods.length} Pending pod(s) fit the free room the nodes have now${used === undefined ? '' : ` and the running replicas use at most ${r === 'memory' ? formatMemory(used) : formatCpu(used)}`}; check the program runs within it.`,
+    confidence: 0.65,
+    rationale: `Container ${container.name} requests ${container.resources?.requests?.[r] ?? '?'} ${r}, more than any node has unreserved. At ${value} all ${f.pods.length} Pending pod(s) fit the free room the nodes have now, and the running replicas use at most ${r === 'memory' ? formatMemory(used) : formatCpu(used)}.`,
     origin: `analyzer:${name}`,
   };
 }
