@@ -19,10 +19,12 @@ export const analyzePdbBlocking: Analyzer = (evidence) => {
     const pdbName = pdb.metadata?.name ?? '?';
     if (!inScope(evidence, 'PodDisruptionBudget', pdbName, labels !== undefined && matchesSelector(pdb.spec?.selector, labels))) continue;
     const pods = livePods(evidence).filter((p) => matchesSelector(pdb.spec?.selector, podLabels(p)));
-    const healthy = pod(pdb, pods.filter(isPodReady).length);
-    const expected = pdb.status?.expectedPods ?? pods.length;
+    // The disruption controller's status counts only once it has observed the budget.
+    const status = pdb.status?.observedGeneration !== undefined ? pdb.status : undefined;
+    const healthy = status?.currentHealthy ?? pods.filter(isPodReady).length;
+    const expected = status?.expectedPods ?? pods.length;
     if (expected === 0) continue;
-    const allowed = pdb.status?.disruptionsAllowed ?? computeAllowed(pdb, expected, healthy);
+    const allowed = status?.disruptionsAllowed ?? computeAllowed(pdb, expected, healthy);
     if (allowed > 0) continue;
     const rule = pdb.spec?.minAvailable !== undefined ? `minAvailable ${String(pdb.spec.minAvailable)}` : `maxUnavailable ${String(pdb.spec?.maxUnavailable ?? '?')}`;
     const ref = evidence.workload?.ref;
@@ -44,7 +46,7 @@ export const analyzePdbBlocking: Analyzer = (evidence) => {
         object: `PodDisruptionBudget/${ns}/${pdbName}`,
         title: `PodDisruptionBudget ${pdbName} allows no disruption`,
         summary: `PDB ${pdbName} (${rule}) covers ${expected} pod(s), ${healthy} healthy: disruptionsAllowed is 0, so evictions are refused ("Cannot evict pod as it would violate the pod's disruption budget.") and node drains wait forever.`,
-        evidence: [`spec: ${rule}, selector ${JSON.stringify(pdb.spec?.selector?.matchLabels ?? pdb.spec?.selector ?? {})}`, `status: expectedPods ${expected}, currentHealthy ${healthy}, desiredHealthy ${pdb.status?.desiredHealthy ?? '?'}, disruptionsAllowed ${allowed}`],
+        evidence: [`spec: ${rule}, selector ${JSON.stringify(pdb.spec?.selector?.matchLabels ?? pdb.spec?.selector ?? {})}`, `status: expectedPods ${expected}, currentHealthy ${healthy}, desiredHealthy ${status?.desiredHealthy ?? '?'}, disruptionsAllowed ${allowed}`],
         ...(cure ? {} : { fix: healthy < expected ? `Make the covered pods healthy first (see their findings); the budget then allows evictions again.` : `Lower the budget: kubectl -n ${ns} patch pdb ${pdbName} --type=merge -p '{"spec":{"minAvailable":null,"maxUnavailable":1}}' — or run more replicas than minAvailable.` }),
         severity: 'warning',
       }),
@@ -52,8 +54,6 @@ export const analyzePdbBlocking: Analyzer = (evidence) => {
   }
   return { findings, proposals };
 };
-
-const pod = (pdb: V1PodDisruptionBudget, readyCount: number) => pdb.status?.currentHealthy ?? readyCount;
 
 function computeAllowed(pdb: V1PodDisruptionBudget, expected: number, healthy: number): number {
   const abs = (v: number | string | undefined, roundUp: boolean) => {

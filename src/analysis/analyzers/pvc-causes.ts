@@ -48,7 +48,8 @@ export function claimCause(claim: V1PersistentVolumeClaim, volumes: V1Persistent
     return undefined;
   }
   if (volumeName) return undefined;
-  const candidates = volumes.filter((v) => v.status?.phase === 'Available' && !v.spec?.claimRef && (v.spec?.storageClassName ?? '') === (cls ?? ''));
+  // A volume nobody claims (Available, or Pending just after creation) is a binding candidate.
+  const candidates = volumes.filter((v) => !['Bound', 'Released', 'Failed'].includes(v.status?.phase ?? '') && !v.spec?.claimRef && (v.spec?.storageClassName ?? '') === (cls ?? ''));
   const selected = claim.spec?.selector ? candidates.filter((v) => matchesSelector(claim.spec?.selector, v.metadata?.labels ?? {})) : candidates;
   if (claim.spec?.selector && candidates.length > 0 && selected.length === 0) {
     return { kind: 'pvc-selector', object: claimId, summary: `No available volume matches the claim's selector ${JSON.stringify(claim.spec.selector.matchLabels ?? claim.spec.selector)}.`, facts: [`spec.selector: ${JSON.stringify(claim.spec.selector)}`, ...candidates.map((v) => `PersistentVolume/${v.metadata?.name ?? '?'} labels ${JSON.stringify(v.metadata?.labels ?? {})}`)], fix: `Label a volume to match, or ${recreate} with a selector that matches.` };
