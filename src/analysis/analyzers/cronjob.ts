@@ -55,10 +55,10 @@ export const analyzeCronJob: Analyzer = (evidence) => {
         makeFinding({
           analyzer: name,
           kind: 'cronjob-job-failed',
-          object: `Job/${ns}/${latest.metadata?.name ?? '?'}`,
+          object,
           title: `CronJob ${cjName}: its latest Job ${latest.metadata?.name ?? '?'} failed`,
           summary: `The latest run of ${cjName} failed (${failed.reason ?? 'Failed'}: ${failed.message ?? ''}); the last success was ${cj.status?.lastSuccessfulTime ? new Date(cj.status.lastSuccessfulTime).toISOString() : 'never'}.`,
-          evidence: facts,
+          evidence: [`latest Job ${latest.metadata?.name ?? '?'}: Failed=True ${failed.reason ?? ''}: ${failed.message ?? ''}`, ...facts],
           fix: `See the Job's finding; after fixing, kubectl -n ${ns} create job --from=cronjob/${cjName} ${cjName}-manual to run it now.`,
         }),
       );
