@@ -1,6 +1,6 @@
 import type { Analyzer } from '../types.js';
 import { describeEvent, eventsWhere } from './helpers.js';
-import { makeFinding, subjectId } from './objects.js';
+import { makeFinding, namespaceWide, podLabels, podTemplate, selectsLabels, subjectId } from './objects.js';
 
 const name = 'evictions';
 
@@ -13,8 +13,9 @@ const name = 'evictions';
 export const analyzeEvictions: Analyzer = (evidence) => {
   const pool = [...evidence.pods, ...(evidence.objects?.pods ?? [])];
   const subjectPods = new Set(evidence.pods.map((p) => p.metadata?.name));
+  const template = evidence.workload ? podTemplate(evidence)?.metadata?.labels : undefined;
   const evicted = [...new Map(pool.filter((p) => p.status?.phase === 'Failed' && p.status.reason === 'Evicted').map((p) => [p.metadata?.name, p])).values()].filter(
-    (p) => evidence.focus?.kind === 'Namespace' || subjectPods.has(p.metadata?.name) || p.metadata?.labels?.app === evidence.workload?.ref.name,
+    (p) => namespaceWide(evidence) || subjectPods.has(p.metadata?.name) || (template !== undefined && selectsLabels(template, podLabels(p))),
   );
   const taintEvictions = eventsWhere(evidence, (e) => e.reason === 'TaintManagerEviction', 2);
   const [first] = evicted;

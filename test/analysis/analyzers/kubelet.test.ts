@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeConfigError } from '../../../src/analysis/analyzers/config-error.js';
+import { analyzeCrashLoop } from '../../../src/analysis/analyzers/crash-loop.js';
+import { analyzeOomKilled } from '../../../src/analysis/analyzers/oom-killed.js';
 import { analyzeFailedMount } from '../../../src/analysis/analyzers/failed-mount.js';
 import { analyzeImagePull } from '../../../src/analysis/analyzers/image-pull.js';
 import { analyzeMissingPullSecret } from '../../../src/analysis/analyzers/missing-pull-secret.js';
@@ -118,5 +120,35 @@ describe('probe-port and probe-timing', () => {
     // A container that ran for an hour before failing is not a slow starter.
     pod.status!.containerStatuses![0]!.lastState!.terminated!.startedAt = new Date('2026-11-21T10:00:00Z');
     expect(analyzeProbeTiming(evidenceOf({ pods: [pod], podEvents: { 'web-7d9f-a': events } }), now).findings).toEqual([]);
+  });
+});
+
+describe('oom-killed and crash-loop', () => {
+  const killed = (limit: string) =>
+    podOf('cart', 'a', { name: 'cart', resources: { limits: { memory: limit } } }, {
+      phase: 'Running',
+      containerStatuses: [{ name: 'cart', image: 'x', imageID: '', ready: false, restartCount: 5, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 137, reason: 'OOMKilled' } } }],
+    });
+  const node = { metadata: { name: 'node-1' }, status: { allocatable: { cpu: '4', memory: '8Gi' } } };
+
+  it('proposes a doubled limit only when a node can hold it', () => {
+    const fits = analyzeOomKilled(evidenceOf({ pods: [killed('1Gi')], nodes: [node], workload: workloadRef('cart') }), now);
+    expect(fits.proposals.map((p) => p.action)).toEqual([{ type: 'set_resources', namespace: 'shop', kind: 'Deployment', name: 'cart', container: 'cart', limits: { memory: '2Gi' } }]);
+    const tooBig = analyzeOomKilled(evidenceOf({ pods: [killed('6Gi')], nodes: [node], workload: workloadRef('cart') }), now);
+    expect(tooBig.proposals).toEqual([]);
+    expect(tooBig.findings[0]).toMatchObject({ kind: 'oom-killed', object: 'Deployment/shop/cart' });
+    expect(tooBig.findings[0]?.fix).toContain('Raise the memory limit');
+  });
+
+  it('a crash loop with no rollout to undo gives the log line as the fix', () => {
+    const pod = podOf('api', 'a', { name: 'api' }, {
+      phase: 'Running',
+      containerStatuses: [{ name: 'api', image: 'x', imageID: '', ready: false, restartCount: 7, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 1, reason: 'Error' } } }],
+    });
+    const logs = [{ pod: 'api-7d9f-a', container: 'api', previous: true, result: { ok: true as const, text: 'starting\nFATAL config: DATABASE_URL is not set\n', truncated: false } }];
+    const r = analyzeCrashLoop(evidenceOf({ pods: [pod], logs, workload: workloadRef('api') }), now);
+    expect(r.findings[0]).toMatchObject({ kind: 'crash-loop', object: 'Deployment/shop/api' });
+    expect(r.findings[0]?.fix).toContain('FATAL config: DATABASE_URL is not set');
+    expect(r.proposals).toEqual([]);
   });
 });
