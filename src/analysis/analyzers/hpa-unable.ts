@@ -16,7 +16,8 @@ export const analyzeHpaUnable: Analyzer = (evidence) => {
     const bad = (hpa.status?.conditions ?? []).find((c) => (c.type === 'ScalingActive' || c.type === 'AbleToScale') && c.status === 'False');
     if (!bad) continue;
     const message = bad.message ?? '';
-    const missing = /missing request for (\w+)(?: in container (\S+))?/.exec(message);
+    // Older controllers print the container bare, newer ones quoted: `in container "web" of Pod "…"`.
+    const missing = /missing request for (\w+)(?: in container "?([^\s"]+)"?)?/.exec(message);
     const noMetrics = /unable to get metrics|no metrics returned|unable to fetch metrics/.test(message);
     const target = `${hpa.spec?.scaleTargetRef.kind ?? '?'}/${hpa.spec?.scaleTargetRef.name ?? '?'}`;
     findings.push(

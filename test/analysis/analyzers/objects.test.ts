@@ -71,7 +71,7 @@ describe('jobs and cron jobs', () => {
 
   it('a CronJob missing its starts, from the controller’s event', () => {
     const cj = { metadata: { name: 'report', namespace: 'shop' }, spec: { schedule: '*/5 * * * *', startingDeadlineSeconds: 10, jobTemplate: { spec: { template: { spec: { containers: [] } } } } }, status: {} };
-    const e = evidenceOf({ focus: { kind: 'CronJob', name: 'report' } }, { cronJobs: [cj], events: [ev('CronJob', 'report', 'Warning', 'TooManyMissedTimes', 'too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew')] });
+    const e = evidenceOf({ focus: { kind: 'CronJob', name: 'report' } }, { cronJobs: [cj], events: [ev('CronJob', 'report', 'Warning', 'TooManyMissedTimes', 'too many missed start times: 101. Set or decrease .spec.startingDeadlineSeconds or check clock skew')] });
     expect(analyzeCronJob(e, now).findings[0]).toMatchObject({ kind: 'cronjob-missed-starts', object: 'CronJob/shop/report' });
   });
 
@@ -123,6 +123,7 @@ describe('workload controllers', () => {
     };
     const r = analyzeHpaUnable(evidenceOf({ hpas: [hpa] }), now);
     expect(r.findings[0]).toMatchObject({ kind: 'hpa-unable-to-scale', object: 'Deployment/shop/worker' });
+    expect(r.findings[0]?.fix).toContain('container worker of Deployment/worker');
     expect(r.findings[0]?.fix).toContain('--requests=cpu=<value>');
   });
 });
@@ -148,5 +149,16 @@ describe('nodes, evictions and CPU', () => {
     expect(hot.findings[0]).toMatchObject({ kind: 'cpu-throttling', object: 'Deployment/shop/api' });
     expect(hot.proposals.map((p) => p.action)).toEqual([{ type: 'set_resources', namespace: 'shop', kind: 'Deployment', name: 'api', container: 'api', limits: { cpu: '1' } }]);
     expect(analyzeCpuSaturation(evidenceOf({ pods, workload: workloadRef('api') }, { usage: usage('300m') }), now).findings).toEqual([]);
+  });
+});
+
+describe('hpa-unable wording across versions', () => {
+  it('reads the quoted container name of newer controllers', () => {
+    const hpa = {
+      metadata: { name: 'api', namespace: 'shop' },
+      spec: { scaleTargetRef: { kind: 'Deployment', name: 'api' }, maxReplicas: 4 },
+      status: { desiredReplicas: 1, conditions: [{ type: 'ScalingActive', status: 'False', reason: 'FailedGetResourceMetric', message: 'the HPA was unable to compute the replica count: failed to get cpu utilization: missing request for cpu in container "api" of Pod "api-7d9f-a"' }] },
+    };
+    expect(analyzeHpaUnable(evidenceOf({ hpas: [hpa] }), now).findings[0]?.fix).toContain('container api of Deployment/api');
   });
 });
