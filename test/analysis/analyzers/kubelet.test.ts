@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeConfigError } from '../../../src/analysis/analyzers/config-error.js';
 import { analyzeCrashLoop } from '../../../src/analysis/analyzers/crash-loop.js';
+import { analyzeFailingProbes } from '../../../src/analysis/analyzers/failing-probes.js';
 import { analyzeOomKilled } from '../../../src/analysis/analyzers/oom-killed.js';
 import { analyzeFailedMount } from '../../../src/analysis/analyzers/failed-mount.js';
 import { analyzeImagePull } from '../../../src/analysis/analyzers/image-pull.js';
@@ -150,5 +151,16 @@ describe('oom-killed and crash-loop', () => {
     expect(r.findings[0]).toMatchObject({ kind: 'crash-loop', object: 'Deployment/shop/api' });
     expect(r.findings[0]?.fix).toContain('FATAL config: DATABASE_URL is not set');
     expect(r.proposals).toEqual([]);
+  });
+});
+
+describe('failing-probes', () => {
+  it('stays silent when a specific probe analyzer explains the failure, speaks otherwise', () => {
+    const pod = podOf('web', 'a', { name: 'web', ports: [{ containerPort: 8080 }], readinessProbe: { httpGet: { path: '/ready', port: 8081 } } });
+    const at = (message: string) => ({ 'web-7d9f-a': [ev('Pod', 'web-7d9f-a', 'Warning', 'Unhealthy', message)] });
+    const wrongPort = evidenceOf({ pods: [pod], podEvents: at('Readiness probe failed: Get "http://10.244.1.5:8081/ready": dial tcp 10.244.1.5:8081: connect: connection refused') });
+    expect(analyzeFailingProbes(wrongPort, now).findings).toEqual([]);
+    const status503 = evidenceOf({ pods: [pod], podEvents: at('Readiness probe failed: HTTP probe failed with statuscode: 503') });
+    expect(analyzeFailingProbes(status503, now).findings[0]).toMatchObject({ kind: 'probe-failing' });
   });
 });
