@@ -2,6 +2,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import type { ClusterReader, WorkloadKind, WorkloadRef } from '../kube/reader.js';
 import { emptyEvidence, type ContainerLogs, type Evidence, type WorkloadEvidence } from './types.js';
 import { isUnschedulable } from './analyzers/unschedulable.js';
+import { gatherObjects } from './gather-objects.js';
 
 /** What an incident says it is about (alert labels, PagerDuty mapping, a name to search). */
 export interface GatherTarget {
@@ -13,8 +14,15 @@ export interface GatherTarget {
   node?: string | undefined;
   /** HPA name (Alertmanager `horizontalpodautoscaler` label). */
   hpa?: string | undefined;
+  /** A Job, CronJob, Service or claim the incident is about (with `namespace`). */
+  job?: string | undefined;
+  cronjob?: string | undefined;
+  service?: string | undefined;
+  pvc?: string | undefined;
   /** Free names to search for (workload names found in the alert title). */
   names?: string[] | undefined;
+  /** Skip the namespace's other objects (Services, claims, quotas…): workload-only evidence. */
+  workloadOnly?: boolean | undefined;
 }
 
 export interface GatherLimits {
@@ -55,7 +63,9 @@ export async function gatherEvidence(reader: ClusterReader, target: GatherTarget
     else evidence.notes.push(`node ${targetNode} not found`);
   }
 
-  const resolved = await resolveWorkload(reader, target, limits, attempt);
+  const focus = focusOf(target);
+  if (focus) evidence.focus = focus;
+  const resolved = focus ? { notes: [] } : await resolveWorkload(reader, target, limits, attempt);
   const targetPod = resolved.pod;
   const ref = resolved.ref;
   if (ref) {
@@ -67,6 +77,13 @@ export async function gatherEvidence(reader: ClusterReader, target: GatherTarget
   } else if (targetPod) {
     evidence.pods = [targetPod];
     evidence.totalPods = 1;
+  } else if (focus?.kind === 'Job' && evidence.namespace !== undefined) {
+    const ns = evidence.namespace;
+    const pods = (await attempt(`pods of job ${focus.name}`, () => reader.listPods(ns, { labelSelector: `job-name=${focus.name}` }))) ?? [];
+    evidence.totalPods = pods.length;
+    evidence.pods = pickPods(pods, undefined, limits.maxPods);
+  } else if (focus) {
+    // A CronJob, Service or claim: the object-level analyzers read the namespace's objects.
   } else if (evidence.namespace !== undefined && target.node === undefined) {
     const ns = evidence.namespace;
     const pods = (await attempt(`pods in ${ns}`, () => reader.listPods(ns))) ?? [];
@@ -75,6 +92,7 @@ export async function gatherEvidence(reader: ClusterReader, target: GatherTarget
     if (pods.length > 0 && evidence.pods.length === 0) evidence.notes.push(`every pod in ${ns} looks healthy`);
   }
   if (resolved.notes.length > 0) evidence.notes.push(...resolved.notes);
+  if (!ref && !targetPod && !focus && target.node === undefined && evidence.namespace !== undefined) evidence.focus = { kind: 'Namespace', name: evidence.namespace };
 
   for (const pod of evidence.pods) {
     const ns = pod.metadata?.namespace ?? evidence.namespace ?? 'default';
@@ -85,7 +103,7 @@ export async function gatherEvidence(reader: ClusterReader, target: GatherTarget
   }
 
   const known = new Set(evidence.nodes.map((n) => n.metadata?.name));
-  if (evidence.pods.some(isUnschedulable)) {
+  if (evidence.pods.some(isUnschedulable) || evidence.workload?.ref.kind === 'DaemonSet') {
     for (const node of (await attempt('nodes', () => reader.listNodes())) ?? []) if (!known.has(node.metadata?.name)) evidence.nodes.push(node);
   } else {
     const names = [...new Set(evidence.pods.map((p) => p.spec?.nodeName).filter((n): n is string => n !== undefined && !known.has(n)))].slice(0, 3);
@@ -95,15 +113,29 @@ export async function gatherEvidence(reader: ClusterReader, target: GatherTarget
     }
   }
 
-  if (evidence.namespace !== undefined && (evidence.workload || target.hpa !== undefined)) {
+  if (evidence.namespace !== undefined && target.workloadOnly !== true) {
+    const ns = evidence.namespace;
+    evidence.objects = await gatherObjects(reader, evidence, ns, attempt);
+  }
+
+  if (evidence.namespace !== undefined && (evidence.workload || target.hpa !== undefined || evidence.focus?.kind === 'Namespace')) {
     const ns = evidence.namespace;
     const hpas = (await attempt(`HPAs in ${ns}`, () => reader.listHpas(ns))) ?? [];
     const ref = evidence.workload?.ref;
     evidence.hpas = hpas.filter(
-      (h) => h.metadata?.name === target.hpa || (ref !== undefined && h.spec?.scaleTargetRef.kind === ref.kind && h.spec.scaleTargetRef.name === ref.name),
+      (h) => evidence.focus?.kind === 'Namespace' || h.metadata?.name === target.hpa || (ref !== undefined && h.spec?.scaleTargetRef.kind === ref.kind && h.spec.scaleTargetRef.name === ref.name),
     );
   }
   return evidence;
+}
+
+function focusOf(target: GatherTarget): Evidence['focus'] {
+  if (target.namespace === undefined) return undefined;
+  if (target.job !== undefined) return { kind: 'Job', name: target.job };
+  if (target.cronjob !== undefined) return { kind: 'CronJob', name: target.cronjob };
+  if (target.service !== undefined) return { kind: 'Service', name: target.service };
+  if (target.pvc !== undefined) return { kind: 'PersistentVolumeClaim', name: target.pvc };
+  return undefined;
 }
 
 type Attempt = <T>(what: string, fn: () => Promise<T>) => Promise<T | undefined>;

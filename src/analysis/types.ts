@@ -1,13 +1,23 @@
 import type {
   CoreV1Event,
+  V1CronJob,
   V1DaemonSet,
   V1Deployment,
+  V1Endpoints,
+  V1Job,
   V1Node,
+  V1PersistentVolume,
+  V1PersistentVolumeClaim,
   V1Pod,
+  V1PodDisruptionBudget,
   V1ReplicaSet,
+  V1ResourceQuota,
+  V1Service,
   V1StatefulSet,
+  V1StorageClass,
   V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
+import type { ConfigMapKeys, PodUsage } from '../kube/object-reads.js';
 import type { Action } from '../actions/catalog.js';
 import type { LogResult, WorkloadRef } from '../kube/reader.js';
 
@@ -21,6 +31,12 @@ export interface Finding {
   severity: FindingSeverity;
   summary: string;
   evidence: string[];
+  /** The failure kind, a stable id (`insufficient-memory`, `quota-exceeded`…); see README's table. */
+  kind?: string;
+  /** The root-cause object, `Kind/namespace/name` (or `Kind/name` for cluster objects). */
+  object?: string;
+  /** The exact manual fix, as text, when no catalog action cures the cause. */
+  fix?: string;
 }
 
 /** A catalog action an analyzer or Claude suggests; risk is added later, by code. */
@@ -72,6 +88,36 @@ export interface Evidence {
   hpas: V2HorizontalPodAutoscaler[];
   /** What could not be resolved or read, in words (shown with the findings). */
   notes: string[];
+  /** The namespace's other objects, read when a namespace is known (see gather-objects.ts). */
+  objects?: NamespaceObjects;
+  /** A non-workload object the incident names (a Job, CronJob, Service or claim), or the whole namespace. */
+  focus?: { kind: FocusKind; name: string };
+}
+
+export type FocusKind = 'Job' | 'CronJob' | 'Service' | 'PersistentVolumeClaim' | 'Namespace';
+
+/** Namespace (and a few cluster) objects around the incident. Never Secrets; ConfigMaps by keys. */
+export interface NamespaceObjects {
+  /** Every pod of the namespace (Services, PDBs and quotas are about all of them). */
+  pods: V1Pod[];
+  services: V1Service[];
+  endpoints: V1Endpoints[];
+  claims: V1PersistentVolumeClaim[];
+  /** Read only when a claim is Pending. */
+  volumes: V1PersistentVolume[];
+  storageClasses: V1StorageClass[];
+  quotas: V1ResourceQuota[];
+  serviceAccounts: string[];
+  configMaps: ConfigMapKeys[];
+  jobs: V1Job[];
+  cronJobs: V1CronJob[];
+  pdbs: V1PodDisruptionBudget[];
+  /** Metrics API usage of the namespace's pods (empty without metrics-server). */
+  usage: PodUsage[];
+  /** The namespace's events, newest first, bounded: ReplicaSets', claims', Jobs' events live here. */
+  events: CoreV1Event[];
+  /** Pods bound to each usable node, read when a pod is Pending for lack of resources. */
+  nodePods: Record<string, V1Pod[]>;
 }
 
 /** Evidence with nothing read yet: the one place its shape starts (gatherEvidence, the sweep). */

@@ -12,6 +12,7 @@ import type {
   V1StatefulSet,
   V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
+import type { ObjectReads } from './object-reads.js';
 
 /**
  * Read-only access to one cluster: what analyzers, Claude's tools and the conversation use.
@@ -61,7 +62,7 @@ export interface WorkloadInventory {
   notes: string[];
 }
 
-export interface ClusterReader {
+export interface ClusterReader extends ObjectReads {
   readonly cluster: string;
   listNamespaces(): Promise<string[]>;
   listPods(namespace: string, options?: { labelSelector?: string }): Promise<V1Pod[]>;

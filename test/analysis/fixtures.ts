@@ -1,12 +1,24 @@
 import type {
   CoreV1Event,
   V1ContainerStatus,
+  V1CronJob,
+  V1DaemonSet,
   V1Deployment,
+  V1Endpoints,
+  V1Job,
   V1Node,
+  V1PersistentVolume,
+  V1PersistentVolumeClaim,
   V1Pod,
+  V1PodDisruptionBudget,
   V1ReplicaSet,
+  V1ResourceQuota,
+  V1Service,
+  V1StatefulSet,
+  V1StorageClass,
   V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
+import type { ConfigMapKeys, PodUsage } from '../../src/kube/object-reads.js';
 import type { ClusterReader, LogResult, WorkloadRef } from '../../src/kube/reader.js';
 
 /** Realistic objects shaped like the API returns them, and a fake ClusterReader over them. */
@@ -160,27 +172,64 @@ export interface FakeWorld {
   hpas: V2HorizontalPodAutoscaler[];
   /** Logs by `pod/container` (previous) or `pod/container/current`. */
   logs: Record<string, string>;
+  statefulSets: V1StatefulSet[];
+  daemonSets: V1DaemonSet[];
+  services: V1Service[];
+  endpoints: V1Endpoints[];
+  claims: V1PersistentVolumeClaim[];
+  volumes: V1PersistentVolume[];
+  storageClasses: V1StorageClass[];
+  quotas: V1ResourceQuota[];
+  serviceAccounts: { ns: string; name: string }[];
+  configMaps: (ConfigMapKeys & { ns: string })[];
+  jobs: V1Job[];
+  cronJobs: V1CronJob[];
+  pdbs: V1PodDisruptionBudget[];
+  usage: PodUsage[];
 }
 
 export function emptyWorld(): FakeWorld {
-  return { deployments: [], replicaSets: [], pods: [], events: [], nodes: [], hpas: [], logs: {} };
+  return {
+    deployments: [], replicaSets: [], pods: [], events: [], nodes: [], hpas: [], logs: {}, statefulSets: [], daemonSets: [], services: [], endpoints: [],
+    claims: [], volumes: [], storageClasses: [], quotas: [], serviceAccounts: [], configMaps: [], jobs: [], cronJobs: [], pdbs: [], usage: [],
+  };
 }
+
+const inNs = <T extends { metadata?: { namespace?: string } }>(items: T[], ns: string) => items.filter((i) => i.metadata?.namespace === ns);
 
 /** A read-only fake of B's ClusterReader over plain objects; records every call. */
 export function fakeReader(world: FakeWorld, cluster = 'prod'): ClusterReader & { calls: string[] } {
   const calls: string[] = [];
   const rev = (r: V1ReplicaSet) => Number(r.metadata?.annotations?.['deployment.kubernetes.io/revision'] ?? 0);
   const podsOf = (ref: WorkloadRef) => world.pods.filter((p) => p.metadata?.namespace === ref.namespace && p.metadata.labels?.app === ref.name);
+  const byLabel = (pods: V1Pod[], selector: string | undefined) => {
+    if (!selector) return pods;
+    return pods.filter((p) => selector.split(',').every((t) => { const [k, v] = t.split('='); return p.metadata?.labels?.[k ?? ''] === v; }));
+  };
   return {
     cluster,
     calls,
+    listServices: (ns) => Promise.resolve(inNs(world.services, ns)),
+    listEndpoints: (ns) => Promise.resolve(inNs(world.endpoints, ns)),
+    listPersistentVolumeClaims: (ns) => Promise.resolve(inNs(world.claims, ns)),
+    listPersistentVolumes: () => Promise.resolve(world.volumes),
+    listStorageClasses: () => Promise.resolve(world.storageClasses),
+    listResourceQuotas: (ns) => Promise.resolve(inNs(world.quotas, ns)),
+    listServiceAccountNames: (ns) => Promise.resolve(world.serviceAccounts.filter((s) => s.ns === ns).map((s) => s.name)),
+    listConfigMapKeys: (ns) => Promise.resolve(world.configMaps.filter((c) => c.ns === ns).map(({ name, keys }) => ({ name, keys }))),
+    listJobs: (ns) => Promise.resolve(inNs(world.jobs, ns)),
+    listCronJobs: (ns) => Promise.resolve(inNs(world.cronJobs, ns)),
+    listPodDisruptionBudgets: (ns) => Promise.resolve(inNs(world.pdbs, ns)),
+    listPodsOnNode: (node) => Promise.resolve(world.pods.filter((p) => p.spec?.nodeName === node)),
+    listPodUsage: (ns) => Promise.resolve(world.usage.filter((u) => u.namespace === ns)),
+    listNodeUsage: () => Promise.resolve([]),
     listNamespaces: () => Promise.resolve([...new Set(world.pods.map((p) => p.metadata?.namespace ?? ''))]),
-    listPods: (ns) => (calls.push(`listPods ${ns}`), Promise.resolve(world.pods.filter((p) => p.metadata?.namespace === ns))),
+    listPods: (ns, opts) => (calls.push(`listPods ${ns}`), Promise.resolve(byLabel(inNs(world.pods, ns), opts?.labelSelector))),
     getPod: (ns, name) => (calls.push(`getPod ${name}`), Promise.resolve(world.pods.find((p) => p.metadata?.namespace === ns && p.metadata.name === name))),
     listWorkloadPods: (ref) => (calls.push(`listWorkloadPods ${ref.name}`), Promise.resolve(podsOf(ref))),
     getDeployment: (ns, name) => (calls.push(`getDeployment ${name}`), Promise.resolve(world.deployments.find((d) => d.metadata?.namespace === ns && d.metadata.name === name))),
-    getStatefulSet: () => Promise.resolve(undefined),
-    getDaemonSet: () => Promise.resolve(undefined),
+    getStatefulSet: (ns, name) => Promise.resolve(inNs(world.statefulSets, ns).find((x) => x.metadata?.name === name)),
+    getDaemonSet: (ns, name) => Promise.resolve(inNs(world.daemonSets, ns).find((x) => x.metadata?.name === name)),
     listDeploymentReplicaSets: (ns, dep) =>
       Promise.resolve(world.replicaSets.filter((r) => r.metadata?.namespace === ns && r.metadata.ownerReferences?.[0]?.name === dep).sort((a, b) => rev(b) - rev(a))),
     listObjectEvents: (ns, kind, name) =>

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { answerBuiltin, detectIntents, type Intent } from '../../src/conversation/builtin-answer.js';
 import type { ClusterReader } from '../../src/kube/reader.js';
 import { now, sweepReader, sweepWorld } from '../analysis/sweep/world.js';
+import { emptyObjectReads } from '../helpers/object-reads.js';
 
 describe('detectIntents', () => {
   const table: [string, Intent[]][] = [
@@ -23,6 +24,7 @@ function fakeReader(pods: V1Pod[]): ClusterReader {
   const none = () => Promise.resolve(undefined);
   const empty = () => Promise.resolve([]);
   return {
+    ...emptyObjectReads(),
     cluster: 'lab',
     listNamespaces: () => Promise.resolve(['shop']),
     listPods: () => Promise.resolve(pods),

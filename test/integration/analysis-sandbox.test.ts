@@ -80,8 +80,8 @@ describe('built-in analysis on the sandbox cluster (no API key)', () => {
   });
 
   it('search: unschedulable finding (insufficient memory)', async () => {
-    const o = await analyzeUntil({ namespace: 'shop', deployment: 'search' }, (x) => x.findings.some((f) => f.analyzer === 'unschedulable'));
-    expect(o.findings.find((f) => f.analyzer === 'unschedulable')?.summary).toContain('memory');
+    const o = await analyzeUntil({ namespace: 'shop', deployment: 'search' }, (x) => x.findings.some((f) => f.kind === 'insufficient-memory'));
+    expect(o.findings.find((f) => f.kind === 'insufficient-memory')).toMatchObject({ analyzer: 'insufficient-resources', object: 'Deployment/shop/search' });
   });
 
   it('payments: stuck rollout → rollout_undo', async () => {

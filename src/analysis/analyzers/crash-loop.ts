@@ -1,6 +1,7 @@
 import type { Analyzer, Finding } from '../types.js';
 import { containerProblems, eventsWhere, describeEvent, logExcerpt, logsOf, unique, workloadLabel } from './helpers.js';
 import { decideUndo } from './undo.js';
+import { subjectId } from './objects.js';
 
 const name = 'crash-loop';
 
@@ -28,6 +29,9 @@ export const analyzeCrashLoop: Analyzer = (evidence, now) => {
   const fatal = excerpt?.split('\n').reverse().find((l) => /fatal|panic|error|exception/i.test(l));
   const finding: Finding = {
     analyzer: name,
+    kind: 'crash-loop',
+    object: subjectId(evidence) ?? '?',
+    ...(undo.proposal ? {} : { fix: fatal ? `Fix what the program reports ("${fatal.trim()}") in its configuration or image, then roll out.` : `Read the container's logs (kubectl logs --previous) and fix the cause; a restart alone brings back the same crash.` }),
     title: `${workloadLabel(evidence)} is crash-looping`,
     severity: 'critical',
     summary:

@@ -1,6 +1,7 @@
 import { redactText } from '../../shared/redact.js';
 import type { Analyzer, Finding, ProposedAction } from '../types.js';
 import { latestRevisionChange, workloadLabel } from './helpers.js';
+import { subjectId } from './objects.js';
 
 const name = 'failed-rollout';
 
@@ -29,6 +30,9 @@ export const analyzeFailedRollout: Analyzer = (evidence, now) => {
   }
   const finding: Finding = {
     analyzer: name,
+    kind: 'bad-rollout',
+    object: subjectId(evidence) ?? '?',
+    ...(proposals.length > 0 ? {} : { fix: `kubectl -n ${ref.namespace} rollout status deployment/${ref.name}; fix the template, or roll back by hand.` }),
     title: `Rollout of ${workloadLabel(evidence)} failed`,
     severity: 'critical',
     summary: `The new revision did not become available within the progress deadline${change && (dep.status?.availableReplicas ?? 0) > 0 ? `; revision ${change.previousRevision} is still serving` : ''}.`,

@@ -19,6 +19,9 @@ export const analyzeHpaAtMax: Analyzer = (evidence) => {
     const hpaName = hpa.metadata?.name ?? '?';
     findings.push({
       analyzer: name,
+      kind: 'hpa-at-max',
+      object: `HorizontalPodAutoscaler/${hpa.metadata?.namespace ?? '?'}/${hpaName}`,
+      fix: `Raise maxReplicas: kubectl -n ${hpa.metadata?.namespace ?? '?'} patch hpa ${hpaName} -p '{"spec":{"maxReplicas":${max * 2}}}' (the cluster must have room), or reduce the load.`,
       title: `HPA ${hpaName} is at its maximum (${current}/${max} replicas)`,
       severity: 'warning',
       summary:

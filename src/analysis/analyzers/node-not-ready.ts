@@ -27,6 +27,9 @@ export const analyzeNodeNotReady: Analyzer = (evidence) => {
     ];
     findings.push({
       analyzer: name,
+      kind: 'node-not-ready',
+      object: `Node/${nodeName}`,
+      ...(cordoned ? { fix: `Repair node ${nodeName}: its kubelet stopped reporting (check the machine, kubelet and container runtime), or drain and replace it.` } : {}),
       title: `Node ${nodeName} is NotReady`,
       severity: 'critical',
       summary: `Node ${nodeName} stopped reporting Ready (${ready?.reason ?? ready?.status ?? 'no Ready condition'}); its pods may be unreachable.`,

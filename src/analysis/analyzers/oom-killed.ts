@@ -2,6 +2,7 @@ import type { V1Container } from '@kubernetes/client-node';
 import { formatMemory, parseQuantity } from '../../actions/risk.js';
 import type { Analyzer, Evidence, Finding, ProposedAction } from '../types.js';
 import { containerProblems, describeEvent, eventsWhere, unique, workloadLabel } from './helpers.js';
+import { subjectId } from './objects.js';
 
 const name = 'oom-killed';
 const mi = 2 ** 20;
@@ -27,8 +28,10 @@ export const analyzeOomKilled: Analyzer = (evidence) => {
   const proposals: ProposedAction[] = [];
   const current = limit === undefined ? undefined : parseQuantity(limit);
   const ref = evidence.workload?.ref;
-  if (current !== undefined && current > 0 && ref) {
-    const next = nextMemoryLimit(current);
+  const biggestNode = Math.max(0, ...evidence.nodes.map((n) => parseQuantity(n.status?.allocatable?.memory ?? '') ?? 0));
+  const next = current === undefined ? undefined : nextMemoryLimit(current);
+  const fitsNode = next !== undefined && (biggestNode === 0 || (parseQuantity(next) ?? 0) <= biggestNode);
+  if (current !== undefined && current > 0 && ref && next !== undefined && fitsNode) {
     proposals.push({
       action: { type: 'set_resources', namespace: ref.namespace, kind: ref.kind, name: ref.name, container, limits: { memory: next } },
       confidence: 0.85,
@@ -36,10 +39,13 @@ export const analyzeOomKilled: Analyzer = (evidence) => {
       origin: `analyzer:${name}`,
     });
   } else {
-    lines.push(limit === undefined ? 'no memory limit is set: the node ran out of memory, not the container' : 'the workload could not be resolved: no change proposed');
+    lines.push(limit === undefined ? 'no memory limit is set: the node ran out of memory, not the container' : !fitsNode ? `a limit of ${next ?? '?'} would not fit any node: no change proposed` : 'the workload could not be resolved: no change proposed');
   }
   const finding: Finding = {
     analyzer: name,
+    kind: 'oom-killed',
+    object: subjectId(evidence) ?? '?',
+    ...(proposals.length > 0 ? {} : { fix: `Raise the memory limit of ${container} above its real peak use (kubectl set resources … --limits=memory=…), or find the leak.` }),
     title: `${workloadLabel(evidence)} is OOMKilled`,
     severity: 'critical',
     summary: `Container ${container} in ${unique(killed.map((k) => k.podName)).length} pod(s) was killed for running out of memory (limit ${limit ?? 'none'}).`,

@@ -22,6 +22,8 @@ export const analyzeReplicaMismatch: Analyzer = (evidence) => {
   if (desired === undefined || ready >= desired) return { findings: [], proposals: [] };
   const finding: Finding = {
     analyzer: name,
+    kind: 'replicas-unavailable',
+    object: `${w.ref.kind}/${w.ref.namespace}/${w.ref.name}`,
     title: `${workloadLabel(evidence)} has ${ready}/${desired} replicas ready`,
     severity: ready === 0 ? 'critical' : 'warning',
     summary: ready === 0 ? 'No replica is ready: the workload is down.' : `${desired - ready} of ${desired} replicas are not ready: capacity is reduced.`,

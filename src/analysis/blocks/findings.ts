@@ -39,7 +39,9 @@ export function buildFindingsMessages(findings: readonly Finding[], view: Findin
     blocks.push(section(view.aiText ? md`No known failure pattern matched; see the AI analysis below.` : md`No known failure pattern matched what I could read.`));
   }
   for (const [i, f] of findings.entries()) {
-    const head = md`${safe(severityIcon[f.severity])} *${safe(f.title)}*\n${safe(f.summary)}`;
+    const summary = md`${safe(severityIcon[f.severity])} *${safe(f.title)}*\n${safe(f.summary)}`;
+    // The manual fix of an analyzer with no catalog action: text to copy, never a button.
+    const head = f.fix === undefined ? summary : md`${summary}\n*Fix:* ${safe(f.fix)}`;
     const evidence = f.evidence.join('\n');
     if (i >= maxFindingsInMessage) {
       overflow.push(evidence === '' ? head : md`${head}\n${codeBlock(evidence, slackLimits.sectionText - head.length - 1)}`);

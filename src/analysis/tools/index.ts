@@ -5,6 +5,7 @@ import { findWorkload } from './find-workload.js';
 import { getDeployment } from './get-deployment.js';
 import { getEvents } from './get-events.js';
 import { getHpa } from './get-hpa.js';
+import { getNamespaceObjects } from './get-namespace-objects.js';
 import { getNode } from './get-node.js';
 import { getPodLogs } from './get-pod-logs.js';
 import { getPodStatus } from './get-pod-status.js';
@@ -14,7 +15,7 @@ import type { ReadTool, ToolContext } from './tool.js';
 export type { ReadTool, ToolContext } from './tool.js';
 
 /** Every read-only tool Claude gets. None can write; none can read a Secret. */
-export const readTools: readonly ReadTool[] = [getPodStatus, describePod, getPodLogs, getEvents, getDeployment, getNode, getHpa, listPods, findWorkload];
+export const readTools: readonly ReadTool[] = [getPodStatus, describePod, getPodLogs, getEvents, getDeployment, getNode, getHpa, getNamespaceObjects, listPods, findWorkload];
 
 export interface ToolOutput {
   ok: boolean;

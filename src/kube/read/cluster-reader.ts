@@ -12,6 +12,7 @@ import { isNotFound, parseStatusBody, statusCodeOf, toKubeError, type KubeErrorC
 import { controllerOf, labelSelectorOf, revisionOf } from '../selectors.js';
 import { sortEventsNewestFirst } from '../format/time.js';
 import { createInventoryLister } from './inventory.js';
+import { createObjectReads } from './object-reads.js';
 
 const defaultEventLimit = 50;
 const defaultTailLines = 200;
@@ -124,6 +125,7 @@ export function createClusterReader(kc: KubeConfig, clusterName: string): Cluste
 
   return {
     cluster: clusterName,
+    ...createObjectReads(kc, call),
     async listNamespaces() {
       const list = await call({ verb: 'list', resource: 'namespaces' }, () => core.listNamespace());
       return list.items.map((n) => n.metadata?.name ?? '').filter((n) => n !== '');

@@ -71,3 +71,14 @@ describe('splitMd', () => {
     expect(splitMd(safe('a'.repeat(25)), 10)).toEqual(['a'.repeat(10), 'a'.repeat(10), 'a'.repeat(5)]);
   });
 });
+
+describe('a finding with a manual fix', () => {
+  it('shows the fix as text under the summary, escaped, with no button', () => {
+    const blocks = buildFindingsBlocks([
+      { analyzer: 'missing-service-account', kind: 'missing-service-account', object: 'ServiceAccount/shop/sa', title: 'ServiceAccount sa does not exist in shop', severity: 'critical', summary: 'refused', evidence: [], fix: 'kubectl -n shop create serviceaccount <sa>' },
+    ]);
+    const text = JSON.stringify(blocks);
+    expect(text).toContain('*Fix:* kubectl -n shop create serviceaccount &lt;sa&gt;');
+    expect(text).not.toContain('"type":"button"');
+  });
+});

@@ -1,0 +1,61 @@
+import type { V1Pod } from '@kubernetes/client-node';
+import type { Analyzer } from '../types.js';
+import { isPodReady, livePods, makeFinding, namespaceOf } from './objects.js';
+
+const name = 'statefulset-stuck';
+
+const ordinalOf = (pod: V1Pod, set: string): number => Number((pod.metadata?.name ?? '').slice(set.length + 1));
+
+/**
+ * A StatefulSet that stops progressing: with OrderedReady, the lowest pod that is not Ready
+ * blocks the creation and the update of every pod after it. Names that pod; when a rollout
+ * is stuck on it, says so (StatefulSets do not roll back by themselves).
+ */
+export const analyzeStatefulSetStuck: Analyzer = (evidence) => {
+  const sts = evidence.workload?.statefulSet;
+  if (!sts) return { findings: [], proposals: [] };
+  const ns = namespaceOf(evidence);
+  const set = sts.metadata?.name ?? '?';
+  const replicas = sts.spec?.replicas ?? 1;
+  const ready = sts.status?.readyReplicas ?? 0;
+  const rolling = sts.status?.updateRevision !== undefined && sts.status.currentRevision !== sts.status.updateRevision;
+  if (ready >= replicas && !rolling) return { findings: [], proposals: [] };
+  const ordered = (sts.spec?.podManagementPolicy ?? 'OrderedReady') === 'OrderedReady';
+  const pods = livePods(evidence).filter((p) => p.metadata?.ownerReferences?.some((o) => o.kind === 'StatefulSet' && o.name === set));
+  const byOrdinal = new Map(pods.map((p) => [ordinalOf(p, set), p]));
+  let blocker: number | undefined;
+  for (let i = 0; i < replicas; i++) {
+    const p = byOrdinal.get(i);
+    if (!p || !isPodReady(p)) {
+      blocker = i;
+      break;
+    }
+  }
+  if (blocker === undefined) return { findings: [], proposals: [] };
+  const pod = byOrdinal.get(blocker);
+  const podName = `${set}-${blocker}`;
+  const state = pod ? `phase ${pod.status?.phase ?? '?'}, Ready=False${pod.metadata?.labels?.['controller-revision-hash'] ? `, revision ${pod.metadata.labels['controller-revision-hash']}` : ''}` : 'does not exist';
+  return {
+    findings: [
+      makeFinding({
+        analyzer: name,
+        kind: 'statefulset-stuck',
+        object: `Pod/${ns}/${podName}`,
+        title: `StatefulSet ${set} is stuck at pod ${podName} (${ready}/${replicas} ready)`,
+        summary:
+          `Pod ${podName} ${pod ? 'is not Ready' : 'was never created'}` +
+          (ordered && blocker < replicas - 1 ? `; with podManagementPolicy OrderedReady the controller creates and updates no pod after it (${set}-${blocker + 1}…${set}-${replicas - 1}).` : '.') +
+          (rolling ? ` A rollout from ${sts.status?.currentRevision ?? '?'} to ${sts.status?.updateRevision ?? '?'} is stuck on it.` : ''),
+        evidence: [
+          `status: replicas ${sts.status?.replicas ?? 0}, ready ${ready}, current revision ${sts.status?.currentRevision ?? '?'}, update revision ${sts.status?.updateRevision ?? '?'}`,
+          `pod ${podName}: ${state}`,
+          `spec.podManagementPolicy: ${sts.spec?.podManagementPolicy ?? 'OrderedReady'}, updateStrategy ${sts.spec?.updateStrategy?.type ?? 'RollingUpdate'}`,
+        ],
+        fix: rolling
+          ? `Fix the template (or kubectl -n ${ns} rollout undo statefulset/${set}), then delete the stuck pod so it is re-created from the fixed revision: kubectl -n ${ns} delete pod ${podName}`
+          : `Make ${podName} Ready (see its own findings: scheduling, volumes, crashes); the pods after it follow.`,
+      }),
+    ],
+    proposals: [],
+  };
+};

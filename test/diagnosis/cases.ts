@@ -1,0 +1,280 @@
+import type { DiagnosisCase } from './case.js';
+import { merge, ns } from './world.js';
+
+const antiAffinity = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'cache' } }, topologyKey: 'kubernetes.io/hostname' }] } };
+
+/** The running diagnosis table: each case builds its failure in the sandbox (two 4-cpu / 8Gi nodes). */
+export const diagnosisCases: DiagnosisCase[] = [
+  {
+    title: 'Insufficient memory (running replicas fit a smaller request)',
+    evidence: 'FailedScheduling `0/2 nodes are available: 2 Insufficient memory…`, free memory per node, metrics of the running replicas',
+    remedy: 'proposal: `set_resources` lowering the memory request to what every Pending pod can be placed with and the running replicas are seen to use (+20%)',
+    build: (w) => w.deploy('search', 3, { resources: { requests: { cpu: '100m', memory: '4Gi' } }, annotations: { 'sandbox.deckhand.dev/memory': '2Gi' } }),
+    expect: { analyzer: 'insufficient-resources', kind: 'insufficient-memory', object: 'Deployment/shop/search', proposal: { type: 'set_resources', name: 'search', container: 'search' }, says: 'Insufficient memory' },
+  },
+  {
+    title: 'Insufficient CPU',
+    evidence: 'FailedScheduling `… Insufficient cpu`, each container\'s requests',
+    remedy: 'manual: add a node with that much free CPU, free room, or lower the request',
+    build: (w) => w.deploy('render', 3, { resources: { requests: { cpu: '3', memory: '256Mi' } } }),
+    expect: { analyzer: 'insufficient-resources', kind: 'insufficient-cpu', object: 'Deployment/shop/render', says: 'requests 3 cpu' },
+  },
+  {
+    title: 'nodeSelector matches no node',
+    evidence: "FailedScheduling `… didn't match Pod's node affinity/selector`, `spec.nodeSelector`, each node's value for those keys",
+    remedy: 'manual: `kubectl label node <node> disk=ssd` or change the nodeSelector',
+    build: (w) => w.deploy('indexer', 1, { pod: { nodeSelector: { disk: 'ssd' } } }),
+    expect: { analyzer: 'node-affinity', kind: 'node-affinity-mismatch', object: 'Deployment/shop/indexer', says: 'disk=(absent)' },
+  },
+  {
+    title: 'Required node affinity matches no node',
+    evidence: 'FailedScheduling, `requiredDuringSchedulingIgnoredDuringExecution` terms, node labels',
+    remedy: 'manual: label a node or relax the affinity',
+    build: (w) =>
+      w.deploy('zonal', 1, {
+        pod: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['eu-west-1c'] }] }] } } } },
+      }),
+    expect: { analyzer: 'node-affinity', kind: 'node-affinity-mismatch', object: 'Deployment/shop/zonal', says: 'topology.kubernetes.io/zone In (eu-west-1c)' },
+  },
+  {
+    title: 'Untolerated taint',
+    evidence: 'FailedScheduling `… had untolerated taint {dedicated: gpu}`, the nodes\' taints, the pod\'s tolerations',
+    remedy: 'manual: the exact toleration to add, or `kubectl taint nodes … dedicated:NoSchedule-`',
+    build: async (w) => {
+      for (const name of ['node-1', 'node-2']) await w.core.patchNode({ name, body: { spec: { taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }] } } }, merge);
+      return w.deploy('web', 1);
+    },
+    expect: { analyzer: 'untolerated-taint', kind: 'untolerated-taint', object: 'Node/node-1,node-2', says: 'dedicated=gpu:NoSchedule' },
+  },
+  {
+    title: 'Pod anti-affinity leaves no node',
+    evidence: "FailedScheduling `… didn't match pod anti-affinity rules`, the rule, the number of topology domains",
+    remedy: 'manual: add nodes, scale to the number of domains, or use a preferred rule',
+    build: (w) => w.deploy('cache', 3, { pod: { affinity: antiAffinity } }),
+    expect: { analyzer: 'pod-anti-affinity', kind: 'pod-anti-affinity', object: 'Deployment/shop/cache', says: 'topologyKey kubernetes.io/hostname' },
+  },
+  {
+    title: 'All nodes cordoned',
+    evidence: 'FailedScheduling `… 2 node(s) were unschedulable`, `spec.unschedulable` of each node',
+    remedy: 'proposal: `uncordon_node` for a Ready cordoned node the pods fit on (taints, selector, free requests checked)',
+    build: async (w) => {
+      for (const name of ['node-1', 'node-2']) await w.core.patchNode({ name, body: { spec: { unschedulable: true } } }, merge);
+      return w.deploy('api', 1);
+    },
+    expect: { analyzer: 'nodes-cordoned', kind: 'all-nodes-cordoned', object: 'Node/node-1,node-2', proposal: { type: 'uncordon_node' } },
+  },
+  {
+    title: 'Quota exceeded: pods',
+    evidence: 'FailedCreate on the ReplicaSet `… forbidden: exceeded quota: pods-q, requested: pods=1, used: pods=2, limited: pods=2`, the quota\'s hard and used',
+    remedy: 'manual: the `kubectl patch resourcequota` raising exactly the exceeded resource to used + requested',
+    build: async (w) => {
+      await w.core.createNamespacedResourceQuota({ namespace: ns, body: { metadata: { name: 'pods-q' }, spec: { hard: { pods: '2' } } } });
+      return w.deploy('worker', 3);
+    },
+    expect: { analyzer: 'quota-exceeded', kind: 'quota-exceeded', object: 'ResourceQuota/shop/pods-q', says: 'requested: pods=1, used: pods=2, limited: pods=2' },
+  },
+  {
+    title: 'Quota exceeded: requests.memory',
+    evidence: 'FailedCreate `… exceeded quota: mem, requested: requests.memory=1Gi, used: requests.memory=2Gi, limited: requests.memory=2Gi`',
+    remedy: 'manual: `kubectl -n shop patch resourcequota mem … {"requests.memory":"3Gi"}`',
+    build: async (w) => {
+      await w.core.createNamespacedResourceQuota({ namespace: ns, body: { metadata: { name: 'mem' }, spec: { hard: { 'requests.memory': '2Gi' } } } });
+      return w.deploy('ledger', 3, { resources: { requests: { cpu: '100m', memory: '1Gi' } } });
+    },
+    expect: { analyzer: 'quota-exceeded', kind: 'quota-exceeded', object: 'ResourceQuota/shop/mem', says: '"requests.memory":"3Gi"' },
+  },
+  {
+    title: 'Quota exceeded: requests.cpu',
+    evidence: 'FailedCreate `… exceeded quota: cpu, requested: requests.cpu=500m, used: requests.cpu=1, limited: requests.cpu=1`',
+    remedy: 'manual: `kubectl patch resourcequota` raising requests.cpu to 1500m',
+    build: async (w) => {
+      await w.core.createNamespacedResourceQuota({ namespace: ns, body: { metadata: { name: 'cpu' }, spec: { hard: { 'requests.cpu': '1' } } } });
+      return w.deploy('batch', 3, { resources: { requests: { cpu: '500m', memory: '64Mi' } } });
+    },
+    expect: { analyzer: 'quota-exceeded', kind: 'quota-exceeded', object: 'ResourceQuota/shop/cpu', says: '"requests.cpu":"1500m"' },
+  },
+  {
+    title: 'Quota requires limits the pods do not state',
+    evidence: 'FailedCreate `… failed quota: limits: must specify limits.cpu,limits.memory`',
+    remedy: 'manual: set those limits on every container, or add a LimitRange with defaults',
+    build: async (w) => {
+      await w.core.createNamespacedResourceQuota({ namespace: ns, body: { metadata: { name: 'limits' }, spec: { hard: { 'limits.cpu': '4', 'limits.memory': '4Gi' } } } });
+      return w.deploy('mailer', 1);
+    },
+    expect: { analyzer: 'quota-exceeded', kind: 'quota-must-specify', object: 'ResourceQuota/shop/limits', says: 'must specify limits.cpu,limits.memory' },
+  },
+  {
+    title: 'Missing ServiceAccount',
+    evidence: 'FailedCreate `… error looking up service account shop/billing: serviceaccount "billing" not found`',
+    remedy: 'manual: `kubectl -n shop create serviceaccount billing`',
+    build: (w) => w.deploy('billing', 1, { pod: { serviceAccountName: 'billing' } }),
+    expect: { analyzer: 'missing-service-account', kind: 'missing-service-account', object: 'ServiceAccount/shop/billing', says: 'serviceaccount "billing" not found' },
+  },
+  {
+    title: 'Service selector matches no pod',
+    evidence: '`spec.selector`, the Endpoints, the pods\' closest labels',
+    remedy: 'manual: the `kubectl patch service` setting the selector to the pods\' labels',
+    build: async (w) => {
+      await w.deploy('frontend', 1, { container: { ports: [{ containerPort: 8080 }] } });
+      await w.core.createNamespacedService({ namespace: ns, body: { metadata: { name: 'frontend' }, spec: { selector: { app: 'front-end' }, ports: [{ port: 80, targetPort: 8080 }] } } });
+      return { namespace: ns, service: 'frontend' };
+    },
+    expect: { analyzer: 'service-endpoints', kind: 'service-selector-mismatch', object: 'Service/shop/frontend', says: 'selects app=front-end' },
+  },
+  {
+    title: 'Service targetPort not exposed by its pods',
+    evidence: '`spec.ports` of the Service, the selected containers\' ports',
+    remedy: 'manual: the `kubectl patch service` pointing targetPort at the container port',
+    build: async (w) => {
+      const target = await w.deploy('catalog', 1, { container: { ports: [{ name: 'http', containerPort: 8080 }] } });
+      await w.core.createNamespacedService({ namespace: ns, body: { metadata: { name: 'catalog' }, spec: { selector: { app: 'catalog' }, ports: [{ port: 80, targetPort: 9090 }] } } });
+      return target;
+    },
+    expect: { analyzer: 'service-target-port', kind: 'service-target-port', object: 'Service/shop/catalog', says: 'targetPort 9090/TCP' },
+  },
+  {
+    title: 'PVC pending: StorageClass not found',
+    evidence: '`spec.storageClassName`, the classes that exist, the PV controller\'s `ProvisioningFailed` when present',
+    remedy: 'manual: create the class or re-create the claim with an existing one',
+    build: async (w) => {
+      await w.core.createNamespacedPersistentVolumeClaim({ namespace: ns, body: { metadata: { name: 'data' }, spec: { storageClassName: 'fast-ssd', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '5Gi' } } } } });
+      return w.deploy('postgres', 1, { pod: { volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }] } });
+    },
+    expect: { analyzer: 'pvc-pending', kind: 'pvc-class-not-found', object: 'StorageClass/fast-ssd', says: 'spec.storageClassName: fast-ssd' },
+  },
+  {
+    title: 'PVC pending: no class and no volume',
+    evidence: '`storageClassName: ""`, no default class, no volume for it',
+    remedy: 'manual: re-create the claim with a class, or mark a class default',
+    build: async (w) => {
+      await w.core.createNamespacedPersistentVolumeClaim({ namespace: ns, body: { metadata: { name: 'scratch' }, spec: { storageClassName: '', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } });
+      return { namespace: ns, pvc: 'scratch' };
+    },
+    expect: { analyzer: 'pvc-pending', kind: 'pvc-no-class', object: 'PersistentVolumeClaim/shop/scratch', says: 'no persistent volumes available for this claim and no storage class is set' },
+  },
+  {
+    title: 'PVC pending: access mode no volume offers',
+    evidence: 'the claim\'s `accessModes`, each available volume\'s',
+    remedy: 'manual: re-create the claim with a mode the volumes offer, or provide one',
+    build: async (w) => {
+      await w.core.createPersistentVolume({ body: { metadata: { name: 'pv-rwo' }, spec: { capacity: { storage: '10Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/data/rwo' } } } });
+      await w.core.createNamespacedPersistentVolumeClaim({ namespace: ns, body: { metadata: { name: 'shared' }, spec: { storageClassName: '', accessModes: ['ReadWriteMany'], resources: { requests: { storage: '1Gi' } } } } });
+      return { namespace: ns, pvc: 'shared' };
+    },
+    expect: { analyzer: 'pvc-pending', kind: 'pvc-access-mode', object: 'PersistentVolumeClaim/shop/shared', says: 'accessModes ReadWriteOnce' },
+  },
+  {
+    title: 'PVC pending: capacity no volume has',
+    evidence: 'the claim\'s request, the matching volumes\' capacity',
+    remedy: 'manual: request at most the volume\'s size or provide a bigger volume',
+    build: async (w) => {
+      await w.core.createPersistentVolume({ body: { metadata: { name: 'pv-small' }, spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/data/small' } } } });
+      await w.core.createNamespacedPersistentVolumeClaim({ namespace: ns, body: { metadata: { name: 'big' }, spec: { storageClassName: '', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '50Gi' } } } } });
+      return { namespace: ns, pvc: 'big' };
+    },
+    expect: { analyzer: 'pvc-pending', kind: 'pvc-capacity', object: 'PersistentVolumeClaim/shop/big', says: 'capacity 1Gi' },
+  },
+  {
+    title: 'PVC pending: selector matches no volume',
+    evidence: 'the claim\'s `spec.selector`, the volumes\' labels',
+    remedy: 'manual: label a volume or fix the selector',
+    build: async (w) => {
+      await w.core.createPersistentVolume({ body: { metadata: { name: 'pv-fast', labels: { tier: 'standard' } }, spec: { capacity: { storage: '10Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/data/fast' } } } });
+      await w.core.createNamespacedPersistentVolumeClaim({ namespace: ns, body: { metadata: { name: 'picky' }, spec: { storageClassName: '', selector: { matchLabels: { tier: 'fast' } }, accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } });
+      return { namespace: ns, pvc: 'picky' };
+    },
+    expect: { analyzer: 'pvc-pending', kind: 'pvc-selector', object: 'PersistentVolumeClaim/shop/picky', says: '{"tier":"standard"}' },
+  },
+  {
+    title: 'PVC pending: the named volume is bound to another claim',
+    evidence: '`spec.volumeName`, the volume\'s `claimRef`',
+    remedy: 'manual: re-create the claim naming a free volume',
+    build: async (w) => {
+      await w.core.createPersistentVolume({ body: { metadata: { name: 'pv-taken' }, spec: { capacity: { storage: '10Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/data/taken' }, claimRef: { namespace: 'other', name: 'theirs' } } } });
+      await w.core.createNamespacedPersistentVolumeClaim({ namespace: ns, body: { metadata: { name: 'mine' }, spec: { storageClassName: '', volumeName: 'pv-taken', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } });
+      return { namespace: ns, pvc: 'mine' };
+    },
+    expect: { analyzer: 'pvc-pending', kind: 'pvc-volume-bound', object: 'PersistentVolume/pv-taken', says: 'claimRef: other/theirs' },
+  },
+  {
+    title: 'PVC pending: the named volume has another class',
+    evidence: 'the claim\'s and the volume\'s `storageClassName`',
+    remedy: 'manual: align the classes or re-create the claim',
+    build: async (w) => {
+      await w.core.createPersistentVolume({ body: { metadata: { name: 'pv-slow' }, spec: { storageClassName: 'slow', capacity: { storage: '10Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/data/slow' } } } });
+      await w.storage.createStorageClass({ body: { metadata: { name: 'manual' }, provisioner: 'kubernetes.io/no-provisioner' } });
+      await w.core.createNamespacedPersistentVolumeClaim({ namespace: ns, body: { metadata: { name: 'pinned' }, spec: { storageClassName: 'manual', volumeName: 'pv-slow', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } });
+      return { namespace: ns, pvc: 'pinned' };
+    },
+    expect: { analyzer: 'pvc-pending', kind: 'pvc-class-mismatch', object: 'PersistentVolume/pv-slow', says: 'storageClassName does not match' },
+  },
+  {
+    title: 'StatefulSet stuck at its first pod (OrderedReady)',
+    evidence: 'ready replicas, the lowest pod not Ready (here Pending: Insufficient memory), podManagementPolicy',
+    remedy: 'manual: make that pod Ready; the pods after it follow',
+    build: async (w) => {
+      await w.apps.createNamespacedStatefulSet({
+        namespace: ns,
+        body: {
+          metadata: { name: 'db' },
+          spec: {
+            serviceName: 'db',
+            replicas: 3,
+            selector: { matchLabels: { app: 'db' } },
+            template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'registry.example.com/shop/db:1.0', resources: { requests: { cpu: '100m', memory: '20Gi' } } }] } },
+          },
+        },
+      });
+      return { namespace: ns, statefulset: 'db' };
+    },
+    expect: { analyzer: 'statefulset-stuck', kind: 'statefulset-stuck', object: 'Pod/shop/db-0', says: 'creates and updates no pod after it' },
+  },
+  {
+    title: 'Node under memory pressure',
+    evidence: '`MemoryPressure=True KubeletHasInsufficientMemory: kubelet has insufficient memory available`, the node\'s taints',
+    remedy: 'manual: free memory on the node (move or scale down its biggest consumers, set requests to real use)',
+    build: async (w) => {
+      const node = await w.core.readNode({ name: 'node-1' });
+      const conditions = (node.status?.conditions ?? []).map((c) =>
+        c.type === 'MemoryPressure' ? { ...c, status: 'True', reason: 'KubeletHasInsufficientMemory', message: 'kubelet has insufficient memory available' } : c,
+      );
+      if (!conditions.some((c) => c.type === 'MemoryPressure')) {
+        conditions.push({ type: 'MemoryPressure', status: 'True', reason: 'KubeletHasInsufficientMemory', message: 'kubelet has insufficient memory available' });
+      }
+      await w.core.patchNodeStatus({ name: 'node-1', body: { status: { conditions } } }, merge);
+      return { node: 'node-1' };
+    },
+    expect: { analyzer: 'node-pressure', kind: 'node-memory-pressure', object: 'Node/node-1', says: 'kubelet has insufficient memory available' },
+  },
+  {
+    title: 'CronJob suspended',
+    evidence: '`spec.suspend: true`, schedule, last schedule and success times',
+    remedy: "manual: `kubectl -n shop patch cronjob report -p '{\"spec\":{\"suspend\":false}}'`",
+    build: async (w) => {
+      await w.batch.createNamespacedCronJob({
+        namespace: ns,
+        body: { metadata: { name: 'report' }, spec: { schedule: '*/5 * * * *', suspend: true, jobTemplate: { spec: { template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'report', image: 'registry.example.com/shop/report:1.0' }] } } } } } },
+      });
+      return { namespace: ns, cronjob: 'report' };
+    },
+    expect: { analyzer: 'cronjob', kind: 'cronjob-suspended', object: 'CronJob/shop/report', says: 'spec.suspend: true' },
+  },
+  {
+    title: 'PodDisruptionBudget allows no disruption',
+    evidence: '`minAvailable` against the healthy pods it covers (`disruptionsAllowed` 0)',
+    remedy: 'proposal: `scale` one replica above minAvailable when every covered pod is healthy; else manual',
+    build: async (w) => {
+      const target = await w.deploy('checkout', 2);
+      await w.policy.createNamespacedPodDisruptionBudget({ namespace: ns, body: { metadata: { name: 'checkout' }, spec: { minAvailable: 2, selector: { matchLabels: { app: 'checkout' } } } } });
+      return target;
+    },
+    expect: { analyzer: 'pdb-blocking', kind: 'pdb-blocking', object: 'PodDisruptionBudget/shop/checkout', proposal: { type: 'scale', name: 'checkout', replicas: 3 } },
+  },
+  {
+    title: 'CPU throttled at its limit (metrics API)',
+    evidence: 'each pod\'s CPU use from metrics.k8s.io against the container\'s limit',
+    remedy: 'proposal: `set_resources` doubling the CPU limit',
+    build: (w) => w.deploy('pricing', 2, { resources: { requests: { cpu: '250m', memory: '128Mi' }, limits: { cpu: '500m' } }, annotations: { 'sandbox.deckhand.dev/cpu': '495m' } }),
+    expect: { analyzer: 'cpu-saturation', kind: 'cpu-throttling', object: 'Deployment/shop/pricing', proposal: { type: 'set_resources', name: 'pricing', limits: { cpu: '1' } } },
+  },
+];
