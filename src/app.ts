@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { Redis } from 'ioredis';
+import type { Roles } from './core/config/env.js';
 import type { Config } from './core/config/load.js';
 import { checkReadiness, createHealthRoutes, type CheckResult, type ReadinessCheck, type ReadinessReport } from './http/health.js';
 import { closeServer, createHttpServer, listen, type Route } from './http/server.js';
@@ -90,6 +91,7 @@ export function createDeckhand(options: CreateDeckhandOptions): Deckhand {
     log,
     clock,
     redis,
+    producer,
     prefix,
     queues,
     workers,
@@ -103,7 +105,9 @@ export function createDeckhand(options: CreateDeckhandOptions): Deckhand {
       extraChecks.set(name, check);
     },
   };
-  const slackApp = createSlackApp({ config, log, slack, ...(options.processBeforeResponse === undefined ? {} : { processBeforeResponse: options.processBeforeResponse }) });
+  const slackApp = createSlackApp({ env: config.env, log, slack, ...(options.processBeforeResponse === undefined ? {} : { processBeforeResponse: options.processBeforeResponse }) });
+  // Listeners are registered in every role: they also wire in-process hooks the workers use
+  // (incident events); a worker-only process just never serves or connects Bolt.
   for (const feature of features) feature.registerSlack?.(slackApp.app, context);
 
   let slackIdentity: Promise<CheckResult> | undefined;
@@ -122,12 +126,15 @@ export function createDeckhand(options: CreateDeckhandOptions): Deckhand {
       extra: extraChecks,
     });
 
-  const routes: Route[] = [
-    ...createHealthRoutes({ readiness, metrics }),
-    ...features.flatMap((feature) => feature.routes?.(context) ?? []),
-  ];
-  const boltListener = slackApp.requestListener;
-  if (boltListener) routes.push({ method: 'POST', path: '/slack/events', handler: (req, res) => boltListener(req, res) });
+  // DECKHAND_ROLES: the one place that decides what this process runs. A worker-only process
+  // serves probes and metrics alone; a web-only process starts no feature (no worker, sweep or watch).
+  const roles = env.DECKHAND_ROLES;
+  const routes: Route[] = [...createHealthRoutes({ readiness, metrics })];
+  if (roles.web) {
+    routes.push(...features.flatMap((feature) => feature.routes?.(context) ?? []));
+    const boltListener = slackApp.requestListener;
+    if (boltListener) routes.push({ method: 'POST', path: '/slack/events', handler: (req, res) => boltListener(req, res) });
+  }
   const server: Server = createHttpServer({ routes, log });
 
   let started = false;
@@ -141,15 +148,17 @@ export function createDeckhand(options: CreateDeckhandOptions): Deckhand {
       started = true;
       // Not fatal: without Redis the process still serves /healthz and /readyz, and reconnects.
       await within(Promise.all([redis, producer].map(waitUntilReady)), 5000, () => log.warn('redis not reachable at start-up, continuing'));
-      for (const feature of features) {
-        await feature.start?.(context);
-        log.debug({ feature: feature.name }, 'feature started');
+      if (roles.worker) {
+        for (const feature of features) {
+          await feature.start?.(context);
+          log.debug({ feature: feature.name }, 'feature started');
+        }
       }
       // HTTP first: webhooks and probes are served even while Socket Mode still waits for
       // Slack (its client retries by itself), and /readyz says Slack is not there yet.
       const port = await listen(server, env.PORT, env.HOST);
-      log.info({ port, host: env.HOST, slackMode: slackApp.mode, features: features.map((f) => f.name) }, 'deckhand listening');
-      logDisabledWebhooks(config, log);
+      log.info({ port, host: env.HOST, roles: roleList(roles), slackMode: slackApp.mode, features: features.map((f) => f.name) }, 'deckhand listening');
+      if (roles.web) logDisabledWebhooks(config, log);
       // Once, at start: a wrong token or an unreachable Slack API is said now, not at the first alert.
       void slack.authTest().then(
         (result) => {
@@ -157,7 +166,7 @@ export function createDeckhand(options: CreateDeckhandOptions): Deckhand {
         },
         (err: unknown) => log.warn({ slackApiUrl: env.SLACK_API_URL, err: err instanceof Error ? err.message : String(err) }, 'slack unreachable at start-up: auth.test failed'),
       );
-      await slackApp.start();
+      if (roles.web) await slackApp.start();
       return { port };
     },
     stop() {
@@ -174,7 +183,7 @@ export function createDeckhand(options: CreateDeckhandOptions): Deckhand {
         // Each step is bounded: with Redis gone, closing would otherwise wait for it forever.
         await within(workers.close(), options.shutdownGraceMs ?? 10_000, () => log.warn('workers did not close in time'));
         await within(queues.close(), shutdownStepMs, () => log.warn('queues did not close in time'));
-        await within(slackApp.stop(), shutdownStepMs, () => log.warn('slack did not stop in time'));
+        if (roles.web) await within(slackApp.stop(), shutdownStepMs, () => log.warn('slack did not stop in time'));
         await within(Promise.allSettled([redis.quit(), producer.quit()]), 2000, () => undefined);
         redis.disconnect();
         producer.disconnect();
@@ -193,6 +202,10 @@ function logDisabledWebhooks(config: CreateDeckhandOptions['config'], log: Creat
   if (!config.env.ALERTMANAGER_TOKEN) {
     log.warn({ webhook: '/webhooks/alertmanager', setting: 'ALERTMANAGER_TOKEN' }, 'webhook disabled: no token configured, every delivery is refused (401)');
   }
+}
+
+function roleList(roles: Roles): string {
+  return (Object.keys(roles) as (keyof Roles)[]).filter((r) => roles[r]).join(',');
 }
 
 /** Longest wait for closing queues or Slack on shutdown (Redis or Slack gone). */

@@ -3,7 +3,8 @@ import { createDeckhand, type CreateDeckhandOptions, type Deckhand } from './app
 import { createCommandsFeature } from './commands/feature.js';
 import { createConversationFeature } from './conversation/feature.js';
 import type { Feature } from './core/feature.js';
-import { createDecisionsFeature, type DecisionsFeatureOptions } from './decisions/feature.js';
+import { analysisRequests } from './analysis/job.js';
+import { createDecisionsFeature, type DecisionsTuning } from './decisions/feature.js';
 import { createIntakeFeature } from './intake/feature.js';
 import { createClusterRegistry, type ClusterEnv } from './kube/connection.js';
 
@@ -11,7 +12,7 @@ export interface ProductOptions extends Omit<CreateDeckhandOptions, 'features' |
   /** Env for kubeconfig lookup and `tokenEnv` (process.env in production). */
   clusterEnv: ClusterEnv;
   /** Decision-loop tuning (tests and the demo shorten the verifier's windows). */
-  decisions?: DecisionsFeatureOptions;
+  decisions?: DecisionsTuning;
 }
 
 /**
@@ -20,8 +21,8 @@ export interface ProductOptions extends Omit<CreateDeckhandOptions, 'features' |
  * stores through it (so a mode set by /k8s is the mode the buttons obey) and hands `ask` to
  * the conversation's port.
  */
-export function createProductFeatures(options: { decisions?: DecisionsFeatureOptions } = {}): Feature[] {
-  const decisions = createDecisionsFeature(options.decisions ?? {});
+export function createProductFeatures(options: { decisions?: DecisionsTuning } = {}): Feature[] {
+  const decisions = createDecisionsFeature({ ...options.decisions, analysis: analysisRequests });
   const analysis = createAnalysisFeature({ decisions });
   const conversation = createConversationFeature({ decisions });
   const commands = createCommandsFeature({ decisions, conversation });

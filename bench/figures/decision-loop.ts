@@ -50,7 +50,8 @@ export async function runDecisionLoop(env: BenchEnv, sizes: BenchSizes['decision
       title: 'Approve → executed → verified (settle window 0)',
       metrics: [
         metric({ name: 'approve → executed p50', unit: 'ms', value: e.p50 }, judge),
-        metric({ name: 'approve → executed p99', unit: 'ms', value: e.p99 }, judge),
+        metric({ name: 'approve → executed p99', unit: 'ms', value: e.p99, target: { on: 'value', op: '<=', limit: 100, kind: 'performance' } }, judge),
+        metric({ name: 'approve → executed samples', unit: 'count', value: executed.length, target: { on: 'value', op: '>=', limit: judge ? 100 : 1, kind: 'correctness' } }, judge),
         metric({ name: 'approve → verified p50', unit: 'ms', value: v.p50 }, judge),
         metric({ name: 'approve → verified p99', unit: 'ms', value: v.p99, target: { on: 'value', op: '<=', limit: 250, kind: 'performance' } }, judge),
         metric({ name: 'verifications failed', unit: 'count', value: failed, target: { on: 'value', op: '==', limit: 0, kind: 'correctness' } }, judge),

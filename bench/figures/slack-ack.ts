@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { actionIds } from '../../src/decisions/action-ids.js';
 import type { BotAnswer } from '../../sandbox/slack/index.js';
 import type { BenchEnv } from '../lib/bench-env.js';
@@ -9,18 +10,22 @@ import type { BenchSizes } from '../lib/options.js';
 import { buildDelivery, newIncident } from '../lib/pagerduty.js';
 import { metric, type FigureResult } from '../lib/report.js';
 import { isReplyWith, rootTsOf, waitForCall } from '../lib/slack-watch.js';
-import { summarize } from '../lib/stats.js';
+import { createRandom, summarize } from '../lib/stats.js';
+
+/** Target of issue 17: click and /k8s ack p99 within 1.2× a bare Bolt app's; never loosened to pass. */
+export const slackAckRatioTarget = 1.2;
 
 /**
  * Figure 4: how fast Deckhand acks a button click and a slash command, against a bare Bolt
  * app (own process, same receiver settings, same signing, same path) whose listeners only
- * ack. The Slack sandbox sends both, one request at a time, alternating between the two
- * servers in blocks so drift hits both alike. The click is Approve on a real pending
+ * ack. The Slack sandbox sends both, one request at a time spaced as people click (a
+ * random gap around `gapMs`), alternating between the two servers in blocks so drift hits both alike. The click is Approve on a real pending
  * proposal by a user who may not approve (refused after the ack; nothing changes state);
  * the command is `/k8s help`.
  */
 export async function runSlackAck(env: BenchEnv, sizes: BenchSizes['slack'], judge: boolean): Promise<FigureResult> {
   const started = Date.now();
+  const random = createRandom(4_417);
   const bot = await startBot(env, { label: 'slack' });
   const bare = await startChildServer({ entry: 'bare-bolt', runtime: env.runtime, config: { signingSecret: env.secrets.signing }, logPath: join(env.workDir, 'bare-bolt.log') }).catch(async (err: unknown) => {
     await bot.stop();
@@ -52,6 +57,9 @@ export async function runSlackAck(env: BenchEnv, sizes: BenchSizes['slack'], jud
         const ms = performance.now() - t;
         if (answer.status !== 200) r.failed += 1;
         into?.push(ms);
+        // Spaced as people click (a gap around gapMs), not back to back: a server that
+        // does work after its ack meets the next click with that work, as in real use.
+        await sleep(Math.round(sizes.gapMs * (0.5 + random())));
       };
       for (const url of [bareUrl, botUrl]) {
         slack.setBotUrl(url);
@@ -68,7 +76,7 @@ export async function runSlackAck(env: BenchEnv, sizes: BenchSizes['slack'], jud
     }
     slack.setBotUrl(botUrl);
     const s = (kind: string, who: 'bot' | 'bare') => summarize(results[kind]![who]);
-    const ratioTarget = { on: 'ratio', op: '<=', limit: 1.5, kind: 'performance' } as const;
+    const ratioTarget = { on: 'ratio', op: '<=', limit: slackAckRatioTarget, kind: 'performance' } as const;
     return {
       id: 4,
       title: 'Slack ack latency (button click, slash command)',

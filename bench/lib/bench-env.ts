@@ -19,7 +19,7 @@ export interface BenchEnv {
 }
 
 /**
- * What every figure shares: a private, non-persistent redis-server on a free port (unless
+ * What every figure shares: a private redis-server with AOF persistence as compose runs it on a free port (unless
  * REDIS_URL is given, whose data is kept: each bot uses its own key prefix) and a work dir.
  */
 export async function createBenchEnv(options: { runtime: ServerRuntime; redisUrl?: string | undefined; keepWorkDir?: boolean }): Promise<BenchEnv> {
@@ -28,7 +28,8 @@ export async function createBenchEnv(options: { runtime: ServerRuntime; redisUrl
   let redisUrl = options.redisUrl;
   try {
     if (!redisUrl) {
-      const redis = await startRedisServer({ dir: workDir });
+      // As docker-compose.yml runs it: every write appended to disk within a second (AOF).
+      const redis = await startRedisServer({ dir: workDir, extraArgs: ['--appendonly', 'yes', '--appendfsync', 'everysec'] });
       stopRedis = () => redis.stop();
       redisUrl = redis.url;
     }

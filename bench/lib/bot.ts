@@ -23,8 +23,16 @@ export const benchServices = [
 ] as const;
 export type BenchService = (typeof benchServices)[number];
 
+/** The heap cap `npm start`, the image and the manifests give the bot (package.json, Dockerfile). */
+export const productHeapCap = '--max-old-space-size=128';
+
 export interface BotOptions {
   label: string;
+  /**
+   * Two processes instead of one: `child` with DECKHAND_ROLES=web (the URL the bench sends
+   * to) and `worker` with DECKHAND_ROLES=worker, sharing Redis, Slack and the cluster.
+   */
+  split?: boolean;
   /** Sandbox cluster scenarios; default those of benchServices. */
   scenarios?: string[];
   /** Simulated seconds per real second in the sandbox cluster; default 50. */
@@ -39,6 +47,8 @@ export interface BotOptions {
 export interface BotUnderTest {
   url: string;
   child: ChildServer;
+  /** The worker process of a split bot. */
+  worker?: ChildServer;
   slack: SlackSandbox;
   cluster: SandboxCluster;
   prefix: string;
@@ -84,13 +94,19 @@ export async function startBot(env: BenchEnv, options: BotOptions): Promise<BotU
       LOG_LEVEL: options.logLevel ?? 'info',
       ...(options.anthropicUrl ? { ANTHROPIC_API_KEY: 'bench-fake-key', ANTHROPIC_BASE_URL: options.anthropicUrl } : {}),
     };
-    const child = await startChildServer({
-      entry: 'bot',
-      runtime: env.runtime,
-      logPath: join(dir, 'bot.log'),
-      config: { env: childEnv, workDir: dir, redisPrefix: prefix, ...(options.decisions ? { decisions: options.decisions } : {}) },
-    });
-    cleanups.push(() => child.stop());
+    const startProcess = async (role: string | undefined, log: string) => {
+      const started = await startChildServer({
+        entry: 'bot',
+        nodeArgs: [productHeapCap],
+        runtime: env.runtime,
+        logPath: join(dir, log),
+        config: { env: { ...childEnv, ...(role ? { DECKHAND_ROLES: role } : {}) }, workDir: dir, redisPrefix: prefix, ...(options.decisions ? { decisions: options.decisions } : {}) },
+      });
+      cleanups.push(() => started.stop());
+      return started;
+    };
+    const child = await startProcess(options.split ? 'web' : undefined, 'bot.log');
+    const worker = options.split ? await startProcess('worker', 'worker.log') : undefined;
     slack.setBotUrl(`${child.url}/slack/events`);
 
     const connection = new Redis(env.redisUrl, { maxRetriesPerRequest: null });
@@ -108,6 +124,7 @@ export async function startBot(env: BenchEnv, options: BotOptions): Promise<BotU
     return {
       url: child.url,
       child,
+      ...(worker ? { worker } : {}),
       slack,
       cluster,
       prefix,

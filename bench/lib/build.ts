@@ -28,7 +28,7 @@ export async function buildServers(): Promise<ServerRuntime> {
     child.on('exit', (code) => resolve({ code, text }));
   });
   // Type errors elsewhere in the tree do not stop the emit; a missing entry does.
-  const entries = ['bot', 'floor', 'bare-bolt'].map((e) => serverEntry({ kind: 'build', dir: buildDir }, e));
+  const entries = ['bot', 'floor', 'bare-bolt', 'loadgen'].map((e) => serverEntry({ kind: 'build', dir: buildDir }, e));
   if (!entries.every((e) => existsSync(e))) throw new Error(`building the servers failed (tsc exit ${output.code}):\n${output.text.slice(-2000)}`);
   return { kind: 'build', dir: buildDir };
 }

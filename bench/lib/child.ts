@@ -21,6 +21,8 @@ export interface ChildServer {
 export interface StartChildOptions {
   /** A server entry in bench/servers (file name without extension). */
   entry: 'floor' | 'bot' | 'bare-bolt';
+  /** Node flags of the child (the bot gets the heap cap `npm start` and the image give it). */
+  nodeArgs?: readonly string[];
   runtime: ServerRuntime;
   config: unknown;
   /** stdout and stderr of the child go here. */
@@ -37,7 +39,7 @@ export async function startChildServer(options: StartChildOptions): Promise<Chil
   const fd = openSync(options.logPath, 'a');
   // DECKHAND_BENCH_NODE_ARGS: extra node flags for servers under test (e.g. --cpu-prof), to investigate a figure.
   const extra = process.env.DECKHAND_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const args = [...extra, ...(options.runtime.kind === 'tsx' ? ['--import', import.meta.resolve('tsx'), entry] : [entry])];
+  const args = [...(options.nodeArgs ?? []), ...extra, ...(options.runtime.kind === 'tsx' ? ['--import', import.meta.resolve('tsx'), entry] : [entry])];
   const child = spawn(process.execPath, args, {
     env: { ...process.env, [childConfigVar]: JSON.stringify(options.config) },
     stdio: ['ignore', fd, fd, 'ipc'],

@@ -1,27 +1,28 @@
 /** Sizes of every figure; `--smoke` picks tiny ones, `--<figure>.<size>=<n>` overrides one. */
 export interface BenchSizes {
-  ack: { rate: number; count: number; warmup: number; incidents: number; concurrency: number; saturationCount: number };
+  ack: { rate: number; count: number; warmup: number; incidents: number; concurrency: number; saturationCount: number; rounds: number };
   storm: { deliveries: number; incidents: number; redeliveryShare: number; bursts: number; burstSize: number; concurrency: number };
   latency: { incidents: number };
-  slack: { requests: number; warmup: number };
+  /** `gapMs`: figure 4 sends clicks and commands this many ms apart on average, as people click. */
+  slack: { requests: number; warmup: number; gapMs: number };
   decision: { iterations: number };
   claude: { rounds: number };
 }
 
 export const fullSizes: BenchSizes = {
-  ack: { rate: 200, count: 2000, warmup: 1000, incidents: 20, concurrency: 32, saturationCount: 10_000 },
+  ack: { rate: 200, count: 3000, warmup: 500, incidents: 20, concurrency: 32, saturationCount: 9000, rounds: 3 },
   storm: { deliveries: 10_000, incidents: 100, redeliveryShare: 0.3, bursts: 300, burstSize: 5, concurrency: 64 },
   latency: { incidents: 100 },
-  slack: { requests: 1000, warmup: 200 },
-  decision: { iterations: 20 },
+  slack: { requests: 400, warmup: 50, gapMs: 30 },
+  decision: { iterations: 100 },
   claude: { rounds: 1 },
 };
 
 export const smokeSizes: BenchSizes = {
-  ack: { rate: 100, count: 100, warmup: 50, incidents: 3, concurrency: 8, saturationCount: 200 },
+  ack: { rate: 100, count: 100, warmup: 50, incidents: 3, concurrency: 8, saturationCount: 200, rounds: 1 },
   storm: { deliveries: 200, incidents: 5, redeliveryShare: 0.3, bursts: 10, burstSize: 3, concurrency: 16 },
   latency: { incidents: 3 },
-  slack: { requests: 30, warmup: 10 },
+  slack: { requests: 30, warmup: 10, gapMs: 5 },
   decision: { iterations: 1 },
   claude: { rounds: 1 },
 };

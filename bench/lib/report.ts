@@ -100,7 +100,7 @@ export function formatTable(figures: FigureResult[]): string {
         m.baseline === undefined ? '' : `${m.baseline} ${m.unit}`,
         m.ratio === undefined ? '' : `${m.ratio}x`,
         targetText(m.target),
-        m.pass === undefined ? '-' : m.pass ? 'pass' : 'MISS',
+        m.pass === undefined ? '-' : m.pass ? 'pass' : 'MISSED',
       ]);
     }
   }
@@ -115,7 +115,7 @@ export function formatMarkdown(report: BenchReport): string {
   for (const f of report.figures) {
     for (const m of f.metrics) {
       out.push(
-        `| ${f.id} | ${m.name} | ${m.value} ${m.unit} | ${m.baseline === undefined ? '' : `${m.baseline} ${m.unit}`} | ${m.ratio === undefined ? '' : `${m.ratio}×`} | ${targetText(m.target)} | ${m.pass === undefined ? '–' : m.pass ? 'pass' : '**miss**'} |`,
+        `| ${f.id} | ${m.name} | ${m.value} ${m.unit} | ${m.baseline === undefined ? '' : `${m.baseline} ${m.unit}`} | ${m.ratio === undefined ? '' : `${m.ratio}×`} | ${targetText(m.target)} | ${m.pass === undefined ? '–' : m.pass ? 'pass' : '**MISSED**'} |`,
       );
     }
   }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { estimateTokens } from './tokens.js';
 
 /**
  * The fake's model of Anthropic prompt caching. The prompt is tools, system, then the
@@ -8,7 +9,8 @@ import { createHash } from 'node:crypto';
  * block or at one of the 20 block boundaries before it (the API's lookback), and writes the
  * rest up to itself. The cache key ignores the `cache_control` markers themselves, so a
  * breakpoint that moved on to a newer block still finds the prefix its old place cached.
- * At most 4 breakpoints per request, as the API allows.
+ * At most 4 breakpoints per request, as the API allows. A cached prefix lives `ttlMs` (the
+ * API's 5 minutes by default) after it was last written or read.
  */
 
 export const maxBreakpoints = 4;
@@ -29,13 +31,42 @@ export interface CacheUsage {
   uncachedTokens: number;
 }
 
-/** Tokens as characters / 4, rounded up: plausible enough for budgets and context lines. */
+/** Tokens of a text or a JSON value, by the tokenizer estimate in tokens.ts. */
 export function countTokens(value: unknown): number {
-  return Math.ceil((typeof value === 'string' ? value : JSON.stringify(value ?? '')).length / 4);
+  return estimateTokens(typeof value === 'string' ? value : JSON.stringify(value ?? ''));
+}
+
+/** Cached prefixes, each alive `ttlMs` after its last write or read. */
+export interface PromptCache {
+  has(key: string): boolean;
+  add(key: string): void;
+}
+
+export const defaultCacheTtlMs = 5 * 60_000;
+
+export function createPromptCache(options: { ttlMs?: number; now?: () => number } = {}): PromptCache {
+  const ttlMs = options.ttlMs ?? defaultCacheTtlMs;
+  const now = options.now ?? Date.now;
+  const expiries = new Map<string, number>();
+  return {
+    has(key) {
+      const expires = expiries.get(key);
+      if (expires === undefined) return false;
+      if (expires <= now()) {
+        expiries.delete(key);
+        return false;
+      }
+      expiries.set(key, now() + ttlMs); // a read refreshes the entry, as the API's does
+      return true;
+    },
+    add(key) {
+      expiries.set(key, now() + ttlMs);
+    },
+  };
 }
 
 /** Usage of one request against `cached` (prefix keys); adds the prefixes it writes. */
-export function applyPromptCache(body: CacheBody, cached: Set<string>): CacheUsage {
+export function applyPromptCache(body: CacheBody, cached: PromptCache): CacheUsage {
   const head = JSON.stringify([body.tools ?? null, body.system ?? null]);
   const headTokens = countTokens(head);
   const headKey = JSON.stringify(withoutCacheControl([body.tools ?? null, body.system ?? null]));

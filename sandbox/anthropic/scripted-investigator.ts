@@ -8,16 +8,30 @@ export interface ScriptedInvestigatorOptions {
   /** Raw propose_action inputs, sent as given (so tests can send invalid or hostile ones). */
   proposals: unknown[];
   summary?: string;
+  /**
+   * `always` (default): the first turn calls every read tool. `unless-seeded`: when the first
+   * message already carries the built-in analyzers' findings (with their evidence), the model
+   * trusts them and only confirms with the one tool about the target (get_deployment, or
+   * get_node for a node), as a model told to confirm or refute those findings would.
+   */
+  sweep?: 'always' | 'unless-seeded';
 }
 
 /**
- * A fake Claude that investigates like the real one would, in four turns: every read tool
- * once (list_pods, find_workload, get_deployment, get_events, get_hpa, get_node), then the
- * pod tools on the first pod list_pods returned, then propose_action, then a summary.
+ * A fake Claude that investigates like the real one would: every read tool once (list_pods,
+ * find_workload, get_deployment, get_events, get_hpa, get_node), then the pod tools on the
+ * first pod list_pods returned, then propose_action with its summary in the same turn (or
+ * the summary alone when nothing fits). With `sweep: 'unless-seeded'` and findings in the
+ * seed: one confirming call, then the proposals.
  */
 export function scriptedInvestigator(options: ScriptedInvestigatorOptions): FakeScript {
   const ns = options.namespace;
   return (request, turn): FakeReply => {
+    if (options.sweep === 'unless-seeded' && hasSeededFindings(request)) {
+      if (turn > 0) return proposalsTurn(options);
+      const confirm = options.deployment ? { name: 'get_deployment', input: { namespace: ns, name: options.deployment } } : { name: 'get_node', input: { name: options.node ?? 'node-1' } };
+      return { text: 'The analyzers found the cause; confirming.', toolUses: [confirm] };
+    }
     switch (turn) {
       case 0:
         return {
@@ -45,14 +59,23 @@ export function scriptedInvestigator(options: ScriptedInvestigatorOptions): Fake
       case 2:
         return proposalsTurn(options);
       default:
-        return { text: options.summary ?? 'Summary: the evidence matches the analyzers; I proposed the fix above.' };
+        return { text: options.summary ?? defaultSummary };
     }
   };
 }
 
+const defaultSummary = 'Summary: the evidence matches the analyzers; I proposed the fix above.';
+
 function proposalsTurn(options: ScriptedInvestigatorOptions): FakeReply {
   if (options.proposals.length === 0) return { text: options.summary ?? 'No action fits.' };
-  return { text: 'Proposing a fix.', toolUses: options.proposals.map((input) => ({ name: 'propose_action', input })) };
+  return { text: options.summary ?? defaultSummary, toolUses: options.proposals.map((input) => ({ name: 'propose_action', input })) };
+}
+
+/** The first user message lists at least one built-in finding (buildSeedMessage's format). */
+function hasSeededFindings(request: RecordedRequest): boolean {
+  const first = request.body.messages?.[0];
+  const text = JSON.stringify(first?.content ?? '');
+  return text.includes('Built-in analyzer findings:') && !text.includes('Built-in analyzer findings:\\n- none matched');
 }
 
 /** The first pod name in the list_pods result (lines start with the pod name). */

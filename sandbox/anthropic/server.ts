@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { applyPromptCache, countBreakpoints, countTokens, maxBreakpoints } from './prompt-cache.js';
+import { applyPromptCache, countBreakpoints, countTokens, createPromptCache, maxBreakpoints, type PromptCache } from './prompt-cache.js';
 
 /**
  * A fake Anthropic Messages API (POST /v1/messages) for tests and the bench. It answers with
@@ -47,17 +47,41 @@ export interface FakeAnthropic {
   url: string;
   requests: RecordedRequest[];
   setScript(script: FakeScript): void;
+  /**
+   * Which prompt cache the next requests use. The real cache is shared by every request with
+   * the same prefix for its TTL; a bench that plays independent investigations one after the
+   * other gives each its own scope, so one does not read what another wrote seconds before.
+   */
+  setCacheScope(scope: string): void;
   failNext(spec: FailureSpec): void;
   close(): Promise<void>;
 }
 
 export const endTurn: FakeScript = () => ({ text: 'Nothing more to add.' });
 
-export async function startFakeAnthropic(options: { port?: number; script?: FakeScript } = {}): Promise<FakeAnthropic> {
+export interface FakeAnthropicOptions {
+  port?: number;
+  script?: FakeScript;
+  /** How long a cached prefix lives after its last use (default 5 min, as the API's). */
+  cacheTtlMs?: number;
+  /** The cache's clock (tests move it). */
+  now?: () => number;
+}
+
+export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeAnthropic> {
   let script = options.script ?? endTurn;
   const failures: Required<FailureSpec>[] = [];
   const requests: RecordedRequest[] = [];
-  const cachedPrefixes = new Set<string>();
+  const caches = new Map<string, PromptCache>();
+  let scope = 'default';
+  const cacheOf = (name: string): PromptCache => {
+    let cache = caches.get(name);
+    if (!cache) {
+      cache = createPromptCache({ ...(options.cacheTtlMs === undefined ? {} : { ttlMs: options.cacheTtlMs }), ...(options.now ? { now: options.now } : {}) });
+      caches.set(name, cache);
+    }
+    return cache;
+  };
   let counter = 0;
 
   const server = createServer((req, res) => {
@@ -79,6 +103,11 @@ export async function startFakeAnthropic(options: { port?: number; script?: Fake
       sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: 'body is not JSON' } }, { 'x-should-retry': 'false' });
       return;
     }
+    if (req.url.startsWith('/v1/messages/count_tokens')) {
+      // The SDK's messages.countTokens: the same estimate the usage figures use, nothing cached.
+      sendJson(res, 200, { input_tokens: applyPromptCache(body, createPromptCache()).totalTokens });
+      return;
+    }
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
     const recorded: RecordedRequest = { method: req.method, path: req.url, headers, body };
     requests.push(recorded);
@@ -98,7 +127,7 @@ export async function startFakeAnthropic(options: { port?: number; script?: Fake
     const turn = (body.messages ?? []).filter((m) => m.role === 'assistant').length;
     const reply = script(recorded, turn);
     counter += 1;
-    sendJson(res, 200, buildMessage(body, reply, counter, cachedPrefixes), { 'request-id': `req_fake_${counter}` });
+    sendJson(res, 200, buildMessage(body, reply, counter, cacheOf(scope)), { 'request-id': `req_fake_${counter}` });
   }
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
@@ -108,6 +137,9 @@ export async function startFakeAnthropic(options: { port?: number; script?: Fake
     requests,
     setScript: (s) => {
       script = s;
+    },
+    setCacheScope: (name) => {
+      scope = name;
     },
     failNext: (spec) => {
       failures.push({ times: 1, shouldRetry: false, ...spec });
@@ -120,7 +152,7 @@ export async function startFakeAnthropic(options: { port?: number; script?: Fake
   };
 }
 
-function buildMessage(body: RecordedRequest['body'], reply: FakeReply, n: number, cached: Set<string>): Record<string, unknown> {
+function buildMessage(body: RecordedRequest['body'], reply: FakeReply, n: number, cached: PromptCache): Record<string, unknown> {
   const content: Record<string, unknown>[] = [];
   if (reply.text !== undefined) content.push({ type: 'text', text: reply.text, citations: null });
   for (const [i, use] of (reply.toolUses ?? []).entries()) {

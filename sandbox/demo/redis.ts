@@ -20,6 +20,8 @@ export interface StartRedisOptions {
   timeoutMs?: number;
   /** Binary to run; default `redis-server` from PATH. */
   binary?: string;
+  /** More redis-server options, after the defaults (the bench turns AOF on: `--appendonly yes`). */
+  extraArgs?: readonly string[];
 }
 
 /** How to get redis-server, for the message shown when it is missing. */
@@ -65,7 +67,7 @@ export async function startRedisServer(options: StartRedisOptions): Promise<Demo
 }
 
 async function startOnce(binary: string, port: number, options: StartRedisOptions): Promise<DemoRedis> {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', options.dir, '--protected-mode', 'yes'];
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', options.dir, '--protected-mode', 'yes', ...(options.extraArgs ?? [])];
   const guard = spawn('sh', ['-c', guardScript, binary, ...args], { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   const collect = (chunk: Buffer) => {

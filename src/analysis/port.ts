@@ -5,8 +5,9 @@
  */
 export { createAnthropicMessages, type MessagesApi } from './agent/client.js';
 export { runToolLoop, totalTokens, type ToolLoopLimits } from './agent/loop.js';
+export { systemPrompt } from './agent/prompt.js';
 export { defaultRetryOptions, type RetryOptions } from './agent/retry.js';
 export { gatherEvidence, type GatherTarget } from './gather.js';
 export { actionKey, runAnalyzers } from './run-analyzers.js';
 export { readTools } from './tools/index.js';
-export type { Evidence, ProposedAction } from './types.js';
+export type { Evidence, ProposedAction, TokenUsage } from './types.js';

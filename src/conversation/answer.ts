@@ -1,4 +1,4 @@
-import type { GatherTarget, ProposedAction } from '../analysis/port.js';
+import type { GatherTarget, ProposedAction, TokenUsage } from '../analysis/port.js';
 import type { Incident } from '../core/incident.js';
 import type { ClusterReader } from '../kube/reader.js';
 import { safe, type Mrkdwn } from '../slack/blocks/mrkdwn.js';
@@ -12,7 +12,8 @@ import { renderContext } from './render-context.js';
  * answered with the read-only tools and `propose_action`, given the thread's context.
  */
 export interface ClaudeAnswerer {
-  answer(input: ClaudeQuestion): Promise<{ text: string; proposals: ProposedAction[] }>;
+  /** `usage`: what the answer cost (Claude's token counts), for logs and the bench. */
+  answer(input: ClaudeQuestion): Promise<{ text: string; proposals: ProposedAction[]; usage?: TokenUsage }>;
 }
 
 export interface ClaudeQuestion {

@@ -24,6 +24,11 @@ export interface AppContext {
   readonly clock: Clock;
   /** Shared ioredis client (maxRetriesPerRequest: null — waits out outages). */
   readonly redis: Redis;
+  /**
+   * The connection queues add jobs on: it fails fast while Redis is down (no offline queue,
+   * one retry), for work done before an HTTP answer (a webhook's 503 comes at once).
+   */
+  readonly producer: Redis;
   readonly prefix: string;
   /** One BullMQ Queue per stage (`queues.get(queueNames.analysis).add(…)`). */
   readonly queues: Queues;
@@ -50,7 +55,9 @@ export interface AppContext {
  *   1. `routes(ctx)` and `registerSlack(app, ctx)` for each feature, in list order, before
  *      anything starts — HTTP routes (webhooks) and Bolt listeners (action / command / event).
  *   2. `start(ctx)` for each feature, in list order, before HTTP listens — start workers
- *      with `ctx.workers.start(…)` here.
+ *      with `ctx.workers.start(…)` and any background work (sweeps, the cluster watch) here.
+ *      Only a process with the `worker` role (DECKHAND_ROLES) calls it; only one with the
+ *      `web` role serves `routes` and Bolt.
  *   3. on shutdown: HTTP stops accepting, then `stop()` in reverse order, then every worker
  *      finishes its active jobs and closes, then queues, Bolt and Redis close.
  */

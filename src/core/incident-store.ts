@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { AppError } from '../shared/errors.js';
 import { Incident, isClosedStatus } from './incident.js';
+import { defineRedisScript } from './redis-script.js';
 
 /**
  * Incidents and their Slack thread mapping, in Redis. An incident is a hash (one field per
@@ -26,32 +27,47 @@ export interface IncidentStore {
 
 export type IncidentPatch = Partial<Omit<Incident, 'id' | 'key' | 'createdAt'>>;
 
-const createScript = `
+const createScript = defineRedisScript(`
 local existing = redis.call('GET', KEYS[1])
 if existing then return existing end
 redis.call('SET', KEYS[1], ARGV[1])
 redis.call('HSET', KEYS[2], unpack(ARGV, 3))
 if ARGV[2] == '1' then redis.call('SADD', KEYS[3], ARGV[1]) end
 return ARGV[1]
-`;
+`);
+
+/**
+ * Writes fields of an existing incident and returns all of them, in one round trip.
+ * KEYS: hash, open set, thread index ('' when unchanged); ARGV: id, open ('1' | '0' | ''), field, value…
+ */
+const updateScript = defineRedisScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+if ARGV[2] == '1' then redis.call('SADD', KEYS[2], ARGV[1]) elseif ARGV[2] == '0' then redis.call('SREM', KEYS[2], ARGV[1]) end
+if KEYS[3] ~= '' then redis.call('SET', KEYS[3], ARGV[1]) end
+return redis.call('HGETALL', KEYS[1])
+`);
+
+/**
+ * Where the store keeps an incident in Redis. Exported for intake's accept script, which reads
+ * and touches an incident in the same round trip as it records a delivery. Beside the
+ * incident's JSON fields the hash holds `lastEventMs` (lastEventAt in epoch ms, for scripts).
+ */
+export function incidentRedisKeys(prefix: string) {
+  return {
+    hash: (id: string) => `${prefix}:incident:${id}`,
+    keyIndex: (key: string) => `${prefix}:incident-key:${key}`,
+    threadIndex: (channel: string, ts: string) => `${prefix}:incident-thread:${channel}:${ts}`,
+    openSet: `${prefix}:incidents:open`,
+  };
+}
 
 export function createIncidentStore(options: { redis: Redis; prefix: string; clock?: () => number }): IncidentStore {
   const { redis, prefix } = options;
   const clock = options.clock ?? Date.now;
-  const hashKey = (id: string) => `${prefix}:incident:${id}`;
-  const keyIndex = (key: string) => `${prefix}:incident-key:${key}`;
-  const threadIndex = (channel: string, ts: string) => `${prefix}:incident-thread:${channel}:${ts}`;
-  const openSet = `${prefix}:incidents:open`;
+  const { hash: hashKey, keyIndex, threadIndex, openSet } = incidentRedisKeys(prefix);
 
-  const get = async (id: string): Promise<Incident | undefined> => {
-    const raw = await redis.hgetall(hashKey(id));
-    if (Object.keys(raw).length === 0) return undefined;
-    const fields: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(raw)) fields[name] = JSON.parse(value) as unknown;
-    const parsed = Incident.safeParse(fields);
-    if (!parsed.success) throw new AppError('internal', `stored incident ${id} is invalid`, { cause: parsed.error, retryable: false });
-    return parsed.data;
-  };
+  const get = async (id: string): Promise<Incident | undefined> => decodeIncident(id, await redis.hgetall(hashKey(id)));
 
   const getByIndex = async (indexKey: string) => {
     const id = await redis.get(indexKey);
@@ -62,7 +78,7 @@ export function createIncidentStore(options: { redis: Redis; prefix: string; clo
     async create(incident) {
       const valid = Incident.parse(incident);
       const args: string[] = [valid.id, isClosedStatus(valid.status) ? '0' : '1', ...encodeFields(valid)];
-      const id = (await redis.eval(createScript, 3, keyIndex(valid.key), hashKey(valid.id), openSet, ...args)) as string;
+      const id = (await createScript.run(redis, [keyIndex(valid.key), hashKey(valid.id), openSet], args)) as string;
       if (id === valid.id) {
         if (valid.channel && valid.threadTs) await redis.set(threadIndex(valid.channel, valid.threadTs), valid.id);
         return { created: true, incident: valid };
@@ -75,14 +91,11 @@ export function createIncidentStore(options: { redis: Redis; prefix: string; clo
     getByKey: (key) => getByIndex(keyIndex(key)),
     getByThread: (channel, ts) => getByIndex(threadIndex(channel, ts)),
     async update(id, patch) {
-      if ((await redis.exists(hashKey(id))) === 0) throw new AppError('not_found', `no incident ${id}`, { retryable: false });
       const fields = encodeFields({ ...patch, updatedAt: new Date(clock()).toISOString() });
-      const tx = redis.multi().hset(hashKey(id), ...fields);
-      if (patch.status !== undefined && isClosedStatus(patch.status)) tx.srem(openSet, id);
-      else if (patch.status !== undefined) tx.sadd(openSet, id);
-      if (patch.channel && patch.threadTs) tx.set(threadIndex(patch.channel, patch.threadTs), id);
-      await tx.exec();
-      const updated = await get(id);
+      const open = patch.status === undefined ? '' : isClosedStatus(patch.status) ? '0' : '1';
+      const thread = patch.channel && patch.threadTs ? threadIndex(patch.channel, patch.threadTs) : '';
+      const raw = (await updateScript.run(redis, [hashKey(id), openSet, thread], [id, open, ...fields])) as string[] | null;
+      const updated = raw ? decodeIncident(id, pairsOf(raw)) : undefined;
       if (!updated) throw new AppError('not_found', `no incident ${id}`, { retryable: false });
       return updated;
     },
@@ -94,10 +107,32 @@ export function createIncidentStore(options: { redis: Redis; prefix: string; clo
   };
 }
 
+/** The incident of a hash's fields (JSON each; `lastEventMs` and other script fields are dropped by the schema). */
+function decodeIncident(id: string, raw: Record<string, string>): Incident | undefined {
+  if (Object.keys(raw).length === 0) return undefined;
+  const fields: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(raw)) fields[name] = JSON.parse(value) as unknown;
+  const parsed = Incident.safeParse(fields);
+  if (!parsed.success) throw new AppError('internal', `stored incident ${id} is invalid`, { cause: parsed.error, retryable: false });
+  return parsed.data;
+}
+
+function pairsOf(flat: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const [name, value] = [flat[i], flat[i + 1]];
+    if (name !== undefined && value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
 function encodeFields(values: Record<string, unknown>): string[] {
   const out: string[] = [];
   for (const [name, value] of Object.entries(values)) {
     if (value !== undefined) out.push(name, JSON.stringify(value));
   }
+  // For scripts that order events without parsing dates (intake's accept script).
+  const lastEventMs = typeof values.lastEventAt === 'string' ? Date.parse(values.lastEventAt) : Number.NaN;
+  if (Number.isFinite(lastEventMs)) out.push('lastEventMs', String(lastEventMs));
   return out;
 }

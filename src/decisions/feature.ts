@@ -1,21 +1,20 @@
 import type { AppContext, Feature } from '../core/feature.js';
 import { queueNames } from '../jobs/queues.js';
 import { slackGroupMembers } from './approvers.js';
-import { createActionConnections, type ActionConnections } from './connections.js';
+import { createActionConnections } from './connections.js';
 import { createDecisionProcessor } from './decision-worker.js';
 import { createExecutionProcessor } from './execute/worker.js';
 import { createInflight } from './inflight.js';
 import { registerDecisionListeners } from './listeners.js';
 import type { RenderProposal } from './messages.js';
-import type { DecisionsProvider } from './port.js';
+import type { AnalysisRequests, DecisionsProvider } from './port.js';
 import { createResumer } from './resume.js';
 import { createDecisionServices, type DecisionServices } from './services.js';
 import { enqueueVerification, ensureStageJob } from './stage-jobs.js';
 import { createVerificationProcessor } from './verify/worker.js';
 
-export interface DecisionsFeatureOptions {
-  /** The cluster side of the loop; default: the executor, verifier and snapshot over ctx.clusters. */
-  connections?: ActionConnections;
+/** How the loop is tuned (tests and the demo shorten its windows). */
+export interface DecisionsTuning {
   renderProposal?: RenderProposal;
   /** How often undecided proposals past their TTL lose their buttons (default 60 s; 0 = never). */
   sweepIntervalMs?: number;
@@ -47,7 +46,12 @@ export interface DecisionsFeature extends Feature, DecisionsProvider {
  * analysis calls `submit(proposal)`, incident resolution `clicks.expireForIncident(id)`,
  * /k8s uses `modes`, `pause`, `breaker` and `audit`.
  */
-export function createDecisionsFeature(options: DecisionsFeatureOptions = {}): DecisionsFeature {
+export interface DecisionsFeatureOptions extends DecisionsTuning {
+  /** Fresh analyses, offered by analysis (`analysisRequests`). */
+  analysis: AnalysisRequests;
+}
+
+export function createDecisionsFeature(options: DecisionsFeatureOptions): DecisionsFeature {
   let built: DecisionServices | undefined;
   const timers: NodeJS.Timeout[] = [];
   const inflight = createInflight();
@@ -55,7 +59,7 @@ export function createDecisionsFeature(options: DecisionsFeatureOptions = {}): D
 
   const services = (ctx: AppContext): DecisionServices => {
     if (built) return built;
-    const connections = options.connections ?? createActionConnections(ctx.clusters, ctx.log.child({ component: 'kube' }));
+    const connections = createActionConnections(ctx.clusters, ctx.log.child({ component: 'kube' }));
     built = createDecisionServices({
       config: ctx.config,
       log: ctx.log,
@@ -66,6 +70,7 @@ export function createDecisionsFeature(options: DecisionsFeatureOptions = {}): D
       messenger: ctx.slack,
       connections,
       groupMembers: slackGroupMembers(ctx.slack),
+      requestAnalysis: (incidentId, reason) => options.analysis.request(ctx, incidentId, reason),
       metrics: ctx.metrics.loop,
       ...(options.renderProposal ? { renderProposal: options.renderProposal } : {}),
     });

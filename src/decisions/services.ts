@@ -6,7 +6,6 @@ import { createAuditLog, type AuditLog } from './audit-log.js';
 import { channelConfigOf, type Config } from '../core/config/load.js';
 import { createModeStore, type ModeStore } from './mode-store.js';
 import { createPauseSwitch, pauseKeyOf, type PauseSwitch } from './pause.js';
-import { enqueueAnalysis } from '../analysis/job.js';
 import type { Queues } from '../jobs/registry.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
@@ -33,6 +32,8 @@ export interface DecisionServicesInput {
   /** usergroups.users.list, e.g. via the Slack client's `call`. */
   groupMembers: GroupMembers;
   renderProposal?: RenderProposal;
+  /** A fresh analysis of an incident (the analysis stage's entry, through the declared port). */
+  requestAnalysis: (incidentId: string, reason: string) => Promise<void>;
   metrics?: DecisionLoopMetrics;
 }
 
@@ -97,7 +98,7 @@ export function createDecisionServices(input: DecisionServicesInput): DecisionSe
     ...(input.metrics ? { metrics: input.metrics } : {}),
     enqueueExecution: (proposalId) => addStageJob(input.queues, 'execution', proposalId),
     enqueueDecision: (proposalId) => addStageJob(input.queues, 'decision', proposalId),
-    enqueueAnalysis: ({ incidentId, reason }) => enqueueAnalysis(input.queues, incidentId, reason),
+    enqueueAnalysis: ({ incidentId, reason }) => input.requestAnalysis(incidentId, reason),
   };
   const clicks = createClickHandlers(deps);
   const approveAllDeps = { store, messenger: input.messenger, clock, approve: (click: Parameters<ClickHandlers['approve']>[0]) => clicks.approve(click) };

@@ -1,35 +1,52 @@
 import type { Feature } from '../core/feature.js';
-import { createAlertEnqueuer, IntakeJobData } from './job.js';
+import { createAlertAccepter, enqueuerFor, requeueAfterMs } from './accept.js';
+import { IntakeJobData } from './job.js';
+import { createPendingAlerts } from './pending.js';
 import { createIngestRoutes } from './routes.js';
 import { enqueueAnalysis } from '../analysis/job.js';
 import { queueNames } from '../jobs/queues.js';
-import { AppError } from '../shared/errors.js';
+import { AppError, isAppError } from '../shared/errors.js';
 import { createMitigation } from './lifecycle.js';
-import { createIntakeProcessor } from './worker.js';
+import { createIntakeProcessor, incidentLockName } from './worker.js';
 
 /**
- * The intake stage as a Feature: a worker on `intake` that opens / edits incident threads
+ * The intake stage as a Feature: webhook routes that record each delivery in one round trip
+ * (accept.ts), and a worker on `intake` that applies each incident's newest pending alert
+ * (pending.ts): it opens / edits incident threads
  * and hands each trigger to `analysis` (data `{ incidentId }`, jobId
  * `analysis-<incidentId>-<trigger>`: a re-trigger re-analyses, a duplicate does not).
  * It also applies, every `resumeUpdatesMs` and once at start, the Slack message edits a
  * crashed process (or a long Slack outage) left unconfirmed.
  */
-export function createIntakeFeature(options: { concurrency?: number; resumeUpdatesMs?: number } = {}): Feature {
+export interface IntakeFeatureOptions {
+  concurrency?: number;
+  resumeUpdatesMs?: number;
+  /** How often the sweep looks for pending alerts without a job (default 5 s). */
+  sweepMs?: number;
+  /** A pending alert whose job was queued this long ago gets another (default 15 s). */
+  requeueAfterMs?: number;
+}
+
+export function createIntakeFeature(options: IntakeFeatureOptions = {}): Feature {
+  const requeueAfter = options.requeueAfterMs ?? requeueAfterMs;
   let timer: NodeJS.Timeout | undefined;
+  let sweepTimer: NodeJS.Timeout | undefined;
   let resuming: Promise<unknown> = Promise.resolve();
+  let sweeping: Promise<unknown> = Promise.resolve();
   return {
     name: 'intake',
     routes: (ctx) =>
       createIngestRoutes({
         config: ctx.config,
-        enqueue: createAlertEnqueuer({ queue: ctx.queues.get(queueNames.intake) }),
+        accept: createAlertAccepter({ queue: ctx.queues.get(queueNames.intake), redis: ctx.producer, prefix: ctx.prefix, requeueAfterMs: requeueAfter, log: ctx.log.child({ component: 'ingest' }), clock: ctx.clock }),
         metrics: ctx.metrics,
         log: ctx.log.child({ component: 'ingest' }),
         clock: ctx.clock,
       }),
     stop: async () => {
       clearInterval(timer);
-      await resuming;
+      clearInterval(sweepTimer);
+      await Promise.all([resuming, sweeping]);
     },
     start(ctx) {
       const resume = () => {
@@ -65,15 +82,29 @@ export function createIntakeFeature(options: { concurrency?: number; resumeUpdat
       ctx.incidentEvents.onFixVerified(async (input) => {
         await mitigate(input);
       });
+      const pending = createPendingAlerts({ redis: ctx.redis, prefix: ctx.prefix });
+      const isFinal = (err: unknown) => isAppError(err) && !err.retryable;
       ctx.workers.start(
         queueNames.intake,
         async (job) => {
           const parsed = IntakeJobData.safeParse(job.data);
           if (!parsed.success) throw new AppError('bad_request', `invalid intake job ${job.id}`, { retryable: false, cause: parsed.error });
-          return process(parsed.data.alert);
+          const data = parsed.data;
+          if ('alert' in data) return process(data.alert);
+          return ctx.locks.withLock(incidentLockName(data.incidentKey), () => pending.drain(data.incidentKey, process.applyHeld, isFinal));
         },
         { concurrency: options.concurrency ?? 4 },
       );
+      // A pending alert whose job was lost (an add that failed after the alert was stored, a
+      // job failed for good) gets a new one.
+      const enqueue = enqueuerFor(ctx.queues.get(queueNames.intake));
+      const sweep = () => {
+        sweeping = pending.sweep(enqueue, requeueAfter, ctx.clock()).catch((err: unknown) => {
+          ctx.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'intake sweep failed');
+        });
+      };
+      sweepTimer = setInterval(sweep, options.sweepMs ?? 5000);
+      sweepTimer.unref();
     },
   };
 }

@@ -1,45 +1,13 @@
-import { createHash } from 'node:crypto';
-import type { Queue } from 'bullmq';
 import * as z from 'zod';
 import { Alert } from '../core/incident.js';
-import { safeJobId } from '../jobs/job-id.js';
-import { systemClock, type Clock } from '../shared/clock.js';
-import { AppError } from '../shared/errors.js';
-import { withTimeout } from '../shared/timeout.js';
-
-/** Data of a job on the `intake` queue: one normalised alert, as received. */
-export const IntakeJobData = z.object({ alert: Alert });
-export type IntakeJobData = z.infer<typeof IntakeJobData>;
-
-export type EnqueueAlert = (alert: Alert) => Promise<{ jobId: string }>;
 
 /**
- * Queues an alert durably on `intake`. The job id is derived from the delivery id, and
- * BullMQ ignores an add whose id exists (completed jobs are kept a day), so a redelivery
- * queues nothing new — atomically, whichever process receives it. Redis being down or
- * slow becomes AppError('unavailable') → 503, and the sender retries.
- *
- * The sender's clock orders an incident's events, so a time after this receive time (a
- * sender's clock off, or a bogus 2099) is clamped to the receive time: one such event must
- * not make every later one look older and be ignored.
+ * Data of a job on the `intake` queue: the incident key whose newest pending alert to apply
+ * (pending.ts). `{ alert }` is the older form, one job per delivery, still run as it was
+ * queued by an earlier version during a rolling upgrade.
  */
-export function createAlertEnqueuer(options: { queue: Queue; timeoutMs?: number; clock?: Clock }): EnqueueAlert {
-  const timeoutMs = options.timeoutMs ?? 3000;
-  const clock = options.clock ?? systemClock;
-  return async (alert) => {
-    const jobId = safeJobId('intake', alert.source, createHash('sha256').update(alert.deliveryId).digest('hex').slice(0, 32));
-    const data: IntakeJobData = { alert: { ...alert, occurredAt: clampToReceiveTime(alert.occurredAt, clock()) } };
-    try {
-      await withTimeout(options.queue.add(alert.eventType, data, { jobId }), timeoutMs, () => {
-        throw new AppError('unavailable', 'queue did not answer in time');
-      });
-      return { jobId };
-    } catch (err) {
-      if (err instanceof AppError) throw err;
-      throw new AppError('unavailable', 'alert queue unavailable, retry later', { cause: err });
-    }
-  };
-}
+export const IntakeJobData = z.union([z.object({ incidentKey: z.string().min(1) }), z.object({ alert: Alert })]);
+export type IntakeJobData = z.infer<typeof IntakeJobData>;
 
 /** The sender's time, unless it is unreadable or after `receivedAt`: then the receive time. */
 export function clampToReceiveTime(occurredAt: string, receivedAt: number): string {

@@ -14,14 +14,15 @@ import { redactText } from '../shared/redact.js';
 import { normalizeAlertmanager } from './alertmanager/normalize.js';
 import { AlertmanagerPayload } from './alertmanager/schema.js';
 import { verifyBearer } from './bearer.js';
-import type { EnqueueAlert } from './job.js';
+import type { AcceptAlert, AcceptOutcome } from './accept.js';
 import { normalizePagerDuty } from './pagerduty/normalize.js';
 import { PagerDutyEnvelope, PagerDutyIncident, isHandledPagerDutyEvent } from './pagerduty/schema.js';
 import { verifyPagerDutySignature } from './pagerduty/verify.js';
 
 export interface IngestDeps {
   config: Config;
-  enqueue: EnqueueAlert;
+  /** Records a delivery durably (accept.ts); resolves only once it is. */
+  accept: AcceptAlert;
   metrics: Metrics;
   log: Logger;
   clock: Clock;
@@ -82,9 +83,9 @@ async function handlePagerDuty(req: IncomingMessage, res: ServerResponse, log: L
     deliveryId: headerOf(req, 'x-webhook-id') ?? event.id,
     services: deps.config.file.pagerduty.services,
   });
-  const { jobId } = await deps.enqueue(alert);
-  log.info({ jobId, eventType: alert.eventType, externalId: alert.externalId }, 'webhook queued');
-  sendJson(res, 202, { ok: true, queued: jobId });
+  const { outcome } = await deps.accept(alert);
+  logAccepted(log, outcome, { eventType: alert.eventType, externalId: alert.externalId });
+  sendJson(res, 202, { ok: true, outcome });
 }
 
 async function handleAlertmanager(req: IncomingMessage, res: ServerResponse, log: Logger, deps: IngestDeps): Promise<void> {
@@ -96,9 +97,15 @@ async function handleAlertmanager(req: IncomingMessage, res: ServerResponse, log
   // Alertmanager sends no delivery id: a retry carries the same bytes, so their hash is one.
   const deliveryId = createHash('sha256').update(raw).digest('hex');
   const alert = normalizeAlertmanager(payload, { deliveryId, now: new Date(deps.clock()).toISOString() });
-  const { jobId } = await deps.enqueue(alert);
-  log.info({ jobId, eventType: alert.eventType, alerts: payload.alerts.length }, 'webhook queued');
-  sendJson(res, 202, { ok: true, queued: jobId });
+  const { outcome } = await deps.accept(alert);
+  logAccepted(log, outcome, { eventType: alert.eventType, alerts: payload.alerts.length });
+  sendJson(res, 202, { ok: true, outcome });
+}
+
+/** A queued job is news; the storm's repeats (duplicate, unchanged, coalesced) are debug detail. */
+function logAccepted(log: Logger, outcome: AcceptOutcome, data: Record<string, unknown>): void {
+  if (outcome === 'queued') log.info({ outcome, ...data }, 'webhook queued');
+  else log.debug({ outcome, ...data }, 'webhook accepted');
 }
 
 /**

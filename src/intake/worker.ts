@@ -35,13 +35,16 @@ export interface IntakeDeps {
   newId?: () => string;
 }
 
+/** Applies an alert under its incident's lock; `applyHeld` when the caller holds that lock. */
+export type IntakeProcessor = ((alert: Alert) => Promise<IntakeOutcome>) & { applyHeld: (alert: Alert) => Promise<IntakeOutcome> };
+
 /**
  * Applies one alert to its incident: opens the thread (root message in the routed channel)
  * for a new incident, edits the root on acknowledge / resolve / re-trigger, and asks for
  * analysis of each trigger. Everything for one incident runs under its Redis lock, so
  * duplicates and concurrent deliveries — in any process — see each other's results.
  */
-export function createIntakeProcessor(deps: IntakeDeps): (alert: Alert) => Promise<IntakeOutcome> {
+export function createIntakeProcessor(deps: IntakeDeps): IntakeProcessor {
   const newId = deps.newId ?? (() => `inc-${randomUUID().replaceAll('-', '').slice(0, 16)}`);
   const now = () => new Date(deps.clock()).toISOString();
 
@@ -162,19 +165,21 @@ export function createIntakeProcessor(deps: IntakeDeps): (alert: Alert) => Promi
     return 'updated';
   };
 
-  return async (alert) => {
+  const applyHeld = async (alert: Alert): Promise<IntakeOutcome> => {
     const key = incidentKeyOf(alert);
     const log = deps.log.child({ incidentKey: key, deliveryId: alert.deliveryId, eventType: alert.eventType });
-    return deps.locks.withLock(`incident:${key}`, async () => {
-      const existing = await deps.store.getByKey(key);
-      if (!existing) {
-        if (alert.status === 'resolved') {
-          log.info('resolve for an unknown incident ignored');
-          return 'ignored';
-        }
-        return open(alert, log);
+    const existing = await deps.store.getByKey(key);
+    if (!existing) {
+      if (alert.status === 'resolved') {
+        log.info('resolve for an unknown incident ignored');
+        return 'ignored';
       }
-      return apply(await owedAnalysis(await ensureRoot(existing)), alert, log);
-    });
+      return open(alert, log);
+    }
+    return apply(await owedAnalysis(await ensureRoot(existing)), alert, log);
   };
+  return Object.assign((alert: Alert) => deps.locks.withLock(incidentLockName(incidentKeyOf(alert)), () => applyHeld(alert)), { applyHeld });
 }
+
+/** Serialise work on one incident (its Slack posts) across every process. */
+export const incidentLockName = (incidentKey: string) => `incident:${incidentKey}`;

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { KubeConfig, Observable, VersionApi, type ConfigurationOptions, type RequestContext } from '@kubernetes/client-node';
-import type { ClusterConfig } from '../core/config/file.js';
 import { AppError } from '../shared/errors.js';
 import { toKubeError } from './errors.js';
 import { createClusterReader } from './read/cluster-reader.js';
@@ -33,8 +32,21 @@ export interface ClusterEnv {
   [name: string]: string | undefined;
 }
 
+/** How to reach one cluster (deckhand.yaml `clusters.<name>`; its schema lives with the config). */
+export interface ClusterSettings {
+  context?: string | undefined;
+  kubeconfig?: string | undefined;
+  inCluster?: boolean | undefined;
+  server?: string | undefined;
+  tokenEnv?: string | undefined;
+  tokenFile?: string | undefined;
+  caFile?: string | undefined;
+  caData?: string | undefined;
+  skipTLSVerify?: boolean | undefined;
+}
+
 export interface ClusterRegistryOptions {
-  clusters: Record<string, ClusterConfig>;
+  clusters: Record<string, ClusterSettings>;
   env: ClusterEnv;
   readFile?: (path: string) => string;
 }
@@ -76,7 +88,7 @@ export function createClusterConnection(name: string, kc: KubeConfig): ClusterCo
   };
 }
 
-function kubeconfigPaths(config: ClusterConfig, env: ClusterEnv): string[] {
+function kubeconfigPaths(config: ClusterSettings, env: ClusterEnv): string[] {
   if (config.kubeconfig) return [config.kubeconfig];
   const fromEnv = (env.KUBECONFIG ?? '').split(delimiter).filter((p) => p.trim() !== '');
   if (fromEnv.length > 0) return fromEnv;
@@ -107,7 +119,7 @@ function loadKubeconfigFiles(paths: string[], readFile: (path: string) => string
  * (file or KUBECONFIG/~/.kube/config, optional context), the in-cluster service account,
  * or server + token (tokenEnv / tokenFile) + CA. Throws AppError 'config_invalid'.
  */
-export function loadClusterKubeConfig(name: string, config: ClusterConfig, env: ClusterEnv, readFile: (path: string) => string): KubeConfig {
+export function loadClusterKubeConfig(name: string, config: ClusterSettings, env: ClusterEnv, readFile: (path: string) => string): KubeConfig {
   const invalid = (message: string) => new AppError('config_invalid', `clusters.${name}: ${message}`, { retryable: false });
   const kc = new KubeConfig();
   if (config.inCluster) {

@@ -1,6 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
-import type { Config } from '../core/config/load.js';
 import { maxBodyBytes } from '../http/body.js';
 import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
@@ -16,8 +15,16 @@ export interface SlackApp {
   stop(): Promise<void>;
 }
 
+/** The Slack settings of the environment (contract: SLACK_*). */
+export interface SlackEnv {
+  SLACK_BOT_TOKEN: string;
+  SLACK_API_URL: string;
+  SLACK_APP_TOKEN?: string | undefined;
+  SLACK_SIGNING_SECRET?: string | undefined;
+}
+
 export interface CreateSlackAppOptions {
-  config: Config;
+  env: SlackEnv;
   log: Logger;
   slack: SlackClient;
   /**
@@ -40,8 +47,7 @@ export const slackTimestampToleranceSeconds = 300;
  * eager auth.test rejects unhandled) nor sticks.
  */
 export function createSlackApp(options: CreateSlackAppOptions): SlackApp {
-  const { config, log, slack } = options;
-  const env = config.env;
+  const { env, log, slack } = options;
   const logger = boltLogger(log);
   const clientOptions = { slackApiUrl: env.SLACK_API_URL, retryConfig: { retries: 0 } };
 

@@ -13,7 +13,7 @@ import { testRedisUrl } from '../helpers/redis.js';
  * sane numbers. No performance thresholds: only the correctness checks must hold.
  */
 describe('bench smoke run', () => {
-  it('produces all six figures with sane values and writes them as JSON', { timeout: 180_000 }, async () => {
+  it('produces all six figures with sane values and writes them as JSON', { timeout: 300_000 }, async () => {
     const out = await mkdtemp(join(tmpdir(), 'bench-smoke-'));
     try {
       const options = { ...parseBenchArgs(['--smoke', `--out=${out}`]), redisUrl: testRedisUrl() };
@@ -42,11 +42,19 @@ describe('bench smoke run', () => {
       expect(value(1, 'ack p50').baseline).toBeGreaterThan(0);
       expect(value(1, 'saturation throughput').value).toBeGreaterThan(0);
       expect(value(2, 'threads').value).toBe(options.sizes.storm.incidents);
+      // The storm ran twice, the second time as a web process and a worker process.
+      expect(value(2, 'web + worker: threads').value).toBe(options.sizes.storm.incidents);
+      expect(value(2, 'webhook → thread root p99, during the storm').value).toBeGreaterThan(0);
+      expect(value(2, 'idle RSS').value).toBeGreaterThan(30);
+      // Figure 1's baseline is the durable floor; the bare floor is reported beside it.
+      expect(value(1, 'ack p99 @').target).toMatchObject({ on: 'ratio', limit: 1.2 });
+      expect(value(1, 'ack p99 @ 100 req/s, vs the bare floor').baseline).toBeGreaterThan(0);
       expect(value(2, 'peak RSS').value).toBeGreaterThan(30);
       expect(value(3, 'webhook → proposal p99').value).toBeGreaterThanOrEqual(value(3, 'webhook → root p99').value);
       expect(value(4, 'click ack p50').baseline).toBeGreaterThan(0);
       expect(value(5, 'approve → verified p50').value).toBeGreaterThanOrEqual(value(5, 'approve → executed p50').value);
       expect(value(6, 'input tokens / investigation (max)').value).toBeGreaterThan(1000);
+      expect(value(6, 'input read from the prompt cache / follow-up (min)').value).toBeGreaterThan(0);
 
       expect(table).toContain('approve → verified p99');
       expect(files).toHaveLength(1);

@@ -17,7 +17,7 @@ describe('createClaudeAnswerer', () => {
   it('sends the thread context and the question, and returns the text', async () => {
     fake = await startFakeAnthropic({ script: () => ({ text: 'Because of the bad config.' }) });
     const result = await answererFor(fake.url).answer(question);
-    expect(result).toEqual({ text: 'Because of the bad config.', proposals: [] });
+    expect(result).toMatchObject({ text: 'Because of the bad config.', proposals: [], usage: { requests: 1 } });
     const seed = JSON.stringify(fake.requests[0]!.body.messages?.[0]?.content);
     expect(seed).toContain('<thread_context>');
     expect(seed).toContain('Incident inc-1: web down');

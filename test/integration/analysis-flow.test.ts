@@ -1,3 +1,4 @@
+import { analysisRequests } from '../../src/analysis/job.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAnalysisFeature } from '../../src/analysis/feature.js';
 import { createDecisionsFeature } from '../../src/decisions/feature.js';
@@ -28,7 +29,7 @@ afterEach(async () => {
 
 async function start(env: Record<string, string> = {}): Promise<TestApp> {
   const clusters = sandboxProd().clusters;
-  const decisions = createDecisionsFeature({ sweepIntervalMs: 0 });
+  const decisions = createDecisionsFeature({ analysis: analysisRequests, sweepIntervalMs: 0 });
   return startTestApp({
     yaml,
     env,

@@ -1,3 +1,4 @@
+import { analysisRequests } from '../../src/analysis/job.js';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createCommandsFeature } from '../../src/commands/feature.js';
 import type { Feature } from '../../src/core/feature.js';
@@ -56,7 +57,7 @@ export async function closeSandboxCluster(): Promise<void> {
 
 /** Decisions, conversation and /k8s as the product wires them (no sweep: tests decide when). */
 export function chatFeatures(feature: Partial<ConversationFeatureOptions> = {}, decisionsOf: (real: DecisionsProvider) => DecisionsProvider = (real) => real): Feature[] {
-  const real = createDecisionsFeature({ sweepIntervalMs: 0 });
+  const real = createDecisionsFeature({ analysis: analysisRequests, sweepIntervalMs: 0 });
   const decisions = decisionsOf(real);
   const conversation = createConversationFeature({ decisions, ...feature });
   return [real, conversation, createCommandsFeature({ decisions, conversation })];

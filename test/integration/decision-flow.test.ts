@@ -1,3 +1,4 @@
+import { analysisRequests } from '../../src/analysis/job.js';
 import type { V1Deployment } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAnalysisFeature } from '../../src/analysis/feature.js';
@@ -35,7 +36,7 @@ afterEach(async () => {
 });
 
 async function start(): Promise<{ app: TestApp; decisions: DecisionsFeature }> {
-  const decisions = createDecisionsFeature({ sweepIntervalMs: 0, verification: { timeoutMs: 30_000, settleMs: 500, pollMs: 100 } });
+  const decisions = createDecisionsFeature({ analysis: analysisRequests, sweepIntervalMs: 0, verification: { timeoutMs: 30_000, settleMs: 500, pollMs: 100 } });
   const started = await startTestApp({
     yaml,
     clusters: sandboxProd().clusters,

@@ -1,3 +1,4 @@
+import { analysisRequests } from '../../src/analysis/job.js';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
@@ -11,11 +12,15 @@ import { startSlackSandbox, type SandboxMessage, type SlackSandbox } from '../..
 import { createSilentLogger } from '../../src/shared/logger.js';
 import { waitFor } from '../../sandbox/shared/wait.js';
 import { actionIds } from '../../src/decisions/action-ids.js';
-import { fakeConnection } from '../decisions/harness.js';
 import { makeProposal } from '../decisions/fixtures.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { startFaultProxy, type FaultProxy, type ProxyCall } from '../helpers/fault-proxy.js';
 import { createTestRedis } from '../helpers/redis.js';
-import { incidentsYaml } from '../helpers/sandbox-cluster.js';
+import { incidentsYaml, kubeConfigFromYaml, useSandboxProd } from '../helpers/sandbox-cluster.js';
+import { createClusterConnection } from '../../src/kube/connection.js';
+import type { Action } from '../../src/actions/catalog.js';
+import { snapshotTarget } from '../../src/actions/snapshot.js';
+import type { TestClusters } from '../helpers/app.js';
 
 /**
  * Issue 11 in-process, over real Redis, BullMQ, Bolt and the Slack sandbox: a slow Slack at
@@ -65,33 +70,47 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 const textOf = (m: SandboxMessage) => `${m.text} ${JSON.stringify(m.blocks ?? [])}`;
 
+const sandbox = useSandboxProd({ scenarios: ['shop-healthy'], timeScale: 20 });
+/** The one action of these tests: scale shop/web (3 replicas in the sandbox) to 4. */
+const scaleWeb: Action = { type: 'scale', namespace: 'shop', kind: 'Deployment', name: 'web', replicas: 4 };
+
 let slack: SlackSandbox | undefined;
 let proxy: Awaited<ReturnType<typeof startHoldingProxy>> | undefined;
+let kube: FaultProxy | undefined;
 const apps: TestApp[] = [];
 
 afterEach(async () => {
   proxy?.release();
   for (const app of apps.splice(0)) await app.stop();
   await proxy?.close();
+  await kube?.close();
   await slack?.close();
   proxy = undefined;
+  kube = undefined;
   slack = undefined;
 });
 
-async function start(
-  cluster: ReturnType<typeof fakeConnection>,
-  redisPrefix?: string,
-  options: { processBeforeResponse?: boolean } = {},
-): Promise<{ app: TestApp; decisions: DecisionsFeature }> {
+/** The sandbox cluster `prod`, reached through a proxy that records (and can hold) every request. */
+async function clusterBehindProxy(): Promise<TestClusters> {
+  kube ??= await startFaultProxy({ target: sandbox().cluster.url });
+  const yaml = sandbox().cluster.kubeconfigYaml().replace(sandbox().cluster.url, kube.url);
+  const connection = createClusterConnection('prod', kubeConfigFromYaml(yaml));
+  return { names: () => ['prod'], check: () => Promise.resolve({ ok: true }), get: () => connection };
+}
+
+/** Real (not dry-run) writes to shop/web's scale that reached the cluster. */
+const isRealScale = (call: ProxyCall) => call.method !== 'GET' && call.path.includes('/namespaces/shop/deployments/web') && !call.path.includes('dryRun=All');
+
+async function start(redisPrefix?: string, options: { processBeforeResponse?: boolean } = {}): Promise<{ app: TestApp; decisions: DecisionsFeature }> {
   slack ??= await startSlackSandbox();
   proxy ??= await startHoldingProxy(slack.apiUrl);
-  const decisions = createDecisionsFeature({
-    connections: { get: () => cluster.connection },
+  const clusters = await clusterBehindProxy();
+  const decisions = createDecisionsFeature({ analysis: analysisRequests,
     sweepIntervalMs: 0,
     resumeIntervalMs: 0,
-    verification: { timeoutMs: 1000, settleMs: 0 },
+    verification: { timeoutMs: 30_000, settleMs: 0, pollMs: 200 },
   });
-  const app = await startTestApp({ yaml: incidentsYaml, slack, env: { SLACK_API_URL: proxy.url }, features: [decisions], ...(redisPrefix ? { redisPrefix } : {}), ...options });
+  const app = await startTestApp({ yaml: incidentsYaml, slack, clusters, env: { SLACK_API_URL: proxy.url }, features: [decisions], ...(redisPrefix ? { redisPrefix } : {}), ...options });
   slack.setBotUrl(`${app.url}/slack/events`);
   apps.push(app);
   return { app, decisions };
@@ -100,7 +119,10 @@ async function start(
 /** A thread root and a proposal with its Approve button in it, through the decision loop's submit. */
 async function proposeIn(app: TestApp, decisions: DecisionsFeature) {
   const root = await app.ctx.slack.post({ channel: 'CINCIDENTS', message: { text: 'incident' }, idempotencyKey: `root-${app.prefix}` });
+  const target = await snapshotTarget(sandbox().connection.reader, scaleWeb);
   const { messageTs: _unposted, ...proposal } = makeProposal({
+    action: scaleWeb,
+    ...(target ? { target } : {}),
     channel: 'CINCIDENTS',
     threadTs: root.ts,
     incidentId: `inc-${app.prefix}`,
@@ -138,8 +160,7 @@ async function jobState(prefix: string, name: string, jobId: string): Promise<st
 
 describe('decision loop across slow Slack, shutdown and restart', () => {
   it('a slow message edit delays neither the run nor its report, and shutdown waits for it', async () => {
-    const cluster = fakeConnection(makeProposal().target);
-    const { app, decisions } = await start(cluster);
+    const { app, decisions } = await start();
     const { proposal, root, message } = await proposeIn(app, decisions);
     proxy?.hold('chat.update');
     const clicked = await slack?.clickButton({ user: 'UALICE', channel: 'CINCIDENTS', messageTs: message.ts, actionId: actionIds.approve });
@@ -147,7 +168,7 @@ describe('decision loop across slow Slack, shutdown and restart', () => {
     await waitFor(() => proxy?.held(), { message: 'the edit never reached Slack' });
     // Slack is still answering the edit; the action ran and the thread says so.
     await waitFor(() => thread(root.ts).some((t) => t.includes('Verified')), { message: 'no verdict while the edit hung' });
-    expect(cluster.state.realRuns).toHaveLength(1);
+    expect(kube?.count(isRealScale)).toBe(1);
 
     const stopping = app.stop(); // what SIGTERM does
     await waitFor(() => app.logs().includes('deckhand stopping'));
@@ -160,24 +181,15 @@ describe('decision loop across slow Slack, shutdown and restart', () => {
   });
 
   it('shutdown waits for a click Slack was already answered for', async () => {
-    const cluster = fakeConnection(makeProposal().target);
     // Slack gets its answer at ack; the handler then reads the target from a slow cluster.
-    const { app, decisions } = await start(cluster, undefined, { processBeforeResponse: false });
+    const { app, decisions } = await start(undefined, { processBeforeResponse: false });
     const { proposal, message } = await proposeIn(app, decisions);
-    let release!: () => void;
-    const slowCluster = new Promise<void>((resolve) => (release = resolve));
-    let reads = 0;
-    const snapshot = cluster.connection.snapshot.bind(cluster.connection);
-    cluster.connection.snapshot = async (action) => {
-      reads++;
-      await slowCluster;
-      return snapshot(action);
-    };
+    const slowRead = kube?.holdAnswer((call) => call.method === 'GET' && call.path.includes('/namespaces/shop/deployments/web'));
     expect((await slack?.clickButton({ user: 'UALICE', channel: 'CINCIDENTS', messageTs: message.ts, actionId: actionIds.approve }))?.status).toBe(200);
-    await waitFor(() => reads > 0, { message: 'the click never read the target' });
+    await slowRead?.reached;
     const stopping = app.stop(); // what SIGTERM does
     await waitFor(() => app.logs().includes('deckhand stopping'));
-    release();
+    slowRead?.release();
     await stopping;
     const redis = createTestRedis();
     try {
@@ -190,19 +202,18 @@ describe('decision loop across slow Slack, shutdown and restart', () => {
   });
 
   it('a proposal approved by a process that died before queueing anything is run, reported and verified by the next one', async () => {
-    const cluster = fakeConnection(makeProposal().target);
-    const first = await start(cluster);
+    const first = await start();
     const { proposal, root } = await proposeIn(first.app, first.decisions);
     // The click's process stored the approval and died before queueing anything.
     expect(await first.decisions.services(first.app.ctx).store.approve(proposal.id, 'UALICE')).toMatchObject({ outcome: 'approved' });
     await first.app.stop();
     apps.splice(0);
 
-    const next = await start(cluster, first.app.prefix);
+    const next = await start(first.app.prefix);
     await waitFor(() => thread(root.ts).some((t) => t.includes('Verified')), { message: 'the next instance did not resume the approval' });
     await waitFor(async () => (await next.decisions.services(next.app.ctx).store.listActive()).length === 0, { message: 'steps still owed' });
     expect(await next.decisions.resume()).toEqual({ resumed: 0 });
-    expect(cluster.state.realRuns).toHaveLength(1);
+    expect(kube?.count(isRealScale)).toBe(1);
     const texts = thread(root.ts);
     expect(texts.filter((t) => t.includes('Executed'))).toHaveLength(1);
     expect(texts.filter((t) => t.includes('Approved by'))).toHaveLength(1);

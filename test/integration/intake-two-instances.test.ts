@@ -38,7 +38,8 @@ describe('two app instances sharing one Redis', () => {
     const roots = slack.calls.filter((c) => c.method === 'chat.postMessage' && c.ok);
     expect(roots).toHaveLength(2);
     expect(slack.messages()).toHaveLength(2);
-    // Both instances did work: the queue is shared, not one instance idle.
-    expect((await a.ctx.queues.get('intake').getJobCounts('completed')).completed).toBeGreaterThanOrEqual(5);
+    // A job per incident at least (deliveries for an incident whose job is queued are
+    // coalesced into it: test/integration/intake-storm.test.ts counts them).
+    expect((await a.ctx.queues.get('intake').getJobCounts('completed')).completed).toBeGreaterThanOrEqual(2);
   });
 });

@@ -122,11 +122,29 @@ describe('deploy/ ClusterRole', () => {
 });
 
 describe('deploy/ Deployment and config', () => {
-  const deployment = load('deployment.yaml')[0];
+  const deployments = load('deployment.yaml');
+  const deployment = deployments[0];
   const pod = deployment.spec.template.spec;
   const container = pod.containers[0];
+  const envOf = (d: any): Record<string, string> => Object.fromEntries((d.spec.template.spec.containers[0].env as { name: string; value: string }[]).map((e) => [e.name, e.value]));
+  const mebibytes = (q: string): number => Number(/^(\d+)Mi$/.exec(q)?.[1] ?? NaN);
+
+  it('splits web and worker, more than one replica each, with a heap cap under the memory request', () => {
+    expect(deployments.map((d) => envOf(d).DECKHAND_ROLES)).toEqual(['web', 'worker']);
+    for (const d of deployments) {
+      expect(d.spec.replicas).toBeGreaterThan(1);
+      const heap = Number(/--max-old-space-size=(\d+)/.exec(envOf(d).NODE_OPTIONS ?? '')?.[1]);
+      const memory = d.spec.template.spec.containers[0].resources;
+      expect(heap).toBeGreaterThan(0);
+      expect(mebibytes(memory.requests.memory)).toBeGreaterThan(heap);
+      expect(mebibytes(memory.limits.memory)).toBeGreaterThanOrEqual(mebibytes(memory.requests.memory));
+    }
+    const service = load('service.yaml')[0];
+    expect(service.spec.selector['app.kubernetes.io/component']).toBe('web');
+  });
 
   it('runs non-root, read-only, without privilege escalation', () => {
+    expect(deployments[1].spec.template.spec).toEqual({ ...pod, containers: [expect.objectContaining({ securityContext: container.securityContext, envFrom: container.envFrom })] });
     expect(pod.securityContext.runAsNonRoot).toBe(true);
     expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     expect(pod.serviceAccountName).toBe('deckhand');

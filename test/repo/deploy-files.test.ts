@@ -15,22 +15,28 @@ const listProductSources = () =>
 
 describe('docker-compose.yml', () => {
   const text = read('docker-compose.yml');
+  const service = z.object({ environment: z.record(z.string(), z.string()), deploy: z.object({ replicas: z.number() }) });
   const compose = z
-    .object({
-      services: z.object({
-        redis: z.object({ command: z.array(z.string()) }),
-        deckhand: z.object({ environment: z.record(z.string(), z.string()) }),
-      }),
-    })
-    .parse(parse(text));
+    .object({ services: z.object({ redis: z.object({ command: z.array(z.string()) }), web: service, worker: service }) })
+    .parse(parse(text, { merge: true }));
 
   it('runs Redis with AOF persistence', () => {
     expect(compose.services.redis.command.join(' ')).toContain('--appendonly yes');
   });
 
-  it('sets and documents exactly the env variables of src/core/config/env.ts', () => {
-    expect(Object.keys(compose.services.deckhand.environment).sort()).toEqual(envNames);
+  it('sets and documents exactly the env variables of src/core/config/env.ts (plus the heap cap)', () => {
+    for (const { environment } of [compose.services.web, compose.services.worker]) {
+      expect(Object.keys(environment).sort()).toEqual([...envNames, 'NODE_OPTIONS'].sort());
+      expect(environment.NODE_OPTIONS).toMatch(/--max-old-space-size=\d+/);
+    }
     for (const name of envNames) expect(text).toMatch(new RegExp(`#[^\\n]*\\n\\s+(\\w+:[^\\n]*\\n\\s+)?${name}:`));
+  });
+
+  it('splits web and worker roles, more than one replica each', () => {
+    expect(compose.services.web.environment.DECKHAND_ROLES).toBe('web');
+    expect(compose.services.worker.environment.DECKHAND_ROLES).toBe('worker');
+    expect(compose.services.web.deploy.replicas).toBeGreaterThan(1);
+    expect(compose.services.worker.deploy.replicas).toBeGreaterThan(1);
   });
 });
 

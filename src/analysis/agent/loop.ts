@@ -1,4 +1,4 @@
-import type { Message, MessageParam, Tool, ToolResultBlockParam } from '@anthropic-ai/sdk/resources/messages';
+import type { Message, MessageParam, ToolResultBlockParam } from '@anthropic-ai/sdk/resources/messages';
 import * as z from 'zod';
 import type { ClusterReader } from '../../kube/reader.js';
 import { isAppError } from '../../shared/errors.js';
@@ -7,7 +7,10 @@ import { runReadTool, type ReadTool } from '../tools/index.js';
 import type { ProposedAction, TokenUsage } from '../types.js';
 import { emptyUsage } from '../types.js';
 import type { MessagesApi } from './client.js';
-import { ProposeActionInput, proposeActionDescription, proposeActionToolName } from './propose-action.js';
+import { ProposeActionInput, proposeActionToolName } from './propose-action.js';
+import { buildToolDefinitions } from './tool-schemas.js';
+
+export { buildToolDefinitions } from './tool-schemas.js';
 import { withClaudeRetry, type RetryOptions } from './retry.js';
 
 export interface ToolLoopLimits {
@@ -143,6 +146,10 @@ export async function runToolLoop(input: ToolLoopInput): Promise<ToolLoopResult>
     }
     messages.push({ role: 'user', content: results });
     if (stopped) break;
+    // A turn of nothing but accepted proposals is the model's conclusion: what it said beside
+    // them is the summary. Another request would only re-read the whole conversation to say
+    // so. A refused proposal goes back to the model, which may correct it.
+    if (onlyProposals(reply) && results.every((r) => r.is_error !== true)) break;
   }
   if (stopped !== undefined) result.stopped = stopped;
   return result;
@@ -186,6 +193,11 @@ function redactSeed<M extends MessageParam>(message: M): M {
   return { ...message, content };
 }
 
+function onlyProposals(reply: Message): boolean {
+  const calls = reply.content.filter((b) => b.type === 'tool_use');
+  return calls.length > 0 && calls.every((b) => b.name === proposeActionToolName);
+}
+
 /** Input + output + cache tokens. */
 export function totalTokens(usage: TokenUsage): number {
   return usage.inputTokens + usage.outputTokens + usage.cacheReadTokens + usage.cacheCreationTokens;
@@ -218,19 +230,4 @@ function addUsage(usage: TokenUsage, reply: Message): void {
   usage.outputTokens += reply.usage.output_tokens;
   usage.cacheReadTokens += reply.usage.cache_read_input_tokens ?? 0;
   usage.cacheCreationTokens += reply.usage.cache_creation_input_tokens ?? 0;
-}
-
-/** Tool definitions (read tools, then propose_action) with cache_control on the last one, so the whole list is cached. */
-export function buildToolDefinitions(tools: readonly ReadTool[]): Tool[] {
-  const defs: Tool[] = tools.map((t) => ({ name: t.name, description: t.description, input_schema: inputSchema(t.input) }));
-  defs.push({ name: proposeActionToolName, description: proposeActionDescription, input_schema: inputSchema(ProposeActionInput) });
-  const last = defs[defs.length - 1];
-  if (last) last.cache_control = { type: 'ephemeral' };
-  return defs;
-}
-
-function inputSchema(schema: z.ZodType): Tool['input_schema'] {
-  const json = z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>;
-  delete json.$schema;
-  return json as Tool['input_schema'];
 }

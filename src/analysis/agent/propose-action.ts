@@ -14,7 +14,9 @@ export const ProposeActionInput = z.strictObject({
 });
 export type ProposeActionInput = z.infer<typeof ProposeActionInput>;
 
+/** The catalog in one line per type: the schema sent is flat (tool-schemas.ts), this says which fields each takes. */
 export const proposeActionDescription =
-  'Propose ONE remediation from the action catalog for a human to approve. Deckhand validates it, computes its risk itself ' +
-  '(you cannot set risk), renders the kubectl command and posts it with Approve/Reject buttons. Only these action types exist: ' +
-  'restart_pod, rollout_restart, scale, rollout_undo, set_resources, cordon_node, uncordon_node.';
+  'Propose ONE catalog action for a human to approve; Deckhand computes its risk. action by type: ' +
+  'restart_pod{namespace,pod}; rollout_restart{namespace,kind,name}; scale{namespace,kind,name,replicas}; ' +
+  'rollout_undo{namespace,name,toRevision?}; set_resources{namespace,kind,name,container,limits?,requests?}; ' +
+  'cordon_node{node}; uncordon_node{node}. No other fields.';

@@ -15,6 +15,29 @@ const csv = z
       .filter((s) => s.length > 0),
   );
 
+/** What a process runs (contract: `DECKHAND_ROLES`). */
+export const roleNames = ['web', 'worker'] as const;
+export interface Roles {
+  /** HTTP: webhooks, Slack (HTTP or Socket Mode); never a worker. */
+  web: boolean;
+  /** Queues' workers and every feature's background work (sweeps, the cluster watch). */
+  worker: boolean;
+}
+
+/** `web`, `worker` or both, comma-separated; default both. Unknown or empty names are refused. */
+const rolesSchema = z
+  .string()
+  .optional()
+  .transform((v, ctx): Roles => {
+    const names = (v?.trim() ? v : 'web,worker').split(',').map((s) => s.trim());
+    const unknown = names.filter((n) => !(roleNames as readonly string[]).includes(n));
+    if (unknown.length > 0 || names.length === 0) {
+      ctx.addIssue({ code: 'custom', message: `must be web, worker or web,worker (got ${JSON.stringify(v)})` });
+      return z.NEVER;
+    }
+    return { web: names.includes('web'), worker: names.includes('worker') };
+  });
+
 /**
  * Environment variables (contract: "Configuration"). Parsed once at start-up. */
 export const Env = z
@@ -38,6 +61,7 @@ export const Env = z
     DECKHAND_CONFIG: optionalString,
     ALERT_CHANNEL: optionalString,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DECKHAND_ROLES: rolesSchema,
   });
 export type Env = z.infer<typeof Env>;
 

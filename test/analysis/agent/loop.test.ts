@@ -69,6 +69,33 @@ describe('runToolLoop', () => {
     expect(result.texts).toEqual(['done']);
   });
 
+  it('ends after a turn of only accepted proposals: no further request for a summary', async () => {
+    const undo = { action: { type: 'rollout_undo', namespace: 'shop', name: 'checkout' }, rationale: 'bad env', confidence: 0.9 };
+    fake.setScript((_r, turn) => (turn === 0 ? { text: 'Root cause: the env change.', toolUses: [{ name: 'propose_action', input: undo }] } : { text: 'a summary nobody needs' }));
+    const result = await runToolLoop(loopInput());
+    expect(fake.requests).toHaveLength(1);
+    expect(result.texts).toEqual(['Root cause: the env change.']);
+    expect(result.proposals).toHaveLength(1);
+    expect(result.stopped).toBeUndefined();
+  });
+
+  it('goes on after a refused proposal, so the model may correct it', async () => {
+    const bad = { action: { type: 'delete_namespace', namespace: 'shop' }, rationale: 'x', confidence: 0.9 };
+    fake.setScript((_r, turn) => (turn === 0 ? { toolUses: [{ name: 'propose_action', input: bad }] } : { text: 'done' }));
+    const result = await runToolLoop(loopInput());
+    expect(fake.requests).toHaveLength(2);
+    expect(result.rejected).toHaveLength(1);
+  });
+
+  it('sends small tool schemas: shapes and enums, no patterns or length bounds (zod enforces those)', async () => {
+    fake.setScript(() => ({ text: 'done' }));
+    await runToolLoop(loopInput());
+    const tools = JSON.stringify(fake.requests[0]!.body.tools);
+    expect(tools).not.toMatch(/"pattern"|"maxLength"|"additionalProperties"|"\$schema"/);
+    expect(tools).toContain('"enum":["restart_pod","rollout_restart","scale","rollout_undo","set_resources","cordon_node","uncordon_node"]');
+    expect(tools.length).toBeLessThan(5000);
+  });
+
   it('accepts up to maxProposals and reports the extra ones as rejected, naming the unit', async () => {
     const scale = (replicas: number) => ({ action: { type: 'scale', namespace: 'shop', kind: 'Deployment', name: 'checkout', replicas }, rationale: 'capacity', confidence: 0.5 });
     fake.setScript((_r, turn) => (turn === 0 ? { toolUses: [{ name: 'propose_action', input: scale(3) }, { name: 'propose_action', input: scale(4) }] } : { text: 'done' }));

@@ -41,6 +41,27 @@ describe('loadConfig', () => {
     expect(message).toContain('channels.C1.namespaces');
   });
 
+  it('reads DECKHAND_ROLES: web, worker or both (the default)', () => {
+    expect(load(baseEnv).env.DECKHAND_ROLES).toEqual({ web: true, worker: true });
+    expect(load({ ...baseEnv, DECKHAND_ROLES: 'web' }).env.DECKHAND_ROLES).toEqual({ web: true, worker: false });
+    expect(load({ ...baseEnv, DECKHAND_ROLES: ' worker ' }).env.DECKHAND_ROLES).toEqual({ web: false, worker: true });
+    expect(load({ ...baseEnv, DECKHAND_ROLES: 'worker,web' }).env.DECKHAND_ROLES).toEqual({ web: true, worker: true });
+  });
+
+  it('refuses an unknown role alongside the other env problems', () => {
+    for (const roles of ['api', 'web,', 'web;worker']) {
+      expect(() => load({ ...baseEnv, DECKHAND_ROLES: roles })).toThrow(/DECKHAND_ROLES: must be web, worker or web,worker/);
+    }
+    let message = '';
+    try {
+      load({ SLACK_BOT_TOKEN: 'nope', SLACK_SIGNING_SECRET: 'shh', DECKHAND_ROLES: 'api' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('env: DECKHAND_ROLES: must be web, worker or web,worker');
+    expect(message).toContain('SLACK_BOT_TOKEN');
+  });
+
   it('accepts Socket Mode without a signing secret', () => {
     const config = load({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' });
     expect(config.env.SLACK_APP_TOKEN).toBe('xapp-1');

@@ -122,3 +122,37 @@ describe('fake Anthropic server', () => {
     });
   });
 });
+
+describe('fake Anthropic token counts and cache lifetime', () => {
+  it('counts tokens like a tokenizer: JSON costs more per character than prose', async () => {
+    const { estimateTokens } = await import('../../../sandbox/anthropic/tokens.js');
+    const prose = 'The checkout deployment crashes because its payment URL was changed in the last rollout.';
+    const json = JSON.stringify({ type: 'object', properties: { namespace: { type: 'string' }, replicas: { type: 'integer' } }, required: ['namespace'] });
+    // About 4 characters a token for English, clearly fewer for JSON (the old flat 4 for both).
+    expect(prose.length / estimateTokens(prose)).toBeGreaterThan(3.5);
+    expect(prose.length / estimateTokens(prose)).toBeLessThan(4.6);
+    expect(json.length / estimateTokens(json)).toBeLessThan(3.6);
+    const counted = await client.messages.countTokens({ model: 'claude-sonnet-5-5', messages: [{ role: 'user', content: prose }] });
+    expect(counted.input_tokens).toBeGreaterThan(estimateTokens(prose));
+  });
+
+  it('keeps a cache per scope, and forgets a prefix its TTL after its last use', async () => {
+    let clock = 0;
+    const timed = await startFakeAnthropic({ cacheTtlMs: 1000, now: () => clock });
+    try {
+      const c = new Anthropic({ apiKey: 'k', baseURL: timed.url, maxRetries: 0 });
+      expect((await c.messages.create(params)).usage.cache_read_input_tokens).toBe(0);
+      clock = 900;
+      expect((await c.messages.create(params)).usage.cache_read_input_tokens).toBeGreaterThan(0);
+      clock = 1800; // within the TTL of the read at 900
+      expect((await c.messages.create(params)).usage.cache_read_input_tokens).toBeGreaterThan(0);
+      timed.setCacheScope('another investigation');
+      expect((await c.messages.create(params)).usage.cache_read_input_tokens).toBe(0);
+      timed.setCacheScope('default');
+      clock = 5000;
+      expect((await c.messages.create(params)).usage.cache_read_input_tokens).toBe(0);
+    } finally {
+      await timed.close();
+    }
+  });
+});
