@@ -32,7 +32,7 @@ export function createAnalysisFeature(options: AnalysisFeatureOptions): Feature 
       const processor = createAnalysisProcessor({
         incidents: ctx.incidents,
         messenger: ctx.slack,
-        proposals: { submit: (proposal) => decisions.submit(proposal) },
+        proposals: { submit: (proposal) => decisions.submit(proposal), offerApproveAll: (incidentId) => decisions.offerApproveAll(incidentId) },
         analysisDeps: (incident) => {
           const channel = channelConfigOf(ctx.config, incident.channel ?? '');
           return {

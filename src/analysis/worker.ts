@@ -25,7 +25,7 @@ export interface AnalysisProcessorDeps {
   incidents: { get(id: string): Promise<Incident | undefined> };
   messenger: SlackMessenger;
   /** The decision loop's way in: store, audit, yolo / buttons / show by the channel's mode, post. */
-  proposals: { submit(proposal: Proposal): Promise<unknown> };
+  proposals: { submit(proposal: Proposal): Promise<unknown>; offerApproveAll?(incidentId: string): Promise<unknown> };
   /** Everything analyzeIncident needs for this incident (channel config, readers, investigator…). */
   analysisDeps(incident: Incident): Omit<AnalyzeDeps, 'idFactory'> | Promise<Omit<AnalyzeDeps, 'idFactory'>>;
   log: Logger;
@@ -67,6 +67,7 @@ export function createAnalysisProcessor(deps: AnalysisProcessorDeps): (job: Anal
         await postOrPlain(deps.messenger, { ...thread, message, idempotencyKey: `${runKey}:findings:${i}` }, log);
       }
       for (const proposal of outcome.proposals) await deps.proposals.submit(proposal);
+      if (outcome.proposals.length > 1) await deps.proposals.offerApproveAll?.(incident.id);
       log.info({ findings: outcome.findings.length, proposals: outcome.proposals.length, ai: outcome.aiStatus.state }, 'analysis posted');
     } catch (err) {
       const error = toAppError(err);

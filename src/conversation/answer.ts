@@ -3,6 +3,7 @@ import type { Incident } from '../core/incident.js';
 import type { ClusterReader } from '../kube/reader.js';
 import { safe, type Mrkdwn } from '../slack/blocks/mrkdwn.js';
 import { answerBuiltin } from './builtin-answer.js';
+import { answerPastedKubectl } from './pasted/answer.js';
 import type { ThreadContext } from './context-store.js';
 import { renderContext } from './render-context.js';
 
@@ -60,6 +61,11 @@ export const needsClaudeNote =
  * the built-in path. The answer text is masked and escaped here, once (`safe`).
  */
 export async function answerQuestion(deps: AnswerDeps, input: AnswerInput): Promise<Answer> {
+  // kubectl output pasted into the thread: the built-in parsers read it, no model, no cluster call.
+  const pasted = answerPastedKubectl(input.question);
+  if (pasted !== undefined) {
+    return { text: safe(pasted), footer: 'Built-in parsers · read from the kubectl output you pasted; the cluster was not asked', proposals: [], via: 'builtin' };
+  }
   if (deps.claude) {
     const result = await deps.claude.answer({
       contextText: renderContext(input.context, input.incident),

@@ -45,8 +45,13 @@ export function classifyMessageEvent(raw: unknown, botUserId: string | undefined
   return { kind: 'ignore', reason: 'not in a thread and no mention' };
 }
 
-/** Removes the bot's own mention (and tidies whitespace) so the question reads naturally. */
+/**
+ * Removes the bot's own mention (and tidies whitespace) so the question reads naturally. A
+ * message of several lines keeps its lines and their spacing: it may be pasted kubectl output,
+ * whose columns are read by position.
+ */
 export function stripMentions(text: string, botUserId: string | undefined): string {
   const own = botUserId ? new RegExp(`<@${botUserId}(\\|[^>]*)?>`, 'g') : /<@U[A-Z0-9]+(\|[^>]*)?>/g;
-  return text.replace(own, ' ').replace(/\s+/g, ' ').trim();
+  if (!text.includes('\n')) return text.replace(own, ' ').replace(/\s+/g, ' ').trim();
+  return text.replace(new RegExp(`[ \\t]*(?:${own.source})[ \\t]*`, 'g'), ' ').replace(/^ +| +$/g, '').trim();
 }

@@ -90,7 +90,14 @@ export function createDecisionsFeature(options: DecisionsFeatureOptions): Decisi
     port: services,
     registerSlack(app, ctx) {
       const s = services(ctx);
-      registerDecisionListeners(app, { clicks: s.clicks, messenger: ctx.slack, log: ctx.log.child({ feature: 'decisions' }), inflight, metrics: ctx.metrics.loop });
+      registerDecisionListeners(app, {
+        clicks: s.clicks,
+        approveAll: (input) => s.approveAll(input),
+        messenger: ctx.slack,
+        log: ctx.log.child({ feature: 'decisions' }),
+        inflight,
+        metrics: ctx.metrics.loop,
+      });
       // A resolved incident's pending proposals lose their buttons at once, not at their TTL.
       ctx.incidentEvents.onResolved(async (incidentId) => {
         await s.clicks.expireForIncident(incidentId);

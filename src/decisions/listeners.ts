@@ -18,6 +18,8 @@ const ClickPayload = z.object({
 
 export interface DecisionListenerDeps {
   clicks: Pick<ClickHandlers, 'approve' | 'reject' | 'undo' | 'reanalyze'>;
+  /** "Approve all" of an incident (the click's value is the incident id). */
+  approveAll?: (input: { incidentId: string; user: string; channel: string }) => Promise<ClickResult>;
   messenger: Pick<SlackMessenger, 'postEphemeral'>;
   log: Logger;
   /** Clicks in flight, which shutdown waits for (bounded). */
@@ -36,6 +38,8 @@ export function registerDecisionListeners(app: App, deps: DecisionListenerDeps):
     [actionIds.undo, (c) => deps.clicks.undo(c)],
     [actionIds.reanalyze, (c) => deps.clicks.reanalyze(c)],
   ];
+  const { approveAll } = deps;
+  if (approveAll) routes.push([actionIds.approveAll, (c) => approveAll({ incidentId: c.proposalId, user: c.user, channel: c.channel })]);
   for (const [actionId, handle] of routes) {
     app.action(actionId, async ({ ack, body }) => {
       await ack();

@@ -8,7 +8,7 @@ export type { DecisionRecord } from './proposal-store.js';
  * analysis and conversation hand proposals to `submit` (with `classify`, risk by code);
  * /k8s reads and drives the stores (modes, pause, breaker, audit, approvers, proposals).
  */
-export type DecisionsPort = Pick<DecisionServices, 'submit' | 'classify' | 'store' | 'audit' | 'pause' | 'modes' | 'breaker' | 'approvers'>;
+export type DecisionsPort = Pick<DecisionServices, 'submit' | 'offerApproveAll' | 'classify' | 'store' | 'audit' | 'pause' | 'modes' | 'breaker' | 'approvers'>;
 
 /**
  * What the decision loop asks of analysis — a fresh investigation of an incident (the "Fresh

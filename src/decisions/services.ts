@@ -11,7 +11,8 @@ import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { SlackMessenger } from '../slack/messenger.js';
 import { createApproverResolver, type ApproverResolver, type GroupMembers } from './approvers.js';
-import { createClickHandlers, type ClickDeps, type ClickHandlers } from './clicks.js';
+import { createClickHandlers, type ClickDeps, type ClickHandlers, type ClickResult } from './clicks.js';
+import { approveAll, offerApproveAll } from './approve-all.js';
 import { addStageJob } from './stage-jobs.js';
 import type { RenderProposal } from './messages.js';
 import type { ActionConnections } from './connections.js';
@@ -51,6 +52,9 @@ export interface DecisionServices {
   deps: ClickDeps;
   /** Store, then yolo / buttons / show by the channel's mode, posting the message itself. */
   submit: (proposal: Proposal) => Promise<SubmitOutcome>;
+  /** After a batch of proposals: "Approve all" in the thread when two or more await approval. */
+  offerApproveAll: (incidentId: string) => Promise<number>;
+  approveAll: (input: { incidentId: string; user: string; channel: string }) => Promise<ClickResult>;
 }
 
 /** Builds the decision loop's stores and core over the app's Redis, queues and Slack client. */
@@ -106,6 +110,8 @@ export function createDecisionServices(input: DecisionServicesInput): DecisionSe
     enqueueDecision: (proposalId) => addStageJob(input.queues, 'decision', proposalId),
     enqueueAnalysis: ({ incidentId, reason }) => input.requestAnalysis(incidentId, reason),
   };
+  const clicks = createClickHandlers(deps);
+  const approveAllDeps = { store, messenger: input.messenger, clock, approve: (click: Parameters<ClickHandlers['approve']>[0]) => clicks.approve(click) };
   return {
     store,
     audit,
@@ -116,7 +122,9 @@ export function createDecisionServices(input: DecisionServicesInput): DecisionSe
     classify,
     runAs,
     deps,
-    clicks: createClickHandlers(deps),
+    clicks,
     submit: (proposal) => submitProposal(deps, proposal, { allowAuto: true }),
+    offerApproveAll: (incidentId) => offerApproveAll(approveAllDeps, incidentId),
+    approveAll: (click) => approveAll(approveAllDeps, click),
   };
 }

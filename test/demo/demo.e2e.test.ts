@@ -87,4 +87,49 @@ describe.skipIf(!existsSync(chromiumPath) && process.env.CI !== 'true')('npm run
     expect(before).toBeGreaterThan(0);
     expect(answer).toMatch(/3\/3|3 ready|ready: 3/i);
   });
+
+  it('shows the lifecycle: the fixed checkout incident is mitigated on its root and in /k8s status, and the audit says so', { timeout: 60_000 }, async () => {
+    // The fix was verified while PagerDuty still has the incident triggered: mitigated, not triggered.
+    await page.selectOption('#user-switch', 'UALICE');
+    await page.locator('#channels li', { hasText: 'incidents' }).click();
+    const root = page.locator('#messages .msg', { has: page.locator('.block.header', { hasText: 'checkout' }) });
+    await root.locator('.msg-content, .block', { hasText: 'Mitigated' }).first().waitFor({ timeout: 20_000 });
+    expect(await root.textContent()).not.toContain('Triggered');
+
+    await page.fill('#composer-input', '/k8s status');
+    await page.press('#composer-input', 'Enter');
+    const status = page.locator('#messages .msg.ephemeral', { hasText: 'Open incidents' });
+    await status.waitFor({ timeout: 15_000 });
+    expect(await status.textContent()).toMatch(/mitigated/i);
+
+    await page.fill('#composer-input', '/k8s audit 30');
+    await page.press('#composer-input', 'Enter');
+    const audit = page.locator('#messages .msg.ephemeral', { hasText: 'Audit' }).last();
+    await audit.waitFor({ timeout: 15_000 });
+    const auditText = (await audit.textContent()) ?? '';
+    expect(auditText).toContain('incident mitigated (was triggered)');
+    // People and refusals in words, not raw ids and codes.
+    expect(auditText).not.toMatch(/\bUBOB\b|not_approver|already_approved_by_you/);
+  });
+
+  it('walks the yolo channel: the cart fix runs by itself, is verified, and only an approver may undo it', { timeout: 90_000 }, async () => {
+    expect(await demo.fireAlerts(['cart'])).toEqual([{ name: 'cart', source: 'alertmanager', status: 202 }]);
+    await page.selectOption('#user-switch', 'UBOB');
+    await page.locator('#channels li', { hasText: 'platform' }).click();
+    const root = page.locator('#messages .msg', { has: page.locator('.block.header', { hasText: 'OOMKilled' }) });
+    await root.waitFor({ timeout: 15_000 });
+    await root.locator('button.replies').click();
+    await thread().locator('.msg', { hasText: 'Running by itself' }).waitFor({ timeout: 20_000 });
+    expect(await thread().locator('button', { hasText: 'Approve' }).count()).toBe(0);
+    await thread().locator('.msg', { hasText: 'Verified' }).waitFor({ timeout: 60_000 });
+    const undo = thread().locator('button', { hasText: 'Undo' });
+    await undo.waitFor();
+
+    // bob is no approver: told privately, in words about an action that ran.
+    await undo.click();
+    await thread().locator('.msg.ephemeral', { hasText: 'undo an action Deckhand ran' }).waitFor();
+
+    // The verified fix mitigated the incident on its root too.
+    await root.locator('.block', { hasText: 'Mitigated' }).first().waitFor({ timeout: 20_000 });
+  });
 });

@@ -28,6 +28,8 @@ describe('health, readiness and metrics', () => {
         check: (name) => Promise.resolve(name === 'prod' ? { ok: true } : { ok: false, message: 'connect ECONNREFUSED' }),
       },
     });
+    // Start-up checks Slack once by itself; the failure below is for the readiness probe's call.
+    await waitFor(() => app!.slack.calls.some((c) => c.method === 'auth.test'), { message: 'no start-up auth.test' });
     app.slack.failNext({ method: 'auth.test', error: 'invalid_auth' });
     const ready = await app.request('GET', '/readyz');
     expect(ready.status).toBe(503);

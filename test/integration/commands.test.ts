@@ -107,7 +107,7 @@ describe('/k8s', () => {
     expect((await k8s(app, 'mode')).all).toContain('is `yolo`');
     expect((await k8s(app, 'status')).all).toContain('set with /k8s mode');
     const audit = await k8s(app, 'audit 5');
-    expect(audit.all).toContain('mode_change');
+    expect(audit.all).toContain('*mode changed*');
     expect(audit.all).toContain('from approval to yolo');
     expect((await k8s(app, 'mode turbo')).all).toContain('Usage: `/k8s mode [plan|approval|yolo]`');
   });
@@ -123,8 +123,8 @@ describe('/k8s', () => {
     expect((await k8s(app, 'resume')).all).toContain('resumed actions');
     expect(await app.ctx.redis.exists(pauseKeyOf(app.prefix))).toBe(0);
     const audit = await k8s(app, 'audit');
-    expect(audit.all).toContain('*pause*');
-    expect(audit.all).toContain('*resume*');
+    expect(audit.all).toContain('*paused*');
+    expect(audit.all).toContain('*resumed*');
     expect((await k8s(app, 'audit no-such-incident')).all).toContain('No audit entries for incident `no-such-incident`');
   });
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../sandbox/shared/wait.js';
 import type { TestApp } from '../helpers/app.js';
@@ -20,6 +21,20 @@ describe('conversation triggers (built-in answers, no Claude)', () => {
     expect(all).toContain('PAYMENT_URL');
     expect(all).toContain('need Claude');
     expect(answer!.thread_ts).toBe(incident.threadTs);
+  });
+
+  it('reads kubectl output pasted into the incident thread and says which pods fail and why', async () => {
+    app = await startConversationApp();
+    const incident = await openIncident(app);
+    const pasted = readFileSync(new URL('../fixtures/kubectl/get-pods.txt', import.meta.url), 'utf8');
+    // As a Slack client sends a code block: fenced, with < > & escaped.
+    const text = `here is what I see:\n\`\`\`${pasted.replace(/</g, '&lt;').replace(/>/g, '&gt;')}\`\`\``;
+    await app.slack.postUserMessage({ user: 'UALICE', channel: 'CINCIDENTS', threadTs: incident.threadTs!, text });
+    const [answer] = await waitFor(() => (botReplies(app!, incident.threadTs!).length > 0 ? botReplies(app!, incident.threadTs!) : undefined));
+    const all = JSON.stringify(answer);
+    expect(all).toContain('8 of 18 pods in your output are not healthy');
+    expect(all).toContain('frontend-djmlhfccgc-mdlh6 — ImagePullBackOff');
+    expect(all).toContain('read from the kubectl output you pasted');
   });
 
   it('answers a retried event once, and a mention inside the thread (message + app_mention) once', async () => {

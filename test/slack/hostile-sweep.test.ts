@@ -7,6 +7,7 @@ import * as answer from '../../src/conversation/blocks/answer.js';
 import * as audit from '../../src/commands/blocks/audit.js';
 import * as auditWords from '../../src/commands/blocks/audit-words.js';
 import * as decision from '../../src/decisions/blocks/decision.js';
+import * as approveAllBlocks from '../../src/decisions/blocks/approve-all.js';
 import * as findings from '../../src/analysis/blocks/findings.js';
 import * as help from '../../src/commands/blocks/help.js';
 import * as incident from '../../src/intake/blocks/incident.js';
@@ -125,6 +126,7 @@ const sweep: Record<string, () => unknown[]> = {
     decision.describeDecision({ kind: 'rejected', by: hostile, at }),
   ],
   'decision.buildDecidedProposalBlocks': () => [decision.buildDecidedProposalBlocks(baseProposal, { kind: 'refused', at, explanation: hostile, offerReanalysis: true })],
+  'approve-all.buildApproveAllMessage': () => [approveAllBlocks.buildApproveAllMessage({ incidentId: hostile, count: 3, high: 1 })],
   'decision.buildDecidedProposalMessage': () => [
     decision.buildDecidedProposalMessage(baseProposal, { kind: 'refused', at, explanation: hostile, offerReanalysis: false }),
     decision.buildDecidedProposalMessage(baseProposal, { kind: 'expired', at: hostile, why: 'ttl' }),
