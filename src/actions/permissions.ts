@@ -6,14 +6,17 @@ const plural: Record<RolloutKind, string> = { Deployment: 'deployments', Statefu
 /**
  * The Kubernetes permissions running an action needs as the person who approved it: reading
  * its target (the staleness check inside the execution lock reads it as them) and the
- * requests src/decisions/execute sends. Asked with SubjectAccessReviews before an
- * approver's click counts.
+ * requests src/decisions/execute sends — a test runs the snapshot and the dry run of every
+ * action as someone the sandbox grants exactly these. Asked with SubjectAccessReviews before
+ * an approver's click counts.
  */
 export function permissionsFor(action: Action): ResourcePermission[] {
   switch (action.type) {
     case 'restart_pod':
       return [
         { verb: 'get', group: '', resource: 'pods', namespace: action.namespace, name: action.pod },
+        // The snapshot counts the pod's Ready siblings (the low-risk rule).
+        { verb: 'list', group: '', resource: 'pods', namespace: action.namespace },
         { verb: 'delete', group: '', resource: 'pods', namespace: action.namespace, name: action.pod },
       ];
     case 'rollout_restart':
@@ -24,6 +27,7 @@ export function permissionsFor(action: Action): ResourcePermission[] {
       ];
     case 'scale':
       return [
+        { verb: 'get', group: 'apps', resource: plural[action.kind], namespace: action.namespace, name: action.name },
         { verb: 'get', group: 'apps', resource: plural[action.kind], subresource: 'scale', namespace: action.namespace, name: action.name },
         { verb: 'patch', group: 'apps', resource: plural[action.kind], subresource: 'scale', namespace: action.namespace, name: action.name },
       ];
