@@ -4,16 +4,17 @@ import type { ResourcePermission } from '../kube/impersonation.js';
 const plural: Record<RolloutKind, string> = { Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets' };
 
 /**
- * The Kubernetes permissions running an action needs as the person who approved it: reading
- * its target (the staleness check inside the execution lock reads it as them) and the
- * requests src/decisions/execute sends. Asked with SubjectAccessReviews before an
- * approver's click counts.
+ * The Kubernetes permissions an action needs: reading its target (the snapshot) and the
+ * requests src/decisions/execute sends — a test runs the snapshot and the dry run of every
+ * action as someone the sandbox grants exactly these.
  */
 export function permissionsFor(action: Action): ResourcePermission[] {
   switch (action.type) {
     case 'restart_pod':
       return [
         { verb: 'get', group: '', resource: 'pods', namespace: action.namespace, name: action.pod },
+        // The snapshot counts the pod's Ready siblings (the low-risk rule).
+        { verb: 'list', group: '', resource: 'pods', namespace: action.namespace },
         { verb: 'delete', group: '', resource: 'pods', namespace: action.namespace, name: action.pod },
       ];
     case 'rollout_restart':
@@ -24,6 +25,7 @@ export function permissionsFor(action: Action): ResourcePermission[] {
       ];
     case 'scale':
       return [
+        { verb: 'get', group: 'apps', resource: plural[action.kind], namespace: action.namespace, name: action.name },
         { verb: 'get', group: 'apps', resource: plural[action.kind], subresource: 'scale', namespace: action.namespace, name: action.name },
         { verb: 'patch', group: 'apps', resource: plural[action.kind], subresource: 'scale', namespace: action.namespace, name: action.name },
       ];
@@ -40,4 +42,13 @@ export function permissionsFor(action: Action): ResourcePermission[] {
         { verb: 'patch', group: '', resource: 'nodes', name: action.node },
       ];
   }
+}
+
+/**
+ * What an approver's SubjectAccessReview asks: the writes the action makes (delete pods/x,
+ * patch deployments/y…). Deckhand reads the target for its own checks as itself; the reads
+ * the executor makes on the way (above) come with any role that grants the writes in practice.
+ */
+export function writePermissionsFor(action: Action): ResourcePermission[] {
+  return permissionsFor(action).filter((p) => p.verb !== 'get' && p.verb !== 'list');
 }

@@ -1,5 +1,5 @@
 import type { Action } from '../actions/catalog.js';
-import { permissionsFor } from '../actions/permissions.js';
+import { writePermissionsFor } from '../actions/permissions.js';
 import type { ChannelConfig, Identities, KubeIdentity, RunAs } from '../core/config/file.js';
 import { describePermission, type AccessVerdict, type ResourcePermission } from '../kube/impersonation.js';
 import { AppError } from '../shared/errors.js';
@@ -72,7 +72,7 @@ export function createRunAsPolicy(deps: RunAsDeps): RunAsPolicy {
           message: "Actions here run as the approving person in Kubernetes, and your Slack account is not mapped to a Kubernetes identity (deckhand.yaml `identities`), so your approval can't count. Ask an admin to map you.",
         };
       }
-      const verdict = await deps.reviewAccess(cluster, identity, permissionsFor(action));
+      const verdict = await deps.reviewAccess(cluster, identity, writePermissionsFor(action));
       if (verdict.allowed) return { ok: true, identity };
       return {
         ok: false,
@@ -94,7 +94,7 @@ export function createRunAsPolicy(deps: RunAsDeps): RunAsPolicy {
       for (const group of approvers.groups) for (const member of await deps.membersOf(group)) people.add(member);
       const mapped: string[] = [];
       const permitted: string[] = [];
-      const permissions = permissionsFor(action);
+      const permissions = writePermissionsFor(action);
       // Bounded: a channel's approvers are a handful; each costs one review per permission.
       for (const person of [...people].slice(0, 20)) {
         const identity = await identityOf(person);

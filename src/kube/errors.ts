@@ -90,7 +90,10 @@ export function toKubeError(err: unknown, ctx: KubeErrorContext): AppError {
       new AppError(errorCode, `${prefix}${message}`, retryable === undefined ? { cause: err, details } : { cause: err, details, retryable });
     if (code === 401) return make('unauthorized', `the API server rejected Deckhand's credentials${server}`, false);
     if (code === 403) {
-      return make('forbidden', `the service account may not ${ctx.verb} ${ctx.resource} ${where(ctx)}${server}`, false);
+      // Acting as an approver (impersonation), the refused identity is that person, as the API server names it.
+      const user = /User "([^"]+)"/.exec(status.message ?? '')?.[1];
+      const who = user !== undefined && !user.startsWith('system:serviceaccount:') ? user : 'the service account';
+      return make('forbidden', `${who} may not ${ctx.verb} ${ctx.resource} ${where(ctx)}${server}`, false);
     }
     if (code === 404) return make('not_found', `${target(ctx)} not found ${where(ctx)}`, false);
     if (code === 409) {

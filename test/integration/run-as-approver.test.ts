@@ -79,7 +79,7 @@ describe('actions run as the approving person', () => {
     const lastEphemeral = () => slack.ephemerals('CINCIDENTS').at(-1);
 
     await click('UCAROL');
-    expect(lastEphemeral()).toMatchObject({ user: 'UCAROL', text: expect.stringContaining('dave@example.com may not get deployments.apps "checkout" in namespace shop') });
+    expect(lastEphemeral()).toMatchObject({ user: 'UCAROL', text: expect.stringContaining('dave@example.com may not patch deployments.apps "checkout" in namespace shop') });
     await click('UERIN');
     expect(lastEphemeral()).toMatchObject({ user: 'UERIN', text: expect.stringContaining('not mapped to a Kubernetes identity') });
     // Two refusals did not make a high-risk action one approval short: it still needs two the cluster trusts.

@@ -15,6 +15,14 @@ describe('toKubeError', () => {
     expect(err.message).toMatch(/^cluster prod: the service account may not delete pods in namespace shop \(pods "x" is forbidden/);
   });
 
+  it('names the impersonated person a 403 refused, when an action runs as the approver', () => {
+    const err = toKubeError(
+      status(403, 'Forbidden', 'deployments.apps "web" is forbidden: User "carol@example.com" cannot patch resource "deployments" in API group "apps" in the namespace "shop"'),
+      { verb: 'patch', resource: 'deployments', namespace: 'shop', name: 'web' },
+    );
+    expect(err.message).toMatch(/^carol@example\.com may not patch deployments in namespace shop \(deployments\.apps "web" is forbidden/);
+  });
+
   it('says "at cluster scope" for cluster-scoped resources', () => {
     expect(toKubeError(status(403, 'Forbidden', 'no'), { verb: 'patch', resource: 'nodes', name: 'n' }).message).toBe(
       'the service account may not patch nodes at cluster scope (no)',

@@ -115,7 +115,7 @@ async function runOwned({ deps, record, owner, lockTtlMs, lastAttempt, log }: Ru
       await deps.store.finishExecution(proposalId, owner, { ok: false, summary: `dry run failed: ${prepared.message}`, code: prepared.code });
       return 'recorded';
     }
-    const { connection, run } = prepared;
+    const { connection, own, run } = prepared;
     const as = ` (as ${describeRunIdentity(run)})`;
     const dry = await settle(connection.execute(record.proposal.action, { dryRun: true }));
     if (!dry.ok && dry.retryable && !lastAttempt) {
@@ -130,7 +130,7 @@ async function runOwned({ deps, record, owner, lockTtlMs, lastAttempt, log }: Ru
     await postInThread(deps, record, buildDryRunMessage(record.proposal, dry), `dryrun-${proposalId}`);
     await audit(deps, record, 'dry_run', `dry run passed as ${describeRunIdentity(run)}: ${dry.summary}`);
 
-    const before = await connection.snapshot(record.proposal.action).catch(() => undefined);
+    const before = await own.snapshot(record.proposal.action).catch(() => undefined);
     const applying = await deps.store.markApplying(proposalId, owner, lockTtlMs, before ?? record.proposal.target);
     if (applying === 'paused') return 'recorded';
     if (applying === 'lost_lock') {
@@ -158,7 +158,7 @@ async function runOwned({ deps, record, owner, lockTtlMs, lastAttempt, log }: Ru
   }
 }
 
-type Prepared = { ok: true; connection: ActionConnection; run: RunIdentity } | { ok: false; code: string; message: string; retryable?: boolean };
+type Prepared = { ok: true; connection: ActionConnection; own: ActionConnection; run: RunIdentity } | { ok: false; code: string; message: string; retryable?: boolean };
 
 /**
  * Inside the lock, just before the dry run: who the action runs as, and whether its target
@@ -175,15 +175,17 @@ async function prepareRun(deps: ExecutionDeps, record: DecisionRecord): Promise<
     return { ok: false, code: 'forbidden', message: err instanceof Error ? err.message : String(err) };
   }
   const connection = await deps.connections.get(proposal.cluster, run.kind === 'person' ? run.identity : undefined);
+  // Deckhand's own read: its check, not a request of the action.
+  const own = await deps.connections.get(proposal.cluster);
   let current;
   try {
-    current = await connection.snapshot(proposal.action);
+    current = await own.snapshot(proposal.action);
   } catch (err) {
     return { ok: false, code: 'unavailable', message: `could not read the target to check it is unchanged: ${err instanceof Error ? err.message : String(err)}`, retryable: true };
   }
   const staleness = checkStaleness(proposal.target, current);
   if (staleness.stale) return { ok: false, code: 'stale', message: `refused at execution: ${staleness.explanation}` };
-  return { ok: true, connection, run };
+  return { ok: true, connection, own, run };
 }
 
 async function settle(promise: Promise<ExecutionResult>): Promise<ExecutionResult> {
