@@ -10,7 +10,7 @@ import type { PolicyRule } from './api/rbac.js';
  * The RBAC objects every sandbox starts with. Requests are authorised against these (and any
  * a test adds) exactly as a real API server's RBAC authoriser would:
  *
- * - `cluster-admin` bound to the group `system:masters` (the `admin` kubeconfig user);
+ * - `cluster-admin` bound to the group `system:masters` and the user `kubernetes-admin` (the `admin` kubeconfig user, which client-node impersonates without its groups);
  * - `view` and `edit`, the built-in user-facing roles (their core rules);
  * - `system:basic-user`: every authenticated user may ask what they may do (SelfSubject*Review);
  * - `deckhand` and `deckhand-impersonate`: Deckhand's least-privilege ClusterRoles, read from
@@ -116,7 +116,7 @@ export function rbacSeedObjects(namespaces: Set<string>): { resource: string; ob
     clusterRole('deckhand', deployClusterRoleRules('deckhand')),
     clusterRole('deckhand-impersonate', deployClusterRoleRules('deckhand-impersonate')),
     clusterRole('sandbox:deckhand-tests', testRules()),
-    binding('cluster-admin', cr('cluster-admin'), [{ kind: 'Group', name: 'system:masters' }]),
+    binding('cluster-admin', cr('cluster-admin'), [{ kind: 'Group', name: 'system:masters' }, { kind: 'User', name: 'kubernetes-admin' }]),
     binding('system:basic-user', cr('system:basic-user'), [{ kind: 'Group', name: 'system:authenticated' }]),
     binding('deckhand', cr('deckhand'), [{ kind: 'ServiceAccount', name: 'deckhand', namespace: 'deckhand-system' }]),
     binding('deckhand-impersonate', cr('deckhand-impersonate'), [{ kind: 'ServiceAccount', name: 'deckhand', namespace: 'deckhand-system' }]),

@@ -1,6 +1,9 @@
 import type { DiagnosisCase } from './case.js';
 import { merge, ns } from './world.js';
 
+/** The sandbox's program annotations (../shared/sandbox-contract.md), as a user writes them. */
+const a = (values: Record<string, string>) => Object.fromEntries(Object.entries(values).map(([k, v]) => [`sandbox.deckhand.dev/${k}`, v]));
+
 const antiAffinity = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'cache' } }, topologyKey: 'kubernetes.io/hostname' }] } };
 
 /** The running diagnosis table: each case builds its failure in the sandbox (two 4-cpu / 8Gi nodes). */
@@ -276,5 +279,139 @@ export const diagnosisCases: DiagnosisCase[] = [
     remedy: 'proposal: `set_resources` doubling the CPU limit',
     build: (w) => w.deploy('pricing', 2, { resources: { requests: { cpu: '250m', memory: '128Mi' }, limits: { cpu: '500m' } }, annotations: { 'sandbox.deckhand.dev/cpu': '495m' } }),
     expect: { analyzer: 'cpu-saturation', kind: 'cpu-throttling', object: 'Deployment/shop/pricing', proposal: { type: 'set_resources', name: 'pricing', limits: { cpu: '1' } } },
+  },
+  {
+    title: 'Bad rollout (progress deadline exceeded)',
+    evidence: '`Progressing=False ProgressDeadlineExceeded`, replica counts, the revision diff',
+    remedy: 'proposal: `rollout_undo` to the previous revision',
+    build: async (w) => {
+      const target = await w.deploy('ledger', 2, { container: { ports: [{ containerPort: 8080 }], readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 5 } }, pod: {} });
+      await w.cluster.settle();
+      await w.apps.patchNamespacedDeployment({ name: 'ledger', namespace: ns, body: { spec: { progressDeadlineSeconds: 30, template: { metadata: { annotations: a({ listen: '9090/TCP' }) } } } } }, merge);
+      w.cluster.advance(60_000);
+      return target;
+    },
+    expect: { analyzer: 'failed-rollout', kind: 'bad-rollout', object: 'Deployment/shop/ledger', proposal: { type: 'rollout_undo', name: 'ledger' } },
+  },
+  {
+    title: 'Image tag not found',
+    evidence: '`ErrImagePull` / `ImagePullBackOff` with the runtime\'s `not found`',
+    remedy: 'manual: set a tag that exists (`kubectl set image …`); `rollout_undo` when the tag came with the latest rollout',
+    build: (w) => w.deploy('dns', 1, { container: { image: 'registry.k8s.io/coredns/coredns:v9.9.9' } }),
+    expect: { analyzer: 'image-pull', kind: 'image-not-found', object: 'Deployment/shop/dns', says: 'not found' },
+  },
+  {
+    title: 'Registry DNS failure',
+    evidence: 'the pull error `dial tcp: lookup registry.shop.invalid …: no such host`',
+    remedy: 'manual: fix the registry host in the image reference (or the nodes\' DNS)',
+    build: (w) => w.deploy('web', 1, { container: { image: 'registry.shop.invalid/web:1.0' } }),
+    expect: { analyzer: 'image-pull', kind: 'registry-dns', object: 'Deployment/shop/web', says: 'no such host' },
+  },
+  {
+    title: 'Missing image pull secret',
+    evidence: 'the kubelet\'s `FailedToRetrieveImagePullSecret` event, `spec.imagePullSecrets`',
+    remedy: 'manual: `kubectl -n shop create secret docker-registry regcred …`',
+    build: (w) => w.deploy('private', 1, { pod: { imagePullSecrets: [{ name: 'regcred' }] } }),
+    expect: { analyzer: 'missing-pull-secret', kind: 'missing-image-pull-secret', object: 'Secret/shop/regcred' },
+  },
+  {
+    title: 'Missing Secret',
+    evidence: '`CreateContainerConfigError: secret "db-credentials" not found` (the Secret is never read)',
+    remedy: 'manual: `kubectl -n shop create secret generic db-credentials …` or fix the reference',
+    build: (w) => w.deploy('orders', 1, { container: { env: [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db-credentials', key: 'password' } } }] } }),
+    expect: { analyzer: 'config-error', kind: 'missing-secret', object: 'Secret/shop/db-credentials' },
+  },
+  {
+    title: 'Failed mount',
+    evidence: '`FailedMount: MountVolume.SetUp failed for volume "config" : configmap "nginx-conf" not found`',
+    remedy: 'manual: create the ConfigMap or fix the volume',
+    build: (w) => w.deploy('proxy', 1, { pod: { volumes: [{ name: 'config', configMap: { name: 'nginx-conf' } }] }, container: { volumeMounts: [{ name: 'config', mountPath: '/etc/nginx/conf.d' }] } }),
+    expect: { analyzer: 'failed-mount', kind: 'failed-mount', object: 'ConfigMap/shop/nginx-conf' },
+  },
+  {
+    title: 'Liveness probe on a port nothing listens on',
+    evidence: '`Liveness probe failed: … dial tcp …:8081: connect: connection refused`, the probe spec, the container\'s ports',
+    remedy: 'manual: set the probe\'s port to the declared containerPort',
+    build: (w) => w.deploy('catalog', 1, { container: { ports: [{ containerPort: 8080 }], livenessProbe: { httpGet: { path: '/healthz', port: 8081 }, periodSeconds: 5 } } }),
+    expect: { analyzer: 'probe-port', kind: 'probe-wrong-port', object: 'Deployment/shop/catalog', says: 'connection refused' },
+  },
+  {
+    title: 'Service with no ready endpoints',
+    evidence: 'the Service\'s selector, its Endpoints (0 ready), the selected pods\' readiness',
+    remedy: 'manual: make the pods Ready (their own findings say why)',
+    build: async (w) => {
+      await w.deploy('frontend', 2, { container: { ports: [{ containerPort: 8080 }], readinessProbe: { tcpSocket: { port: 8080 } } }, annotations: a({ listen: '9090/TCP' }) });
+      await w.core.createNamespacedService({ namespace: ns, body: { metadata: { name: 'frontend' }, spec: { selector: { app: 'frontend' }, ports: [{ port: 80, targetPort: 8080 }] } } });
+      return { namespace: ns, service: 'frontend' };
+    },
+    expect: { analyzer: 'service-endpoints', kind: 'service-no-endpoints', object: 'Service/shop/frontend' },
+  },
+  {
+    title: 'Job past its backoff limit',
+    evidence: '`Failed=True BackoffLimitExceeded: Job has reached the specified backoff limit`, pod counts, the failed pod\'s log line',
+    remedy: 'manual: fix the cause, then re-create the Job',
+    build: async (w) => {
+      await w.batch.createNamespacedJob({
+        namespace: ns,
+        body: { metadata: { name: 'migrate' }, spec: { backoffLimit: 1, template: { metadata: { annotations: a({ 'exit-code': '1', logs: 'migrating\nerror: relation "orders" does not exist' }) }, spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image: 'registry.example.com/shop/migrate:1.0' }] } } } },
+      });
+      return { namespace: ns, job: 'migrate' };
+    },
+    expect: { analyzer: 'job-failed', kind: 'job-backoff-limit', object: 'Job/shop/migrate', says: 'relation "orders" does not exist' },
+  },
+  {
+    title: 'CronJob whose runs fail',
+    evidence: 'the latest Job\'s `Failed` condition, last schedule and last success',
+    remedy: 'manual: fix the Job, then `kubectl create job --from=cronjob/…`',
+    build: async (w) => {
+      await w.batch.createNamespacedCronJob({
+        namespace: ns,
+        body: { metadata: { name: 'report' }, spec: { schedule: '* * * * *', jobTemplate: { spec: { backoffLimit: 0, template: { metadata: { annotations: a({ 'exit-code': '2' }) }, spec: { restartPolicy: 'Never', containers: [{ name: 'report', image: 'registry.example.com/shop/report:1.0' }] } } } } } },
+      });
+      w.cluster.advance(120_000);
+      return { namespace: ns, cronjob: 'report' };
+    },
+    expect: { analyzer: 'cronjob', kind: 'cronjob-job-failed', object: 'CronJob/shop/report' },
+  },
+  {
+    title: 'DaemonSet kept off a tainted node',
+    evidence: 'the DaemonSet\'s status, the node\'s taints, its tolerations',
+    remedy: 'manual: the toleration to add',
+    build: async (w) => {
+      await w.core.patchNode({ name: 'node-2', body: { spec: { taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }] } } }, merge);
+      await w.apps.createNamespacedDaemonSet({
+        namespace: ns,
+        body: { metadata: { name: 'log-agent' }, spec: { selector: { matchLabels: { app: 'log-agent' } }, template: { metadata: { labels: { app: 'log-agent' } }, spec: { containers: [{ name: 'agent', image: 'registry.example.com/shop/log-agent:1.0' }] } } } },
+      });
+      return { namespace: ns, daemonset: 'log-agent' };
+    },
+    expect: { analyzer: 'daemonset-unscheduled', kind: 'daemonset-unscheduled', object: 'DaemonSet/shop/log-agent', says: 'node node-2' },
+  },
+  {
+    title: 'StatefulSet stuck on a pod that never becomes Ready',
+    evidence: 'ready replicas, the lowest pod not Ready, podManagementPolicy OrderedReady',
+    remedy: 'manual: make that pod Ready (or fix the template, then delete it)',
+    build: async (w) => {
+      await w.apps.createNamespacedStatefulSet({
+        namespace: ns,
+        body: {
+          metadata: { name: 'db' },
+          spec: { serviceName: 'db', replicas: 3, selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' }, annotations: a({ 'exit-code': '1' }) }, spec: { containers: [{ name: 'db', image: 'registry.example.com/shop/db:1.0' }] } } },
+        },
+      });
+      return { namespace: ns, statefulset: 'db' };
+    },
+    expect: { analyzer: 'statefulset-stuck', kind: 'statefulset-stuck', object: 'Pod/shop/db-0' },
+  },
+  {
+    title: 'Node NotReady',
+    evidence: '`Ready=Unknown NodeStatusUnknown: Kubelet stopped posting node status.`, last heartbeat, taints',
+    remedy: 'proposal: `cordon_node` (unless already cordoned)',
+    build: async (w) => {
+      await w.core.patchNode({ name: 'node-2', body: { metadata: { annotations: a({ kubelet: 'stopped' }) } } }, merge);
+      w.cluster.advance(60_000);
+      return { node: 'node-2' };
+    },
+    expect: { analyzer: 'node-not-ready', kind: 'node-not-ready', object: 'Node/node-2', proposal: { type: 'cordon_node', node: 'node-2' } },
   },
 ];
