@@ -2,6 +2,7 @@ import type * as k8s from '@kubernetes/client-node';
 import * as client from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { parseCron } from '../../../sandbox/cluster/controller/cron.js';
+import { waitFor } from '../../../sandbox/shared/wait.js';
 import { merge } from './helpers.js';
 import { freshClusterPerTest, ns } from './scheduler-helpers.js';
 
@@ -103,6 +104,33 @@ describe('sandbox Job controller', () => {
     env.cluster.advance(60_000);
     await env.cluster.settle();
     expect(await jobPods('once')).toHaveLength(0);
+  });
+});
+
+describe('sandbox Job controller with the program annotations', () => {
+  /** A Job whose program exits with `code` after its run time, as a user would write it. */
+  async function programJob(name: string, code: string, spec: Partial<k8s.V1JobSpec> = {}): Promise<void> {
+    await batch().createNamespacedJob({
+      namespace: ns,
+      body: { metadata: { name }, spec: { template: { metadata: { annotations: { 'sandbox.deckhand.dev/exit-code': code } }, spec: podSpec() }, ...spec } },
+    });
+  }
+  const finished = (name: string, type: 'Complete' | 'Failed') =>
+    waitFor(async () => {
+      const job = await batch().readNamespacedJob({ name, namespace: ns });
+      return job.status?.conditions?.some((c) => c.type === type && c.status === 'True') ? job : undefined;
+    }, { timeoutMs: 20_000, message: `job ${name} never reached ${type}` });
+
+  it('completes when the program exits 0, and fails at backoffLimit when it exits 1', async () => {
+    await programJob('migrate', '0', { completions: 2 });
+    await programJob('broken', '1', { backoffLimit: 2 });
+    const good = await finished('migrate', 'Complete');
+    expect(good.status?.succeeded).toBe(2);
+    const bad = await finished('broken', 'Failed');
+    // backoffLimit 2: the third failed pod fails the Job.
+    expect(bad.status?.failed).toBe(3);
+    expect(bad.status?.conditions?.find((c) => c.type === 'Failed')).toMatchObject({ reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' });
+    expect((await jobPods('broken')).map((p) => p.status?.phase)).toEqual(['Failed', 'Failed', 'Failed']);
   });
 });
 
