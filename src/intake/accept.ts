@@ -60,12 +60,15 @@ if ARGV[3] == '0' and redis.call('EXISTS', KEYS[3]) == 0 then
     end
   end
 end
+local version = redis.call('HINCRBY', KEYS[3], 'version', 1)
 local pendingAt = redis.call('HGET', KEYS[3], 'at')
 if (not pendingAt) or at >= tonumber(pendingAt) then
-  redis.call('HSET', KEYS[3], 'alert', ARGV[8], 'at', ARGV[4], 'key', ARGV[18])
+  -- The visible fields and the time, for the worker's completion to compare (pending.ts).
+  redis.call('HSET', KEYS[3], 'alert', ARGV[8], 'at', ARGV[4], 'atJson', ARGV[7], 'key', ARGV[18],
+    'v1', ARGV[11], 'v2', ARGV[12], 'v3', ARGV[13], 'v4', ARGV[14], 'v5', ARGV[15], 'v6', ARGV[16], 'v7', ARGV[17])
 end
-if ARGV[3] == '1' then redis.call('HSET', KEYS[3], 'retrigger', '1') end
-local version = redis.call('HINCRBY', KEYS[3], 'version', 1)
+-- A re-trigger is remembered by its version: it is owed until a round past it is applied.
+if ARGV[3] == '1' then redis.call('HSET', KEYS[3], 'retrigger', version) end
 redis.call('ZADD', KEYS[4], 'NX', now, ARGV[9])
 local queued = tonumber(redis.call('HGET', KEYS[3], 'queuedAt') or '0')
 if now - queued >= tonumber(ARGV[10]) then

@@ -103,7 +103,10 @@ export function createIntakeFeature(options: IntakeFeatureOptions = {}): Feature
           if ('alert' in data) return process(data.alert);
           return ctx.locks.withLock(incidentLockName(data.incidentKey), () => pending.drain(data.incidentKey, process.applyHeld, isFinal));
         },
-        { concurrency: options.concurrency ?? 4 },
+        // Intake jobs wait on Redis and Slack, not the CPU, and never contend across incidents
+        // (the lock is per incident): enough of them run at once that a storm's new
+        // incidents get their thread roots without queueing behind each other.
+        { concurrency: options.concurrency ?? 16 },
       );
       // A pending alert whose job was lost (an add that failed after the alert was stored, a
       // job failed for good) gets a new one.

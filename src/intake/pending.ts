@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { Alert } from '../core/incident.js';
+import { incidentRedisKeys } from '../core/incident-store.js';
 import { defineRedisScript } from '../core/redis-script.js';
 
 /**
@@ -11,8 +12,10 @@ import { defineRedisScript } from '../core/redis-script.js';
  * that one too. A storm of deliveries for one incident is a handful of jobs, the latest wins.
  *
  * Per incident key a hash `<prefix>:intake-pending:<hash of key>`: `alert` (JSON), `at`
- * (its time, ms), `key`, `version` (bumped by every delivery stored), `retrigger` ('1' once
- * any stored delivery re-triggered), `queuedAt` (ms of the last job queued for it); and a
+ * (its time, ms; `atJson` as stored on incidents), `v1`…`v7` (the visible fields, encoded as
+ * the store encodes them), `key`, `version` (bumped by every delivery), `retrigger` (the
+ * version of the last delivery that re-triggered), `applied` (the last version a round
+ * applied), `queuedAt` (ms of the last job queued for it); and a
  * sorted set `<prefix>:intake-pending` of those hashes by first arrival, for the sweep.
  */
 export function pendingKeys(prefix: string) {
@@ -26,8 +29,41 @@ export function keyHashOf(incidentKey: string): string {
   return createHash('sha256').update(incidentKey).digest('hex').slice(0, 32);
 }
 
-/** Clears the pending hash if its version is still ARGV[1]. KEYS: hash, index; ARGV: version, member. */
+/**
+ * After a round applied version ARGV[1]: clears the pending hash if nothing newer arrived —
+ * or if what arrived changes nothing the thread shows (the storm's common case, compared as
+ * the accept script does against the incident just written): then it only records the
+ * newest event time. Else it notes what was applied and returns 0 (another round).
+ * KEYS: hash, index, incident key index; ARGV: version, index member, incident hash prefix.
+ */
 const completeScript = defineRedisScript(`
+local function done()
+  redis.call('DEL', KEYS[1])
+  redis.call('ZREM', KEYS[2], ARGV[2])
+  return 1
+end
+local p = redis.call('HMGET', KEYS[1], 'version', 'retrigger', 'at', 'atJson', 'v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7')
+if p[1] == ARGV[1] or not p[1] then return done() end
+redis.call('HSET', KEYS[1], 'applied', ARGV[1])
+if p[2] and tonumber(p[2]) > tonumber(ARGV[1]) then return 0 end
+local id = redis.call('GET', KEYS[3])
+if not id or not p[3] or not p[4] then return 0 end
+local h = ARGV[3] .. id
+local f = redis.call('HMGET', h, 'threadTs', 'channel', 'lastEventMs', 'status', 'triggerCount', 'analysisQueuedFor',
+  'title', 'severity', 'status', 'target', 'members', 'truncatedAlerts', 'links')
+local owed = f[4] == '"triggered"' and (tonumber(f[6] or '0') or 0) < (tonumber(f[5] or '1') or 1)
+if not (f[1] and f[2] and f[3]) or owed then return 0 end
+for i = 1, 7 do
+  if f[6 + i] ~= p[4 + i] then return 0 end
+end
+if tonumber(p[3]) >= tonumber(f[3]) then
+  redis.call('HSET', h, 'lastEventAt', p[4], 'lastEventMs', p[3])
+end
+return done()
+`);
+
+/** Drops the pending hash if its version is still ARGV[1] (a final failure). KEYS: hash, index; ARGV: version, member. */
+const dropScript = defineRedisScript(`
 if redis.call('HGET', KEYS[1], 'version') == ARGV[1] then
   redis.call('DEL', KEYS[1])
   redis.call('ZREM', KEYS[2], ARGV[2])
@@ -63,6 +99,7 @@ const maxRoundsPerJob = 20;
 export function createPendingAlerts(options: { redis: Redis; prefix: string }): PendingAlerts {
   const { redis } = options;
   const keys = pendingKeys(options.prefix);
+  const incidentKeys = incidentRedisKeys(options.prefix);
   return {
     async drain(incidentKey, apply, isFinal) {
       const hash = keys.hash(incidentKey);
@@ -71,14 +108,17 @@ export function createPendingAlerts(options: { redis: Redis; prefix: string }): 
         const pending = await redis.hgetall(hash);
         if (pending.alert === undefined || pending.version === undefined) return result;
         const alert = Alert.parse(JSON.parse(pending.alert));
-        if (pending.retrigger === '1' && alert.status === 'triggered') alert.retrigger = true;
+        // A re-trigger stored after the last applied round is still owed, even if a later
+        // delivery (without the flag) replaced its alert.
+        if (Number(pending.retrigger ?? 0) > Number(pending.applied ?? 0) && alert.status === 'triggered') alert.retrigger = true;
         try {
           result = await apply(alert);
         } catch (err) {
-          if (isFinal(err)) await completeScript.run(redis, [hash, keys.index], [pending.version, keyHashOf(incidentKey)]);
+          if (isFinal(err)) await dropScript.run(redis, [hash, keys.index], [pending.version, keyHashOf(incidentKey)]);
           throw err;
         }
-        if ((await completeScript.run(redis, [hash, keys.index], [pending.version, keyHashOf(incidentKey)])) === 1) return result;
+        const complete = await completeScript.run(redis, [hash, keys.index, incidentKeys.keyIndex(incidentKey)], [pending.version, keyHashOf(incidentKey), incidentKeys.hash('')]);
+        if (complete === 1) return result;
       }
       // Still more after many rounds: let the next delivery or the sweep queue a fresh job.
       await redis.hset(hash, 'queuedAt', '0');
