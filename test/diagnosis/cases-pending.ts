@@ -104,4 +104,23 @@ export const pendingDiagnosisCases: DiagnosisCase[] = [
     },
     expect: { analyzer: 'hpa-unable', kind: 'hpa-unable-to-scale', object: 'Deployment/shop/worker', says: 'missing request for cpu' },
   },
+  {
+    title: 'Node under memory pressure',
+    evidence: '`MemoryPressure=True KubeletHasInsufficientMemory: kubelet has insufficient memory available`, the node\'s taints',
+    remedy: 'manual: free memory on the node (move or scale down its biggest consumers, set requests to real use)',
+    // Patches the node's condition by hand; the sandbox's node-pressure controller now decides it
+    // from the pods' `memory` annotations and sets it back, so this must be rebuilt on those.
+    build: async (w) => {
+      const node = await w.core.readNode({ name: 'node-1' });
+      const conditions = (node.status?.conditions ?? []).map((c) =>
+        c.type === 'MemoryPressure' ? { ...c, status: 'True', reason: 'KubeletHasInsufficientMemory', message: 'kubelet has insufficient memory available' } : c,
+      );
+      if (!conditions.some((c) => c.type === 'MemoryPressure')) {
+        conditions.push({ type: 'MemoryPressure', status: 'True', reason: 'KubeletHasInsufficientMemory', message: 'kubelet has insufficient memory available' });
+      }
+      await w.core.patchNodeStatus({ name: 'node-1', body: { status: { conditions } } }, merge);
+      return { node: 'node-1' };
+    },
+    expect: { analyzer: 'node-pressure', kind: 'node-memory-pressure', object: 'Node/node-1', says: 'kubelet has insufficient memory available' },
+  },
 ];

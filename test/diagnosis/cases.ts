@@ -233,23 +233,6 @@ export const diagnosisCases: DiagnosisCase[] = [
     expect: { analyzer: 'statefulset-stuck', kind: 'statefulset-stuck', object: 'Pod/shop/db-0', says: 'creates and updates no pod after it' },
   },
   {
-    title: 'Node under memory pressure',
-    evidence: '`MemoryPressure=True KubeletHasInsufficientMemory: kubelet has insufficient memory available`, the node\'s taints',
-    remedy: 'manual: free memory on the node (move or scale down its biggest consumers, set requests to real use)',
-    build: async (w) => {
-      const node = await w.core.readNode({ name: 'node-1' });
-      const conditions = (node.status?.conditions ?? []).map((c) =>
-        c.type === 'MemoryPressure' ? { ...c, status: 'True', reason: 'KubeletHasInsufficientMemory', message: 'kubelet has insufficient memory available' } : c,
-      );
-      if (!conditions.some((c) => c.type === 'MemoryPressure')) {
-        conditions.push({ type: 'MemoryPressure', status: 'True', reason: 'KubeletHasInsufficientMemory', message: 'kubelet has insufficient memory available' });
-      }
-      await w.core.patchNodeStatus({ name: 'node-1', body: { status: { conditions } } }, merge);
-      return { node: 'node-1' };
-    },
-    expect: { analyzer: 'node-pressure', kind: 'node-memory-pressure', object: 'Node/node-1', says: 'kubelet has insufficient memory available' },
-  },
-  {
     title: 'CronJob suspended',
     evidence: '`spec.suspend: true`, schedule, last schedule and success times',
     remedy: "manual: `kubectl -n shop patch cronjob report -p '{\"spec\":{\"suspend\":false}}'`",

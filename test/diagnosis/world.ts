@@ -45,7 +45,7 @@ export async function worldFor(cluster: SandboxCluster): Promise<World> {
     async deploy(name, replicas, spec = {}) {
       const container: k8s.V1Container = {
         name,
-        image: `registry.example.com/shop/${name}:1.0`,
+        image: `registry.example.com/team/${name}:1.0`,
         resources: spec.resources ?? { requests: { cpu: '100m', memory: '128Mi' } },
         ...spec.container,
       };

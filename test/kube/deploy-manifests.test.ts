@@ -153,7 +153,8 @@ describe('deploy/ Role for the cluster watch', () => {
       { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: ['deckhand-watch'], verbs: ['get', 'update'] },
     ]);
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'deckhand', namespace: 'deckhand' }]);
-    expect(docs.filter((d) => d.kind === 'Role' || d.kind === 'ClusterRole')).toHaveLength(2);
+    // Besides it: Deckhand's ClusterRole and, for runAs: approver, deckhand-impersonate.
+    expect(docs.filter((d) => d.kind === 'Role' || d.kind === 'ClusterRole').map((d) => d.metadata.name).sort()).toEqual(['deckhand', 'deckhand-impersonate', 'deckhand-watch-lease']);
   });
 
   it('the ClusterRole lets the watch list and watch what it holds', () => {
