@@ -37,12 +37,12 @@ export async function runWatch(env: BenchEnv, sizes: BenchSizes['watch'], judge:
     const apps = kc.makeApiClient(AppsV1Api);
     await waitForWatching(bot.url);
     await waitForQuiet(bot.url);
-    const before = await settledSample(bot.url);
+    const before = await settledSample(bot.url, sizes.idleSeconds);
     await core.createNamespace({ body: { metadata: { name: 'bench' } } });
     await createPods(core, sizes.pods);
     await waitFor(async () => (await watchedPods(bot.url)) >= sizes.pods, { timeoutMs: 300_000, intervalMs: 200, message: 'the watch did not hold every pod' });
     await waitForQuiet(bot.url);
-    const after = await settledSample(bot.url);
+    const after = await settledSample(bot.url, sizes.idleSeconds);
     const idleMs = sizes.idleSeconds * 1000;
     const cpuFrom = await sample(bot.url);
     await new Promise((resolve) => setTimeout(resolve, idleMs));
@@ -103,10 +103,10 @@ async function sample(url: string): Promise<Sample> {
   return { rss: value('deckhand_process_resident_memory_bytes'), heapUsed: value('deckhand_nodejs_heap_size_used_bytes'), cpuSeconds: value('deckhand_process_cpu_seconds_total') };
 }
 
-/** Memory with the garbage of the moment left out as far as scrapes can: the lowest heap and RSS of ten samples over 5 s. */
-async function settledSample(url: string): Promise<Sample> {
+/** Memory with the garbage of the moment left out as far as scrapes can: the lowest heap and RSS of samples over `seconds`. */
+async function settledSample(url: string, seconds: number): Promise<Sample> {
   const samples: Sample[] = [];
-  for (let i = 0; i < 10; i++) {
+  for (let i = 0; i < Math.max(3, seconds * 2); i++) {
     samples.push(await sample(url));
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
@@ -138,19 +138,19 @@ async function watchedPods(url: string): Promise<number> {
   return (await watchDetails(url))?.watches.filter((w) => w.resource === 'pods').reduce((n, w) => n + w.objects, 0) ?? 0;
 }
 
-/** Waits until the bot's CPU use has settled (the pods' status updates from the kubelet simulation have passed). */
+/**
+ * Waits until the bot's CPU use has settled (the pods' status updates from the kubelet
+ * simulation have passed), at most 20 s: on a shared machine it may never be quite idle.
+ */
 async function waitForQuiet(url: string): Promise<void> {
   let last = await sample(url);
-  await waitFor(
-    async () => {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      const now = await sample(url);
-      const busy = now.cpuSeconds - last.cpuSeconds;
-      last = now;
-      return busy < 0.05;
-    },
-    { timeoutMs: 120_000, intervalMs: 0, message: 'the bot did not settle' },
-  );
+  for (let i = 0; i < 20; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const now = await sample(url);
+    const busy = now.cpuSeconds - last.cpuSeconds;
+    last = now;
+    if (busy < 0.05) return;
+  }
 }
 
 /**

@@ -13,13 +13,13 @@ import { testRedisUrl } from '../helpers/redis.js';
  * sane numbers. No performance thresholds: only the correctness checks must hold.
  */
 describe('bench smoke run', () => {
-  it('produces all seven figures with sane values and writes them as JSON', { timeout: 300_000 }, async () => {
+  it('produces figures 1–6 with sane values and writes them as JSON', { timeout: 300_000 }, async () => {
     const out = await mkdtemp(join(tmpdir(), 'bench-smoke-'));
     try {
-      const options = { ...parseBenchArgs(['--smoke', `--out=${out}`]), redisUrl: testRedisUrl() };
+      const options = { ...parseBenchArgs(['--smoke', '--only=1,2,3,4,5,6', `--out=${out}`]), redisUrl: testRedisUrl() };
       const { report, table, files } = await runBench(options);
 
-      expect(report.figures.map((f) => f.id)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      expect(report.figures.map((f) => f.id)).toEqual([1, 2, 3, 4, 5, 6]);
       for (const figure of report.figures) expect(figure.metrics.length, `figure ${figure.id}`).toBeGreaterThan(0);
       const metrics = report.figures.flatMap((f) => f.metrics.map((m) => ({ ...m, label: `${f.id} ${m.name}` })));
       // Every measurement is a real one: a positive number. Only counts of failures (and the
@@ -55,13 +55,12 @@ describe('bench smoke run', () => {
       expect(value(5, 'approve → verified p50').value).toBeGreaterThanOrEqual(value(5, 'approve → executed p50').value);
       expect(value(6, 'input tokens / investigation (max)').value).toBeGreaterThan(1000);
       expect(value(6, 'input read from the prompt cache / follow-up (min)').value).toBeGreaterThan(0);
-      expect(value(7, 'threads per unhealthy workload').value).toBe(1);
 
       expect(table).toContain('approve → verified p99');
       expect(files).toHaveLength(1);
       const written = JSON.parse(await readFile(files[0]!, 'utf8')) as BenchReport;
       expect(written.machine.cores).toBeGreaterThan(0);
-      expect(written.figures).toHaveLength(7);
+      expect(written.figures).toHaveLength(6);
     } finally {
       await rm(out, { recursive: true, force: true });
     }

@@ -9,6 +9,12 @@ import { createClusterReader } from '../../src/kube/read/cluster-reader.js';
 import { snapshotTarget } from '../../src/actions/snapshot.js';
 import { verifyAction } from '../../src/decisions/verify/verifier.js';
 import { startSandboxCluster, type SandboxCluster } from '../../sandbox/cluster/index.js';
+import { CoordinationV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { createClusterWatch } from '../../src/watch/cluster-watch.js';
+import { createLeaderElector } from '../../src/watch/lease.js';
+import { watchLeaseName } from '../../src/watch/feature.js';
+import { createLogger } from '../../src/shared/logger.js';
+import { waitFor } from '../../sandbox/shared/wait.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return -- manifests are loosely typed YAML */
 
@@ -155,6 +161,39 @@ describe('deploy/ Role for the cluster watch', () => {
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'deckhand', namespace: 'deckhand' }]);
     // Besides it: Deckhand's ClusterRole and, for runAs: approver, deckhand-impersonate.
     expect(docs.filter((d) => d.kind === 'Role' || d.kind === 'ClusterRole').map((d) => d.metadata.name).sort()).toEqual(['deckhand', 'deckhand-impersonate', 'deckhand-watch-lease']);
+  });
+
+  it('cover every request the cluster watch and its election make', async () => {
+    const sandbox = await startSandboxCluster({ scenarios: ['shop-healthy'] });
+    try {
+      const kc = new KubeConfig();
+      kc.loadFromString(sandbox.kubeconfigYaml());
+      await kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: 'deckhand' } } });
+      const from = sandbox.requests.length;
+      const log = createLogger({ level: 'silent' });
+      const watch = createClusterWatch({ cluster: 'sandbox', kubeConfig: kc, namespaces: ['*'], times: { forMs: 60_000, recoverAfterMs: 60_000 }, log, now: Date.now, fire: () => Promise.resolve(), recover: () => Promise.resolve(), openWorkloads: () => Promise.resolve([]) });
+      const elector = createLeaderElector({ api: kc.makeApiClient(CoordinationV1Api), namespace: 'deckhand', name: watchLeaseName, identity: 'rbac-test', leaseDurationMs: 1000, renewMs: 100, log, onStartedLeading: () => watch.start(), onStoppedLeading: () => void watch.stop() });
+      elector.start();
+      await waitFor(() => watch.running() && watch.informers().every((i) => i.phase === 'watching'), { message: 'the watch did not start' });
+      await waitFor(() => sandbox.requests.slice(from).filter((r) => r.method === 'PUT').length > 0, { message: 'the lease was not renewed' });
+      await elector.stop();
+      await watch.stop();
+      const leaseRules = leaseRole.rules as (Rule & { resourceNames?: string[] })[];
+      const denied = sandbox.requests.slice(from).filter((r) => {
+        const attrs = attributesOf(r.method, r.path);
+        // Discovery (/api/v1, /apis/apps/v1) is a non-resource URL every authenticated user may GET.
+        if (!attrs || (attrs.resource as string | undefined) === undefined) return false;
+        const verb = attrs.verb === 'list' && /(^|&)watch=(true|1)/.test(r.query) ? 'watch' : attrs.verb;
+        if (allowed(attrs.group, attrs.resource, verb)) return false;
+        const name = r.path.split('/')[7];
+        const inDeckhand = r.path.includes('/namespaces/deckhand/');
+        return !(inDeckhand && leaseRules.some((rule) => rule.apiGroups.includes(attrs.group) && rule.resources.includes(attrs.resource) && rule.verbs.includes(verb) && (!rule.resourceNames || rule.resourceNames.includes(name ?? ''))));
+      });
+      expect(denied.map((r) => `${r.method} ${r.path}?${r.query}`)).toEqual([]);
+      expect(sandbox.requests.slice(from).some((r) => /watch=/.test(r.query))).toBe(true);
+    } finally {
+      await sandbox.close();
+    }
   });
 
   it('the ClusterRole lets the watch list and watch what it holds', () => {
