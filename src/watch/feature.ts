@@ -119,6 +119,7 @@ export function createWatchFeature(options: WatchFeatureOptions): WatchFeature {
                 audit: decisions.audit,
                 expireProposals: (id) => ctx.incidentEvents.emitResolved(id),
                 recoverAfterMs: detection.recoverAfter,
+                statusChanged: (change) => ctx.incidentEvents.emitStatusChanged(change),
                 log,
               },
               d,

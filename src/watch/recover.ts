@@ -8,6 +8,7 @@ import { inlineCode, md, message } from '../slack/blocks/mrkdwn.js';
 import type { SlackMessenger } from '../slack/messenger.js';
 import type { Logger } from '../shared/logger.js';
 import type { Detection } from './cluster-watch.js';
+import type { IncidentStatusChange } from '../core/incident-events.js';
 
 export interface RecoverDeps {
   incidents: IncidentStore;
@@ -18,6 +19,8 @@ export interface RecoverDeps {
   /** Pending proposals of the incident lose their buttons (the decision loop's resolve hook). */
   expireProposals: (incidentId: string) => Promise<void>;
   recoverAfterMs: number;
+  /** The lifecycle hook (audit, metrics) every status change goes through. */
+  statusChanged: (change: IncidentStatusChange) => Promise<void>;
   log: Logger;
 }
 
@@ -56,6 +59,7 @@ export async function recoverWatchedIncident(deps: RecoverDeps, detection: Detec
       summary: `${detection.kind} ${detection.namespace}/${detection.name} healthy for ${seconds}s: incident recovered`,
     });
     await deps.incidents.update(incident.id, { status: 'recovered' });
+    await deps.statusChanged({ incidentId: incident.id, from: incident.status, to: 'recovered', at: new Date().toISOString(), cause: `watch: ${detection.kind} ${detection.namespace}/${detection.name} healthy for ${seconds}s` });
     deps.log.info({ incidentId: incident.id, workload: detection.workloadKey }, 'watched incident recovered');
     return 'recovered';
   });
