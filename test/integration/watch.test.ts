@@ -95,11 +95,17 @@ async function setPaymentUrl(value: string): Promise<void> {
   const deployment = await apps1().readNamespacedDeployment({ namespace: 'shop', name: 'checkout' });
   const container = deployment.spec!.template.spec!.containers[0]!;
   container.env = (container.env ?? []).map((e) => (e.name === 'PAYMENT_URL' ? { name: e.name, value } : e));
+  // The program's answer to that URL (the sandbox's fault language): checkout 1.4.2 exits 1 on a bad one.
+  const meta = deployment.spec!.template.metadata!;
+  const annotations = { ...meta.annotations };
+  delete annotations['sandbox.deckhand.dev/exit-code'];
+  delete annotations['sandbox.deckhand.dev/run-seconds'];
+  meta.annotations = /^https?:\/\//.test(value) ? annotations : { ...annotations, 'sandbox.deckhand.dev/exit-code': '1', 'sandbox.deckhand.dev/run-seconds': '3' };
   await apps1().replaceNamespacedDeployment({ namespace: 'shop', name: 'checkout', body: deployment });
 }
 
 describe('cluster watch (detection.enabled)', () => {
-  it('opens exactly one thread for a failing workload, none for healthy ones, and marks it recovered when healed', async () => {
+  it('opens exactly one thread for a failing workload, none for healthy ones, and marks it recovered when healed', { timeout: 90_000 }, async () => {
     const app = await startBot();
     const root = await analysedRoot(app, 'checkout');
     expect(root.text).toContain('Deployment shop/checkout');
