@@ -13,12 +13,13 @@ const productOnlyPatterns = [
 
 /**
  * The house (ARCHITECTURE.md): capabilities meet only through their declared ports, the
- * kernel (src/core) and the shared action domain (src/actions) import no capability, and
- * adapters import none either. A capability is one folder of src/.
+ * kernel (src/core) and adapters import no capability, and the action catalog
+ * (src/decisions/actions: the decision loop's domain, which analysis and conversation propose
+ * in) imports neither the rest of the loop nor any capability. A capability is one folder of src/.
  */
 const capabilities = ['intake', 'analysis', 'decisions', 'conversation', 'commands', 'watch'];
 /** The files other capabilities may import: a stage's entry and each declared port. */
-const ports = ['analysis/job', 'analysis/port', 'decisions/port', 'conversation/port', 'intake/port', 'watch/port'];
+const ports = ['analysis/job', 'analysis/port', 'decisions/port', 'decisions/actions/[a-z-]+', 'conversation/port', 'intake/port', 'watch/port'];
 
 /** An import of another capability's file (not a port), from anywhere under src/<self>/. */
 function otherCapability(self) {
@@ -97,8 +98,25 @@ export default tseslint.config(
     },
   })),
   {
-    files: ['src/core/**/*.ts', 'src/actions/**/*.ts', 'src/kube/**/*.ts', 'src/slack/**/*.ts', 'src/jobs/**/*.ts', 'src/http/**/*.ts', 'src/metrics/**/*.ts', 'src/shared/**/*.ts'],
+    files: ['src/core/**/*.ts', 'src/kube/**/*.ts', 'src/slack/**/*.ts', 'src/jobs/**/*.ts', 'src/http/**/*.ts', 'src/metrics/**/*.ts', 'src/shared/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [...productOnlyPatterns, noCapability, noRoot] }] },
+  },
+  {
+    // The catalog is pure domain: it may not reach into the loop that runs it, nor any capability.
+    files: ['src/decisions/actions/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...productOnlyPatterns,
+            { regex: '^\\.\\./(?!\\.\\./)', message: 'The action catalog imports nothing of the decision loop around it.' },
+            { regex: `^\\.\\./\\.\\./(${capabilities.join('|')})/`, message: 'The action catalog imports no capability.' },
+            noRoot,
+          ],
+        },
+      ],
+    },
   },
   {
     // The one rule for Slack text (src/slack/blocks/mrkdwn.ts): only that file makes Mrkdwn

@@ -6,7 +6,7 @@ import { analyzeIncident } from '../../src/analysis/analyze-incident.js';
 import { ChannelConfig } from '../../src/core/config/file.js';
 import type { Incident } from '../../src/core/incident.js';
 import { createClusterConnection } from '../../src/kube/connection.js';
-import { snapshotTarget } from '../../src/actions/snapshot.js';
+import { snapshotTarget } from '../../src/decisions/actions/snapshot.js';
 import { createClaudeAnswerer } from '../../src/conversation/claude-answer.js';
 import { renderContext } from '../../src/conversation/render-context.js';
 import type { AnalysisOutcome } from '../../src/analysis/analyze-incident.js';

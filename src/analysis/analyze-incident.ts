@@ -1,6 +1,6 @@
-import type { Action } from '../actions/catalog.js';
-import type { Proposal, TargetSnapshot } from '../actions/proposal.js';
-import { classifyRisk } from '../actions/risk.js';
+import type { Action } from '../decisions/actions/catalog.js';
+import type { Proposal, TargetSnapshot } from '../decisions/actions/proposal.js';
+import { classifyRisk } from '../decisions/actions/risk.js';
 import type { ChannelConfig, DenyRule, ServiceMapping } from '../core/config/file.js';
 import type { Incident } from '../core/incident.js';
 import type { ClusterReader } from '../kube/reader.js';

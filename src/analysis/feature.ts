@@ -1,5 +1,5 @@
-import type { Action } from '../actions/catalog.js';
-import { snapshotTarget } from '../actions/snapshot.js';
+import type { Action } from '../decisions/actions/catalog.js';
+import { snapshotTarget } from '../decisions/actions/snapshot.js';
 import type { AppContext, Feature } from '../core/feature.js';
 import { channelConfigOf } from '../core/config/load.js';
 import type { DecisionsProvider } from '../decisions/port.js';

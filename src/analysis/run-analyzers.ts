@@ -1,4 +1,4 @@
-import type { Action } from '../actions/catalog.js';
+import type { Action } from '../decisions/actions/catalog.js';
 import { builtinAnalyzers } from './analyzers/index.js';
 import type { Analyzer, AnalyzerResult, Evidence, ProposedAction } from './types.js';
 

@@ -18,7 +18,7 @@ import type {
   V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
 import type { ConfigMapKeys, PodUsage } from '../kube/object-reads.js';
-import type { Action } from '../actions/catalog.js';
+import type { Action } from '../decisions/actions/catalog.js';
 import type { LogResult, WorkloadRef } from '../kube/reader.js';
 
 export const findingSeverities = ['critical', 'warning', 'info'] as const;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import * as z from 'zod';
-import type { Proposal } from '../actions/proposal.js';
+import type { Proposal } from '../decisions/actions/proposal.js';
 import type { Incident } from '../core/incident.js';
 import { AppError, isAppError, toAppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';

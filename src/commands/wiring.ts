@@ -1,4 +1,4 @@
-import { renderKubectl } from '../actions/kubectl.js';
+import { renderKubectl } from '../decisions/actions/kubectl.js';
 import type { AppContext } from '../core/feature.js';
 import { channelConfigOf } from '../core/config/load.js';
 import type { AskRequest } from '../conversation/port.js';

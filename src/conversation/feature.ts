@@ -1,7 +1,7 @@
-import type { Action } from '../actions/catalog.js';
-import { renderKubectl } from '../actions/kubectl.js';
-import type { TargetSnapshot } from '../actions/proposal.js';
-import { snapshotTarget } from '../actions/snapshot.js';
+import type { Action } from '../decisions/actions/catalog.js';
+import { renderKubectl } from '../decisions/actions/kubectl.js';
+import type { TargetSnapshot } from '../decisions/actions/proposal.js';
+import { snapshotTarget } from '../decisions/actions/snapshot.js';
 import { createAnthropicMessages } from '../analysis/port.js';
 import type { AppContext, Feature } from '../core/feature.js';
 import type { DecisionRecord, DecisionsProvider } from '../decisions/port.js';

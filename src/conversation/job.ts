@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { renderKubectl } from '../actions/kubectl.js';
+import { renderKubectl } from '../decisions/actions/kubectl.js';
 import { describeSweep, gatherEvidence, runAnalyzers, sweep, type GatherTarget, type ProposedAction } from '../analysis/port.js';
 import { channelConfigOf, type Config } from '../core/config/load.js';
 import type { Incident } from '../core/incident.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Action } from '../actions/catalog.js';
-import type { Proposal, TargetSnapshot } from '../actions/proposal.js';
-import type { RiskResult } from '../actions/risk.js';
+import type { Action } from '../decisions/actions/catalog.js';
+import type { Proposal, TargetSnapshot } from '../decisions/actions/proposal.js';
+import type { RiskResult } from '../decisions/actions/risk.js';
 import { actionKey } from '../analysis/port.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';

@@ -1,6 +1,6 @@
-import { namespaceOf } from '../actions/catalog.js';
+import { namespaceOf } from './actions/catalog.js';
 import { type RiskLevel } from '../core/vocabulary.js';
-import type { Proposal, ProposalStatus } from '../actions/proposal.js';
+import type { Proposal, ProposalStatus } from './actions/proposal.js';
 import type { ChannelConfig, ChannelMode } from '../core/config/file.js';
 
 export type ClickKind = 'approve' | 'reject' | 'undo';

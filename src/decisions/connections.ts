@@ -1,6 +1,6 @@
-import type { Action } from '../actions/catalog.js';
-import type { TargetSnapshot } from '../actions/proposal.js';
-import { snapshotTarget } from '../actions/snapshot.js';
+import type { Action } from './actions/catalog.js';
+import type { TargetSnapshot } from './actions/proposal.js';
+import { snapshotTarget } from './actions/snapshot.js';
 import type { KubeIdentity } from '../core/config/file.js';
 import type { ClusterConnection, ClusterRegistry } from '../kube/connection.js';
 import type { AccessVerdict, ResourcePermission } from '../kube/impersonation.js';

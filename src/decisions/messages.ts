@@ -1,5 +1,5 @@
-import { renderKubectl } from '../actions/kubectl.js';
-import type { Proposal } from '../actions/proposal.js';
+import { renderKubectl } from './actions/kubectl.js';
+import type { Proposal } from './actions/proposal.js';
 import { redactText } from '../shared/redact.js';
 import { actionIds } from './action-ids.js';
 import { buildProposalMessage } from './blocks/proposal.js';

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import * as z from 'zod';
-import { Proposal, ProposalStatus, TargetSnapshot } from '../actions/proposal.js';
+import { Proposal, ProposalStatus, TargetSnapshot } from './actions/proposal.js';
 import type { Clock } from '../shared/clock.js';
 import { requiredApprovalsFor } from './authorize.js';
 import { applyScript, approveScript, beginScript, closeScript, finishScript, lockScript, saveScript, unknownScript, verdictScript } from './proposal-scripts.js';

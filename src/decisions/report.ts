@@ -1,5 +1,5 @@
 import type { CircuitBreaker } from './breaker.js';
-import { inverseAction } from '../actions/inverse.js';
+import { inverseAction } from './actions/inverse.js';
 import type { AuditLog } from './audit-log.js';
 import type { SlackMessage, SlackMessenger } from '../slack/messenger.js';
 import { buildDryRunMessage, buildExecutionMessage, buildStaleAtExecutionMessage, buildUnknownOutcomeMessage, simple } from './messages.js';

@@ -1,5 +1,5 @@
-import type { Action } from '../actions/catalog.js';
-import { writePermissionsFor } from '../actions/permissions.js';
+import type { Action } from './actions/catalog.js';
+import { writePermissionsFor } from './actions/permissions.js';
 import type { ChannelConfig, Identities, KubeIdentity, RunAs } from '../core/config/file.js';
 import { describePermission, type AccessVerdict, type ResourcePermission } from '../kube/impersonation.js';
 import { AppError } from '../shared/errors.js';

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { createCircuitBreaker, type CircuitBreaker } from './breaker.js';
-import type { Proposal } from '../actions/proposal.js';
-import { classifyRisk } from '../actions/risk.js';
+import type { Proposal } from './actions/proposal.js';
+import { classifyRisk } from './actions/risk.js';
 import { createAuditLog, type AuditLog } from './audit-log.js';
 import { channelConfigOf, type Config } from '../core/config/load.js';
 import { createModeStore, type ModeStore } from './mode-store.js';

@@ -1,5 +1,5 @@
-import type { TargetSnapshot } from '../actions/proposal.js';
-import { currentKeys } from '../actions/risk.js';
+import type { TargetSnapshot } from './actions/proposal.js';
+import { currentKeys } from './actions/risk.js';
 
 export type Staleness = { stale: false } | { stale: true; explanation: string };
 

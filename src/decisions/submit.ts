@@ -1,9 +1,9 @@
-import type { Action } from '../actions/catalog.js';
+import type { Action } from './actions/catalog.js';
 import type { CircuitBreaker } from './breaker.js';
-import { inverseAction } from '../actions/inverse.js';
+import { inverseAction } from './actions/inverse.js';
 import { decideAutoRun } from './policy.js';
-import type { Proposal, TargetSnapshot } from '../actions/proposal.js';
-import type { RiskResult } from '../actions/risk.js';
+import type { Proposal, TargetSnapshot } from './actions/proposal.js';
+import type { RiskResult } from './actions/risk.js';
 import type { AuditLog } from './audit-log.js';
 import type { ChannelConfig } from '../core/config/file.js';
 import type { ModeStore } from './mode-store.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Action } from '../../src/actions/catalog.js';
-import { inverseAction } from '../../src/actions/inverse.js';
-import type { TargetSnapshot } from '../../src/actions/proposal.js';
+import type { Action } from '../../src/decisions/actions/catalog.js';
+import { inverseAction } from '../../src/decisions/actions/inverse.js';
+import type { TargetSnapshot } from '../../src/decisions/actions/proposal.js';
 
 const snap = (current: TargetSnapshot['current'], kind = 'Deployment'): TargetSnapshot => ({ kind, namespace: 'shop', name: 'web', current });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Action } from '../../src/actions/catalog.js';
-import { renderKubectl } from '../../src/actions/kubectl.js';
+import { Action } from '../../src/decisions/actions/catalog.js';
+import { renderKubectl } from '../../src/decisions/actions/kubectl.js';
 
 describe('renderKubectl', () => {
   it.each<[Action, string]>([

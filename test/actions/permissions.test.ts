@@ -1,8 +1,8 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Action } from '../../src/actions/catalog.js';
-import { permissionsFor } from '../../src/actions/permissions.js';
-import { snapshotTarget } from '../../src/actions/snapshot.js';
+import type { Action } from '../../src/decisions/actions/catalog.js';
+import { permissionsFor } from '../../src/decisions/actions/permissions.js';
+import { snapshotTarget } from '../../src/decisions/actions/snapshot.js';
 import { executeAction } from '../../src/decisions/execute/executor.js';
 import { impersonate } from '../../src/kube/impersonation.js';
 import { createClusterReader } from '../../src/kube/read/cluster-reader.js';

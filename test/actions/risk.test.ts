@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Action } from '../../src/actions/catalog.js';
-import type { TargetSnapshot } from '../../src/actions/proposal.js';
-import { classifyRisk, formatMemory, parseQuantity, type RiskContext } from '../../src/actions/risk.js';
+import type { Action } from '../../src/decisions/actions/catalog.js';
+import type { TargetSnapshot } from '../../src/decisions/actions/proposal.js';
+import { classifyRisk, formatMemory, parseQuantity, type RiskContext } from '../../src/decisions/actions/risk.js';
 
 const channel: RiskContext['channel'] = { cluster: 'prod', namespaces: ['shop', 'kube-system', 'payments-ops'], protectedNamespaces: ['payments-ops'], deny: [] };
 const base: RiskContext = { cluster: 'prod', channel, protectedNamespaces: [], deny: [] };

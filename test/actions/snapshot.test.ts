@@ -2,7 +2,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClusterReader } from '../../src/kube/read/cluster-reader.js';
 import type { ClusterReader } from '../../src/kube/reader.js';
-import { snapshotTarget } from '../../src/actions/snapshot.js';
+import { snapshotTarget } from '../../src/decisions/actions/snapshot.js';
 import { startSandboxCluster, type SandboxCluster } from '../../sandbox/cluster/index.js';
 
 let sandbox: SandboxCluster;

@@ -1,4 +1,4 @@
-import type { Proposal } from '../../src/actions/proposal.js';
+import type { Proposal } from '../../src/decisions/actions/proposal.js';
 import type { ChannelConfig } from '../../src/core/config/file.js';
 import type { Incident } from '../../src/core/incident.js';
 import type { PostInput, SlackMessage, SlackMessenger } from '../../src/slack/messenger.js';

@@ -1,6 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
 import { describe, expect, it } from 'vitest';
-import type { Action } from '../../src/actions/catalog.js';
+import type { Action } from '../../src/decisions/actions/catalog.js';
 import { analyzeIncident, type AnalyzeDeps } from '../../src/analysis/analyze-incident.js';
 import { createAnalysisProcessor, type AnalysisProcessorDeps } from '../../src/analysis/worker.js';
 import { AppError } from '../../src/shared/errors.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Action } from '../../src/actions/catalog.js';
-import type { Proposal } from '../../src/actions/proposal.js';
+import type { Action } from '../../src/decisions/actions/catalog.js';
+import type { Proposal } from '../../src/decisions/actions/proposal.js';
 import type { ChannelConfig } from '../../src/core/config/file.js';
 
 export const t0 = Date.parse('2026-11-21T12:00:00Z');

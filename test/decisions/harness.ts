@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
-import type { Action } from '../../src/actions/catalog.js';
+import type { Action } from '../../src/decisions/actions/catalog.js';
 import { createCircuitBreaker } from '../../src/decisions/breaker.js';
-import type { TargetSnapshot } from '../../src/actions/proposal.js';
-import { classifyRisk } from '../../src/actions/risk.js';
+import type { TargetSnapshot } from '../../src/decisions/actions/proposal.js';
+import { classifyRisk } from '../../src/decisions/actions/risk.js';
 import { createAuditLog } from '../../src/decisions/audit-log.js';
 import type { ChannelConfig, Identities, KubeIdentity, RunAs } from '../../src/core/config/file.js';
 import type { AccessVerdict } from '../../src/kube/impersonation.js';
@@ -22,7 +22,7 @@ import { createSilentLogger } from '../../src/shared/logger.js';
 import type { PostInput, SlackMessage, SlackMessenger } from '../../src/slack/messenger.js';
 import { uniquePrefix } from '../helpers/redis.js';
 import { makeChannel, makeProposal, manualClock } from './fixtures.js';
-import type { Proposal } from '../../src/actions/proposal.js';
+import type { Proposal } from '../../src/decisions/actions/proposal.js';
 
 /** A SlackMessenger that records what it was asked to do, with the real idempotency rule. */
 export function recordingMessenger() {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildDryRunMessage, buildExecutionMessage, buildVerdictMessage } from '../../src/decisions/messages.js';
-import type { Proposal } from '../../src/actions/proposal.js';
+import type { Proposal } from '../../src/decisions/actions/proposal.js';
 
 const proposal: Proposal = {
   id: 'p-1',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TargetSnapshot } from '../../src/actions/proposal.js';
+import type { TargetSnapshot } from '../../src/decisions/actions/proposal.js';
 import { checkStaleness } from '../../src/decisions/staleness.js';
 
 const deployment: TargetSnapshot = { kind: 'Deployment', namespace: 'shop', name: 'web', generation: 3, resourceVersion: '100', current: { replicas: 2 } };

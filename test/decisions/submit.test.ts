@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Action } from '../../src/actions/catalog.js';
+import type { Action } from '../../src/decisions/actions/catalog.js';
 import { createAnalysisProcessor } from '../../src/analysis/worker.js';
 import { proposeInverse, submitProposal } from '../../src/decisions/submit.js';
 import { AppError } from '../../src/shared/errors.js';

@@ -9,7 +9,7 @@ import { normalizePagerDuty } from '../../src/intake/pagerduty/normalize.js';
 import { PagerDutyEnvelope, PagerDutyIncident } from '../../src/intake/pagerduty/schema.js';
 import { buildDemoConfigYaml, demoChannelIds, demoChannels, demoUsergroups, demoUsers } from '../../sandbox/demo/workspace.js';
 import { startSandboxCluster } from '../../sandbox/cluster/index.js';
-import { permissionsFor } from '../../src/actions/permissions.js';
+import { permissionsFor } from '../../src/decisions/actions/permissions.js';
 import { createClusterConnection } from '../../src/kube/connection.js';
 import { kubeConfigFromYaml } from '../helpers/sandbox-cluster.js';
 

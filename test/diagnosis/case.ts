@@ -1,4 +1,4 @@
-import type { Action } from '../../src/actions/catalog.js';
+import type { Action } from '../../src/decisions/actions/catalog.js';
 import type { GatherTarget } from '../../src/analysis/gather.js';
 import type { World } from './world.js';
 

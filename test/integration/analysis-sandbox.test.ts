@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Action } from '../../src/actions/catalog.js';
-import { parseQuantity } from '../../src/actions/risk.js';
+import type { Action } from '../../src/decisions/actions/catalog.js';
+import { parseQuantity } from '../../src/decisions/actions/risk.js';
 import { createAnthropicMessages } from '../../src/analysis/agent/client.js';
 import { createClaudeInvestigator } from '../../src/analysis/agent/investigator.js';
 import { analyzeIncident, type AnalysisOutcome, type AnalyzeDeps } from '../../src/analysis/analyze-incident.js';
-import { snapshotTarget } from '../../src/actions/snapshot.js';
+import { snapshotTarget } from '../../src/decisions/actions/snapshot.js';
 import type { Incident } from '../../src/core/incident.js';
 import { createClusterConnection, type ClusterConnection } from '../../src/kube/connection.js';
 import { scriptedInvestigator, startFakeAnthropic, type FakeAnthropic } from '../../sandbox/anthropic/index.js';

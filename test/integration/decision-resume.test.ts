@@ -18,8 +18,8 @@ import { startFaultProxy, type FaultProxy, type ProxyCall } from '../helpers/fau
 import { createTestRedis } from '../helpers/redis.js';
 import { incidentsYaml, kubeConfigFromYaml, useSandboxProd } from '../helpers/sandbox-cluster.js';
 import { createClusterConnection } from '../../src/kube/connection.js';
-import type { Action } from '../../src/actions/catalog.js';
-import { snapshotTarget } from '../../src/actions/snapshot.js';
+import type { Action } from '../../src/decisions/actions/catalog.js';
+import { snapshotTarget } from '../../src/decisions/actions/snapshot.js';
 import type { TestClusters } from '../helpers/app.js';
 
 /**

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Proposal } from '../../src/actions/proposal.js';
+import type { Proposal } from '../../src/decisions/actions/proposal.js';
 import { buildDryRunMessage, buildExecutionMessage, buildStaleAtExecutionMessage, buildVerdictMessage, renderProposalMessage } from '../../src/decisions/messages.js';
 import type { Incident } from '../../src/core/incident.js';
 import * as answer from '../../src/conversation/blocks/answer.js';

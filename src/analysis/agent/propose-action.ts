@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Action } from '../../actions/catalog.js';
+import { Action } from '../../decisions/actions/catalog.js';
 
 export const proposeActionToolName = 'propose_action';
 

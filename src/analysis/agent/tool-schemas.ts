@@ -1,6 +1,6 @@
 import type { Tool } from '@anthropic-ai/sdk/resources/messages';
 import * as z from 'zod';
-import { actionTypes } from '../../actions/catalog.js';
+import { actionTypes } from '../../decisions/actions/catalog.js';
 import type { ReadTool } from '../tools/index.js';
 import { proposeActionDescription, proposeActionToolName } from './propose-action.js';
 

@@ -1,4 +1,4 @@
-import { parseQuantity } from '../../actions/risk.js';
+import { parseQuantity } from '../../decisions/actions/risk.js';
 import type { Analyzer, Finding, ProposedAction } from '../types.js';
 import { parseUsage } from './insufficient-resources.js';
 import { makeFinding, podSpec, subjectId } from './objects.js';

@@ -1,5 +1,5 @@
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
-import { formatMemory, parseQuantity } from '../../actions/risk.js';
+import { formatMemory, parseQuantity } from '../../decisions/actions/risk.js';
 import type { Analyzer, Evidence, Finding, ProposedAction } from '../types.js';
 import { makeFinding, subjectId } from './objects.js';
 import { formatCpu, freeOn, nodeAdmits, nodeName, podRequest, reasonMatching, schedulingFailure, type Resource, type SchedulingFailure } from './scheduling.js';

@@ -1,5 +1,5 @@
 import type { V1Container } from '@kubernetes/client-node';
-import { formatMemory, parseQuantity } from '../../actions/risk.js';
+import { formatMemory, parseQuantity } from '../../decisions/actions/risk.js';
 import type { Analyzer, Evidence, Finding, ProposedAction } from '../types.js';
 import { containerProblems, describeEvent, eventsWhere, unique, workloadLabel } from './helpers.js';
 import { subjectId } from './objects.js';

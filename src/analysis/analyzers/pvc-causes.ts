@@ -1,5 +1,5 @@
 import type { V1PersistentVolume, V1PersistentVolumeClaim, V1StorageClass } from '@kubernetes/client-node';
-import { parseQuantity } from '../../actions/risk.js';
+import { parseQuantity } from '../../decisions/actions/risk.js';
 import { matchesSelector } from './objects.js';
 
 export interface ClaimCause {

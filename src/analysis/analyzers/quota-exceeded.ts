@@ -1,4 +1,4 @@
-import { formatMemory, parseQuantity } from '../../actions/risk.js';
+import { formatMemory, parseQuantity } from '../../decisions/actions/risk.js';
 import type { Analyzer, Finding } from '../types.js';
 import { failedCreateEvents, ownerOf } from './failed-create.js';
 import { makeFinding, namespaceOf, objectId } from './objects.js';

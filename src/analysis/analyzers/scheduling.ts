@@ -1,5 +1,5 @@
 import type { V1Node, V1Pod, V1Taint, V1Toleration } from '@kubernetes/client-node';
-import { parseQuantity } from '../../actions/risk.js';
+import { parseQuantity } from '../../decisions/actions/risk.js';
 import type { Evidence } from '../types.js';
 
 /** What kube-scheduler said about the Pending pods of the subject, parsed. */

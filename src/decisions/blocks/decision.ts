@@ -1,5 +1,5 @@
-import type { Proposal } from '../../actions/proposal.js';
-import { renderKubectl } from '../../actions/kubectl.js';
+import type { Proposal } from '../actions/proposal.js';
+import { renderKubectl } from '../actions/kubectl.js';
 import { actionIds } from '../action-ids.js';
 import { buildProposalBlocks } from './proposal.js';
 import type { KnownBlock, SlackMessage } from '../../slack/messenger.js';

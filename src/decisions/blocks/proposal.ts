@@ -1,5 +1,5 @@
-import type { Action } from '../../actions/catalog.js';
-import type { Proposal } from '../../actions/proposal.js';
+import type { Action } from '../actions/catalog.js';
+import type { Proposal } from '../actions/proposal.js';
 import type { ChannelMode } from '../../core/config/file.js';
 import { actionIds } from '../action-ids.js';
 import type { KnownBlock, SlackMessage } from '../../slack/messenger.js';

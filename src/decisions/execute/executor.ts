@@ -9,7 +9,7 @@ import {
   type V1Deployment,
   type V1StatefulSet,
 } from '@kubernetes/client-node';
-import type { Action, RolloutKind } from '../../actions/catalog.js';
+import type { Action, RolloutKind } from '../actions/catalog.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
 import { isNotFound, toKubeError } from '../../kube/errors.js';
 import { dryRunParam, failed, failureOf, prefixOf, succeeded, type ExecutionResult } from './result.js';

@@ -1,5 +1,5 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import type { TargetSnapshot } from '../../actions/proposal.js';
+import type { TargetSnapshot } from '../actions/proposal.js';
 import type { ClusterReader } from '../../kube/reader.js';
 import { controllerOf } from '../../kube/selectors.js';
 import { fail, pass, wait, type Look } from './poll.js';

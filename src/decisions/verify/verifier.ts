@@ -1,6 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import type { Action } from '../../actions/catalog.js';
-import type { TargetSnapshot } from '../../actions/proposal.js';
+import type { Action } from '../actions/catalog.js';
+import type { TargetSnapshot } from '../actions/proposal.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
 import { formatNode } from '../../kube/format/node.js';
 import { readWorkload } from '../../kube/read/workload.js';

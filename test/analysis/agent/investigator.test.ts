@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Action } from '../../../src/actions/catalog.js';
+import type { Action } from '../../../src/decisions/actions/catalog.js';
 import { createAnthropicMessages } from '../../../src/analysis/agent/client.js';
 import { createClaudeInvestigator, type InvestigatorLimits } from '../../../src/analysis/agent/investigator.js';
 import { analyzeIncident } from '../../../src/analysis/analyze-incident.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Proposal } from '../../../src/actions/proposal.js';
-import { renderKubectl } from '../../../src/actions/kubectl.js';
+import type { Proposal } from '../../../src/decisions/actions/proposal.js';
+import { renderKubectl } from '../../../src/decisions/actions/kubectl.js';
 import { actionIds } from '../../../src/decisions/action-ids.js';
 import { buildProposalBlocks, buildProposalMessage } from '../../../src/decisions/blocks/proposal.js';
 

@@ -1,6 +1,6 @@
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Action } from '../../../src/actions/catalog.js';
+import type { Action } from '../../../src/decisions/actions/catalog.js';
 import { executeAction } from '../../../src/decisions/execute/executor.js';
 import { startSandboxCluster, type SandboxCluster } from '../../../sandbox/cluster/index.js';
 

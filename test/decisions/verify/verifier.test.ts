@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Action } from '../../../src/actions/catalog.js';
+import type { Action } from '../../../src/decisions/actions/catalog.js';
 import { createActionConnection, type ActionConnection } from '../../../src/decisions/connections.js';
 import { createClusterConnection, type ClusterConnection } from '../../../src/kube/connection.js';
 import { startSandboxCluster, type SandboxCluster } from '../../../sandbox/cluster/index.js';

@@ -2,9 +2,9 @@ import type { V1Pod } from '@kubernetes/client-node';
 import type { Action } from './catalog.js';
 import { currentKeys } from './risk.js';
 import type { TargetSnapshot } from './proposal.js';
-import type { ClusterReader, WorkloadRef } from '../kube/reader.js';
-import { controllerOf, revisionOf } from '../kube/selectors.js';
-import { readWorkload } from '../kube/read/workload.js';
+import type { ClusterReader, WorkloadRef } from '../../kube/reader.js';
+import { controllerOf, revisionOf } from '../../kube/selectors.js';
+import { readWorkload } from '../../kube/read/workload.js';
 
 /**
  * The target of an action as it is now: identity, resourceVersion and generation (for

@@ -1,7 +1,7 @@
 import type { Action, ResourceList } from './catalog.js';
-import { type RiskLevel, riskRank } from '../core/vocabulary.js';
+import { type RiskLevel, riskRank } from '../../core/vocabulary.js';
 import { namespaceOf } from './catalog.js';
-import type { ChannelConfig, DenyRule } from '../core/config/file.js';
+import type { ChannelConfig, DenyRule } from '../../core/config/file.js';
 import type { TargetSnapshot } from './proposal.js';
 
 /**

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ContainerName, NamespaceName, ObjectName } from '../core/vocabulary.js';
+import { ContainerName, NamespaceName, ObjectName } from '../../core/vocabulary.js';
 
 /**
  * The action catalog (contract: "Action catalog"). These are the only things Deckhand can

@@ -1,5 +1,5 @@
 import type { Action, RolloutKind } from './catalog.js';
-import type { ResourcePermission } from '../kube/impersonation.js';
+import type { ResourcePermission } from '../../kube/impersonation.js';
 
 const plural: Record<RolloutKind, string> = { Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets' };
 

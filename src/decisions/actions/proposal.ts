@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { Action } from './catalog.js';
-import { RiskLevel } from '../core/vocabulary.js';
+import { RiskLevel } from '../../core/vocabulary.js';
 
 /**
  * A proposed remediation: one catalog action on one cluster, with the risk computed by
