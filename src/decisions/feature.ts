@@ -6,7 +6,6 @@ import { createDecisionProcessor } from './decision-worker.js';
 import { createExecutionProcessor } from './execute/worker.js';
 import { createInflight } from './inflight.js';
 import { registerDecisionListeners } from './listeners.js';
-import type { RenderProposal } from './messages.js';
 import type { AnalysisRequests, DecisionsProvider } from './port.js';
 import { createResumer } from './resume.js';
 import { createDecisionServices, type DecisionServices } from './services.js';
@@ -15,7 +14,6 @@ import { createVerificationProcessor } from './verify/worker.js';
 
 /** How the loop is tuned (tests and the demo shorten its windows). */
 export interface DecisionsTuning {
-  renderProposal?: RenderProposal;
   /** How often undecided proposals past their TTL lose their buttons (default 60 s; 0 = never). */
   sweepIntervalMs?: number;
   verification?: { timeoutMs?: number; settleMs?: number; pollMs?: number };
@@ -72,7 +70,6 @@ export function createDecisionsFeature(options: DecisionsFeatureOptions): Decisi
       groupMembers: slackGroupMembers(ctx.slack),
       requestAnalysis: (incidentId, reason) => options.analysis.request(ctx, incidentId, reason),
       metrics: ctx.metrics.loop,
-      ...(options.renderProposal ? { renderProposal: options.renderProposal } : {}),
     });
     return built;
   };

@@ -14,7 +14,6 @@ import { createApproverResolver, type ApproverResolver, type GroupMembers } from
 import { createClickHandlers, type ClickDeps, type ClickHandlers, type ClickResult } from './clicks.js';
 import { approveAll, offerApproveAll } from './approve-all.js';
 import { addStageJob } from './stage-jobs.js';
-import type { RenderProposal } from './messages.js';
 import type { ActionConnections } from './connections.js';
 import { createProposalStore, type ProposalStore } from './proposal-store.js';
 import { type ClassifyRisk, type SubmitOutcome, submitProposal } from './submit.js';
@@ -32,7 +31,6 @@ export interface DecisionServicesInput {
   connections: ActionConnections;
   /** usergroups.users.list, e.g. via the Slack client's `call`. */
   groupMembers: GroupMembers;
-  renderProposal?: RenderProposal;
   /** A fresh analysis of an incident (the analysis stage's entry, through the declared port). */
   requestAnalysis: (incidentId: string, reason: string) => Promise<void>;
   metrics?: DecisionLoopMetrics;
@@ -104,7 +102,6 @@ export function createDecisionServices(input: DecisionServicesInput): DecisionSe
     log: log.child({ feature: 'decisions' }),
     proposalTtlMs: config.file.policy.proposalTtlMinutes * 60_000,
     runAs,
-    ...(input.renderProposal ? { renderProposal: input.renderProposal } : {}),
     ...(input.metrics ? { metrics: input.metrics } : {}),
     enqueueExecution: (proposalId) => addStageJob(input.queues, 'execution', proposalId),
     enqueueDecision: (proposalId) => addStageJob(input.queues, 'decision', proposalId),

@@ -32,7 +32,6 @@ export interface SubmitDeps {
   breaker: Pick<CircuitBreaker, 'state'>;
   channelConfig: (channel: string) => ChannelConfig;
   enqueueExecution: (proposalId: string) => Promise<void>;
-  renderProposal?: RenderProposal;
   runAs: RunAsPolicy;
   log: Logger;
   /** Prometheus counters of the loop (absent in unit tests that do not look at them). */
@@ -55,7 +54,7 @@ export async function submitProposal(
   /** `resumeAfter` (ms): finish an already stored, unposted proposal only when it was created before this. */
   options: { allowAuto: boolean; resumeAfter?: number },
 ): Promise<SubmitOutcome> {
-  const render = deps.renderProposal ?? renderProposalMessage;
+  const render = renderProposalMessage;
   if (await deps.store.save(proposal)) {
     // origin 'analyzer:crash-loop' → 'analyzer': a label of few values.
     deps.metrics?.proposals.inc({ origin: proposal.origin.split(':')[0] ?? proposal.origin, risk: proposal.risk });

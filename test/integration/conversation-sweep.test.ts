@@ -155,7 +155,8 @@ describe('with Claude, the sweep seeds the question', () => {
     const seed = JSON.stringify(fake.requests[0]!.body.messages?.[0]?.content);
     expect(seed).toContain('sweep of namespace shop: 5 of 8 unhealthy, 3 healthy');
     expect(seed).toMatch(/deployment\/cart in shop: failing \(0\/2 ready[^)]*\): is OOMKilled/);
-    expect(seed).toContain('FATAL config: PAYMENT_URL');
+    // checkout's cause: its crash's log line, or (once its rollout's deadline passed) the failed rollout.
+    expect(seed).toMatch(/deployment\/checkout in shop: failing[^"]*(FATAL config: PAYMENT_URL|Rollout of deployment\/checkout failed)/);
     expect(seed).toMatch(/deployment\/search in shop: failing[^"]*cannot be scheduled/);
   });
 });

@@ -27,7 +27,7 @@ const probe = [
   "import { startSandboxCluster } from '../sandbox/cluster/index.js';",
   "import type { Demo } from '../../sandbox/demo/start-demo.js';",
   "import { something } from '@deckhand/sandbox/cluster';",
-  "import { helper } from '../helpers/redis.js';",
+  "import { helper } from '../../test/helpers/redis.js';",
   "import { createLogger } from '../shared/logger.js';",
   'export { startSandboxCluster, something, helper, createLogger };',
   'export type { Demo };',

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kubectlIn, kubectlMissing, kubectlOk, useKubectlSandbox } from './kubectl-run.js';
+import { waitFor } from '../../../sandbox/shared/wait.js';
 
 const claim = `apiVersion: v1
 kind: PersistentVolumeClaim
@@ -83,9 +84,19 @@ describe.skipIf(kubectlMissing && process.env.CI !== 'true')('the real kubectl w
   });
 
   it('get pods --chunk-size=2 pages through the whole list', async () => {
-    const before = box.cluster.requests.length;
-    const chunked = await ok('get', 'pods', '-A', '--chunk-size=2', '-o', 'name');
-    const whole = await ok('get', 'pods', '-A', '-o', 'name');
+    // The rollout the previous test started may still replace a pod between two listings.
+    let before = 0;
+    let chunked = '';
+    let whole = '';
+    await waitFor(
+      async () => {
+        before = box.cluster.requests.length;
+        chunked = await ok('get', 'pods', '-A', '--chunk-size=2', '-o', 'name');
+        whole = await ok('get', 'pods', '-A', '-o', 'name');
+        return chunked === whole;
+      },
+      { timeoutMs: 30_000, message: 'the paged and the whole pod list never agreed' },
+    );
     expect(chunked).toBe(whole);
     const pages = box.cluster.requests.slice(before).filter((r) => r.path === '/api/v1/pods' && r.query.includes('limit=2'));
     expect(pages.length).toBe(Math.ceil(whole.trim().split('\n').length / 2));
