@@ -1,5 +1,6 @@
 import type { SweepReport, UnitVerdict } from './types.js';
 import { refLabel } from './verdict.js';
+import { formatAge } from '../../kube/format/time.js';
 
 /**
  * How long something has been so, from the wall clock: "45s", "20m", "3h", "2d". Undefined
@@ -7,14 +8,9 @@ import { refLabel } from './verdict.js';
  * than a wrong or negative one.
  */
 export function ageSince(since: number | undefined, now: number): string | undefined {
-  if (since === undefined || !Number.isFinite(since) || since > now) return undefined;
-  const seconds = Math.floor((now - since) / 1000);
-  if (seconds < 120) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 120) return `${minutes}m`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours}h`;
-  return `${Math.floor(hours / 24)}d`;
+  if (since === undefined || !Number.isFinite(since)) return undefined;
+  const age = formatAge(new Date(since), new Date(now));
+  return age === '?' ? undefined : age;
 }
 
 /** One verdict as a plain line (for prompts and logs): "deployment/checkout in shop: failing (0/3 ready, for 20m): cause". */
