@@ -4,8 +4,13 @@ import { createClusterConnection, type ClusterConnection } from '../../src/kube/
 import { startSandboxCluster, type SandboxCluster, type SandboxClusterOptions } from '../../sandbox/cluster/index.js';
 import { afterAll, beforeAll } from 'vitest';
 
-/** The deckhand.yaml of flow tests: one cluster `prod`, #incidents acting on `shop`, alice approves. */
-export const incidentsYaml = `
+/**
+ * The deckhand.yaml of flow tests: one cluster `prod`, #incidents (CINCIDENTS) acting on `shop`
+ * in approval mode; `approvers` is the channel's approvers entry, `extra` more top-level keys
+ * (routes, identities, detection…).
+ */
+export function incidentsYamlWith(options: { approvers?: string; extra?: string } = {}): string {
+  return `
 clusters:
   prod: {}
 channels:
@@ -13,8 +18,12 @@ channels:
     cluster: prod
     namespaces: [shop]
     mode: approval
-    approvers: { users: [UALICE] }
-`;
+    approvers: ${options.approvers ?? '{ users: [UALICE] }'}
+${options.extra ?? ''}`;
+}
+
+/** The flow tests' deckhand.yaml with alice as the one approver. */
+export const incidentsYaml = incidentsYamlWith();
 
 export interface SandboxProd {
   cluster: SandboxCluster;

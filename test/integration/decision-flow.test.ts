@@ -8,7 +8,7 @@ import { waitFor } from '../../sandbox/shared/wait.js';
 import { actionIds } from '../../src/decisions/action-ids.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { alertmanagerAlert, incidentRoot, textOf, threadMessage } from '../helpers/incident-thread.js';
-import { useSandboxProd } from '../helpers/sandbox-cluster.js';
+import { useSandboxProd, incidentsYamlWith } from '../helpers/sandbox-cluster.js';
 
 /**
  * The judged flow of issue 5, end to end: an Alertmanager alert → intake → analysis → a
@@ -16,16 +16,7 @@ import { useSandboxProd } from '../helpers/sandbox-cluster.js';
  * into real Bolt) → dry run, execution and verification posted → the sandbox workload healed.
  * Approvers: UALICE by id, UCAROL through the user group SONCALL (usergroups.users.list).
  */
-const yaml = `
-clusters:
-  prod: {}
-channels:
-  CINCIDENTS:
-    cluster: prod
-    namespaces: [shop]
-    mode: approval
-    approvers: { users: [UALICE], groups: [SONCALL] }
-`;
+const yaml = incidentsYamlWith({ approvers: '{ users: [UALICE], groups: [SONCALL] }' });
 
 const sandboxProd = useSandboxProd({ scenarios: ['checkout-crashloop'], timeScale: 50 });
 let app: TestApp | undefined;

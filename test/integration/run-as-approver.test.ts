@@ -8,7 +8,7 @@ import { defaultUsers } from '../../sandbox/slack/index.js';
 import { waitFor } from '../../sandbox/shared/wait.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { alertmanagerAlert, incidentRoot, textOf, threadMessage } from '../helpers/incident-thread.js';
-import { useSandboxProd } from '../helpers/sandbox-cluster.js';
+import { useSandboxProd, incidentsYamlWith } from '../helpers/sandbox-cluster.js';
 
 /**
  * Issue 16 against the sandbox's real RBAC (seeded: group `sre` may edit in shop) and the
@@ -17,15 +17,7 @@ import { useSandboxProd } from '../helpers/sandbox-cluster.js';
  * click completed the approval — seen in the sandbox's request log, which records, as a
  * Kubernetes audit event does, the user and the impersonated user and groups of each request.
  */
-const yaml = `
-clusters:
-  prod: {}
-channels:
-  CINCIDENTS:
-    cluster: prod
-    namespaces: [shop]
-    mode: approval
-    approvers: { users: [UALICE, UCAROL, UERIN, UFRANK] }
+const yaml = incidentsYamlWith({ approvers: '{ users: [UALICE, UCAROL, UERIN, UFRANK] }', extra: `
 identities:
   users:
     UALICE: { user: alice@example.com, groups: [sre] }
@@ -35,7 +27,7 @@ identities:
     SSRE: { groups: [sre] }
 execution:
   runAs: approver
-`;
+` });
 
 const people = [
   ...defaultUsers,

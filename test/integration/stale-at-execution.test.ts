@@ -10,7 +10,7 @@ import { waitFor } from '../../sandbox/shared/wait.js';
 import { startTestApp, type TestApp, type TestClusters } from '../helpers/app.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { alertmanagerAlert, incidentRoot, textOf, threadMessage } from '../helpers/incident-thread.js';
-import { kubeConfigFromYaml, useSandboxProd } from '../helpers/sandbox-cluster.js';
+import { kubeConfigFromYaml, useSandboxProd, incidentsYamlWith } from '../helpers/sandbox-cluster.js';
 
 /**
  * The target changes after the click checked it and before the run: the execution reads it
@@ -18,16 +18,7 @@ import { kubeConfigFromYaml, useSandboxProd } from '../helpers/sandbox-cluster.j
  * proxy in front of the sandbox that holds the answer to the click's read of the Deployment
  * while the test changes the Deployment, so the click saw the old state and the run the new.
  */
-const yaml = `
-clusters:
-  prod: {}
-channels:
-  CINCIDENTS:
-    cluster: prod
-    namespaces: [shop]
-    mode: approval
-    approvers: { users: [UALICE, UCAROL] }
-`;
+const yaml = incidentsYamlWith({ approvers: '{ users: [UALICE, UCAROL] }' });
 
 const sandboxProd = useSandboxProd({ scenarios: ['checkout-crashloop'], timeScale: 50 });
 let proxy: FaultProxy;

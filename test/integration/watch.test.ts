@@ -6,22 +6,14 @@ import { startSlackSandbox, type SandboxMessage, type SlackSandbox } from '../..
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { alertmanagerAlert, textOf } from '../helpers/incident-thread.js';
 import { uniquePrefix } from '../helpers/redis.js';
-import { useSandboxProd } from '../helpers/sandbox-cluster.js';
+import { useSandboxProd, incidentsYamlWith } from '../helpers/sandbox-cluster.js';
 
 /**
  * The cluster watch end to end: the sandbox cluster's API (list, watch, Leases), the local
  * Slack, real Redis and the whole product. Detection windows are short (for 2s,
  * recoverAfter 3s) so the tests run in seconds.
  */
-const yaml = `
-clusters:
-  prod: {}
-channels:
-  CINCIDENTS:
-    cluster: prod
-    namespaces: [shop]
-    mode: approval
-    approvers: { users: [UALICE] }
+const yaml = incidentsYamlWith({ approvers: '{ users: [UALICE] }', extra: `
 routes:
   - match: { source: watch }
     channel: CINCIDENTS
@@ -30,7 +22,7 @@ detection:
   for: 2s
   recoverAfter: 3s
   leaseNamespace: default
-`;
+` });
 
 const sandbox = useSandboxProd({ scenarios: ['checkout-crashloop', 'shop-healthy'], timeScale: 20 });
 const apps: TestApp[] = [];
