@@ -156,7 +156,7 @@ describe('with Claude, the sweep seeds the question', () => {
     expect(seed).toContain('sweep of namespace shop: 5 of 8 unhealthy, 3 healthy');
     expect(seed).toMatch(/deployment\/cart in shop: failing \(0\/2 ready[^)]*\): is OOMKilled/);
     // checkout's cause: its crash's log line, or (once its rollout's deadline passed) the failed rollout.
-    expect(seed).toMatch(/deployment\/checkout in shop: failing[^"]*(FATAL config: PAYMENT_URL|Rollout of deployment\/checkout failed)/);
+    expect(seed).toMatch(/deployment\/checkout in shop: failing[^"]*(FATAL config: PAYMENT_URL|Rollout of deployment\/checkout( in shop)? failed)/);
     expect(seed).toMatch(/deployment\/search in shop: failing[^"]*cannot be scheduled/);
   });
 });
@@ -167,7 +167,8 @@ describe('after a fix', () => {
     const a = await start();
     const incident = await openIncident(a, 'checkout');
     const before = await followUp(a, incident.threadTs!, 'is it healthy now?');
-    expect(before.split('\n')[0]).toMatch(/^\*No\* — \*deployment\/checkout\* in `shop` is failing \(0\/3 ready[^)]*\): is crash-looping — /);
+    // Its cause: the crash loop, or (once the rollout's progress deadline passed) the failed rollout.
+    expect(before.split('\n')[0]).toMatch(/^\*No\* — \*deployment\/checkout\* in `shop` is failing \(0\/3 ready[^)]*\): (is crash-looping|Rollout of deployment\/checkout( in shop)? failed) — /);
 
     const { connection } = sandbox();
     expect(await executeAction(connection.kubeConfig, { type: 'rollout_undo', namespace: 'shop', name: 'checkout' }, { dryRun: false })).toMatchObject({ ok: true });
