@@ -1,12 +1,10 @@
-import { analysisRequests } from '../../src/analysis/job.js';
 import type { V1Deployment } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAnalysisFeature } from '../../src/analysis/feature.js';
-import { createDecisionsFeature, type DecisionsFeature } from '../../src/decisions/feature.js';
 import { defaultUsers } from '../../sandbox/slack/index.js';
 import { waitFor } from '../../sandbox/shared/wait.js';
 import { actionIds } from '../../src/decisions/action-ids.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
+import { startDecisionApp } from '../helpers/decision-app.js';
 import { alertmanagerAlert, incidentRoot, textOf, threadMessage } from '../helpers/incident-thread.js';
 import { useSandboxProd, incidentsYamlWith } from '../helpers/sandbox-cluster.js';
 
@@ -26,19 +24,15 @@ afterEach(async () => {
   app = undefined;
 });
 
-async function start(): Promise<{ app: TestApp; decisions: DecisionsFeature }> {
-  const decisions = createDecisionsFeature({ analysis: analysisRequests, sweepIntervalMs: 0, verification: { timeoutMs: 30_000, settleMs: 500, pollMs: 100 } });
-  const started = await startTestApp({
+const start = () =>
+  startDecisionApp({
     yaml,
     clusters: sandboxProd().clusters,
     slackOptions: {
       users: [...defaultUsers, { id: 'UCAROL', name: 'carol', realName: 'Carol On-call', title: 'on-call (via @oncall)' }],
       usergroups: [{ id: 'SONCALL', handle: 'oncall', users: ['UCAROL'] }],
     },
-    features: [decisions, createAnalysisFeature({ decisions })],
   });
-  return { app: started, decisions };
-}
 
 describe('decision loop end to end', () => {
   it('alert → proposal → two allowed approvers → dry run, execution, verification posted, workload healed', async () => {
