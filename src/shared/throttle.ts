@@ -4,7 +4,7 @@ import type { Logger } from './logger.js';
 export interface ThrottledWarning {
   /** Logs now when the last line is `intervalMs` old, else counts it for the next line. */
   warn(data: Record<string, unknown>): void;
-  /** The trouble ended: says so once (with how many were suppressed) if it was reported. */
+  /** The trouble ended: says so once, with how many repeats went unlogged since the last line (0 too), if it was reported. */
   recovered(data?: Record<string, unknown>): void;
 }
 
@@ -33,7 +33,7 @@ export function createThrottledWarning(options: { log: Logger; message: string; 
     },
     recovered(data = {}) {
       if (!reported) return;
-      options.log.info({ ...data, ...(suppressed > 0 ? { suppressed } : {}) }, options.recoveredMessage);
+      options.log.info({ ...data, suppressed }, options.recoveredMessage);
       reported = false;
       lastAt = undefined;
       suppressed = 0;

@@ -22,6 +22,15 @@ describe('createThrottledWarning', () => {
     expect(lines.filter((l) => l.includes('redis reachable again'))).toHaveLength(1);
   });
 
+  it('states the repeats on recovery even when there were none, so the end of an outage reads the same every time', () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } });
+    const trouble = createThrottledWarning({ log, message: 'redis unreachable', recoveredMessage: 'redis reachable again', clock: () => 0 });
+    trouble.warn({ connection: 'main' });
+    trouble.recovered({ connection: 'main' });
+    expect(lines.filter((l) => l.includes('redis reachable again'))).toEqual([expect.stringMatching(/"suppressed":0,"msg":"redis reachable again"/)]);
+  });
+
   it('tells a lost connection from an error of one command', () => {
     expect(isConnectionError(new Error('connect ECONNREFUSED 127.0.0.1:6379'))).toBe(true);
     expect(isConnectionError(new Error('read ECONNRESET'))).toBe(true);
