@@ -12,9 +12,9 @@ export interface JoinDeps {
 
 /**
  * One problem, one thread: before an incident gets its thread (or a closed one re-opens),
- * its workload is claimed. When another open incident already holds it and one of the two is
- * the cluster watch's, this alert's key is pointed at that incident (the unposted one is
- * dropped) and the alert applies to it. Runs under the alert key's lock; the claim itself is
+ * its workload is claimed. When another source's open incident already holds it (the cluster
+ * watch's, Alertmanager's or PagerDuty's), this alert's key is pointed at that incident (the
+ * unposted one is dropped) and the alert applies to it. Runs under the alert key's lock; the claim itself is
  * atomic across processes (core/workload-aliases.ts).
  */
 export async function joinWorkloadIncident(deps: JoinDeps, incident: Incident, alert: Alert, log: Logger): Promise<Incident> {
@@ -25,9 +25,11 @@ export async function joinWorkloadIncident(deps: JoinDeps, incident: Incident, a
   const winner = await deps.aliases.claim(keys, candidates, incident.id);
   if (winner === incident.id) return incident;
   const into = await deps.store.get(winner);
-  // Only the watch merges: two alerts (two PagerDuty incidents about one Deployment) keep
-  // their own threads, as their sources track them apart.
-  if (!into || (alert.source !== 'watch' && into.source !== 'watch')) return incident;
+  // Sources merge, a source's own incidents do not: an Alertmanager alert joins the thread a
+  // PagerDuty incident (or the watch) opened for its workload and the reverse, while two
+  // PagerDuty incidents (or two Alertmanager groups) about one Deployment keep their own
+  // threads, as their source acknowledges and resolves them apart.
+  if (!into || alert.source === into.source) return incident;
   await deps.store.relinkKey(incident.key, winner, incident.threadTs === undefined ? incident.id : undefined);
   log.info({ incidentId: winner, joined: incident.id, source: alert.source }, 'alert joins the open incident of its workload');
   // The incident's event times are another source's clock: they order nothing for this alert.
