@@ -65,6 +65,7 @@ export function createIntakeFeature(options: IntakeFeatureOptions = {}): Feature
         slack: ctx.slack,
         routes: ctx.config.file.routes,
         fallbackChannel: ctx.config.env.ALERT_CHANNEL,
+        channels: ctx.config.file.channels,
         log: ctx.log.child({ feature: 'intake' }),
         metrics: ctx.metrics,
         clock: ctx.clock,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Route } from '../core/config/file.js';
+import type { ChannelConfig, Route } from '../core/config/file.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { buildIncidentRootMessage } from './blocks/incident.js';
 import type { SlackMessenger } from '../slack/messenger.js';
@@ -24,6 +24,8 @@ export interface IntakeDeps {
   slack: SlackMessenger;
   routes: readonly Route[];
   fallbackChannel: string | undefined;
+  /** deckhand.yaml `channels`: with no route and no ALERT_CHANNEL, the one covering the workload. */
+  channels?: Readonly<Record<string, ChannelConfig>>;
   /** Enqueues analysis for one trigger of an incident; must be idempotent per (incident, trigger). */
   enqueueAnalysis: (incidentId: string, trigger: number) => Promise<void>;
   /** Called when an incident becomes resolved (e.g. its pending proposals expire); must be idempotent. */
@@ -89,11 +91,11 @@ export function createIntakeProcessor(deps: IntakeDeps): IntakeProcessor {
   };
 
   const open = async (alert: Alert, log: Logger): Promise<IntakeOutcome> => {
-    const channel = routeAlert(alert, deps.routes, deps.fallbackChannel);
+    const channel = routeAlert(alert, deps.routes, deps.fallbackChannel, deps.channels);
     if (!channel) {
       deps.metrics.intakeUnroutable.inc({ source: alert.source });
-      log.error({ title: alert.title, labels: alert.labels }, 'no route and no ALERT_CHANNEL for alert');
-      throw new AppError('not_found', 'no channel for this alert: add a route to deckhand.yaml or set ALERT_CHANNEL', { retryable: false });
+      log.error({ title: alert.title, labels: alert.labels }, 'no route, no ALERT_CHANNEL and no channel covering its namespace for alert');
+      throw new AppError('not_found', 'no channel for this alert: add a route to deckhand.yaml, set ALERT_CHANNEL, or give a channel its namespace', { retryable: false });
     }
     const at = now();
     const { created, incident } = await deps.store.create({

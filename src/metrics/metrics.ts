@@ -20,7 +20,7 @@ export interface Metrics {
   readonly jobsInState: Gauge<'queue' | 'state'>;
   readonly slackCalls: Counter<'method'>;
   readonly slackErrors: Counter<'method' | 'reason'>;
-  /** Alerts that no route and no ALERT_CHANNEL sends anywhere. */
+  /** Alerts that no route, ALERT_CHANNEL or covering channel sends anywhere. */
   readonly intakeUnroutable: Counter<'source'>;
   /** Proposals, decisions, executions, verdicts, breaker, pause, detections, incidents. */
   readonly loop: DecisionLoopMetrics;
@@ -77,7 +77,7 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
     }),
     intakeUnroutable: new Counter({
       name: 'deckhand_intake_unroutable_total',
-      help: 'Alerts that no route and no ALERT_CHANNEL sent anywhere (their jobs fail)',
+      help: 'Alerts that no route, ALERT_CHANNEL or channel covering their namespace sent anywhere (their jobs fail)',
       labelNames: ['source'] as const,
       registers,
     }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Route } from '../../src/core/config/file.js';
+import { ChannelConfig, Route } from '../../src/core/config/file.js';
 import { routeAlert } from '../../src/intake/routing.js';
 import { Alert } from '../../src/core/incident.js';
 
@@ -38,5 +38,22 @@ describe('routeAlert', () => {
   it('falls back to ALERT_CHANNEL, else nowhere', () => {
     expect(routeAlert(alert, [], 'CFALL')).toBe('CFALL');
     expect(routeAlert(alert, [], undefined)).toBeUndefined();
+  });
+
+  it('with no route and no ALERT_CHANNEL, goes to the channel that covers its cluster and namespace', () => {
+    const channels = {
+      CALL: ChannelConfig.parse({ cluster: 'prod', namespaces: ['*'] }),
+      CSTAGING: ChannelConfig.parse({ cluster: 'staging', namespaces: ['shop'] }),
+      CSHOP: ChannelConfig.parse({ cluster: 'prod', namespaces: ['payments', 'shop'] }),
+    };
+    expect(routeAlert(alert, [], undefined, channels)).toBe('CSHOP');
+    expect(routeAlert({ ...alert, target: { cluster: 'prod', namespace: 'other' } }, [], undefined, channels)).toBe('CALL');
+    expect(routeAlert({ ...alert, target: { cluster: 'dev', namespace: 'shop' } }, [], undefined, channels)).toBeUndefined();
+    // ALERT_CHANNEL still wins over a covering channel, and a route over both.
+    expect(routeAlert(alert, [], 'CFALL', channels)).toBe('CFALL');
+    expect(routeAlert(alert, routes({ match: {}, channel: 'C1' }), 'CFALL', channels)).toBe('C1');
+    // No cluster named: only an unambiguous namespace counts.
+    expect(routeAlert({ ...alert, target: { namespace: 'payments' } }, [], undefined, channels)).toBe('CSHOP');
+    expect(routeAlert({ ...alert, target: { namespace: 'shop' } }, [], undefined, channels)).toBeUndefined();
   });
 });

@@ -128,7 +128,12 @@ describe('PagerDuty intake', () => {
     await waitFor(() => updates(app!).length === 3, { message: 'unacknowledged did not edit the root' });
     expect(root()).toContain('Triggered');
     expect(root()).not.toContain('Acknowledged');
-    expect(await app.ctx.incidents.getByKey('pagerduty:PGR0VU2')).toMatchObject({ status: 'triggered', severity: 'warning', triggerCount: 1 });
+    // The root is edited before the store records the change (a failed edit retries it): wait for the store.
+    const stored = await waitFor(async () => {
+      const incident = await app!.ctx.incidents.getByKey('pagerduty:PGR0VU2');
+      return incident?.status === 'triggered' ? incident : undefined;
+    }, { message: 'the store did not record the unacknowledge' });
+    expect(stored).toMatchObject({ status: 'triggered', severity: 'warning', triggerCount: 1 });
   });
 
   it('acknowledges and ignores event types it does not handle', async () => {
@@ -153,7 +158,7 @@ describe('PagerDuty intake', () => {
     app = await startTestApp({ env: { ALERT_CHANNEL: undefined } });
     expect((await app.postPagerDuty(fixture('pagerduty/incident-triggered.json'), { webhookId: 'wh-n' })).status).toBe(202);
     await waitFor(async () => (await app!.ctx.queues.get('intake').getJobCounts('failed')).failed === 1, { message: 'job did not fail' });
-    expect(app.logs()).toContain('no route and no ALERT_CHANNEL for alert');
+    expect(app.logs()).toContain('no route, no ALERT_CHANNEL and no channel covering its namespace for alert');
     expect((await app.request('GET', '/metrics')).text).toMatch(/deckhand_intake_unroutable_total\{source="pagerduty"\} 1/);
     expect(posts(app)).toHaveLength(0);
   });
