@@ -264,6 +264,34 @@ export const diagnosisCases: DiagnosisCase[] = [
     expect: { analyzer: 'cpu-saturation', kind: 'cpu-throttling', object: 'Deployment/shop/pricing', proposal: { type: 'set_resources', name: 'pricing', limits: { cpu: '1' } } },
   },
   {
+    title: 'HPA at its maximum',
+    evidence: 'current/max replicas, CPU utilization against target, `ScalingLimited`',
+    remedy: 'manual: the `kubectl patch hpa` raising maxReplicas',
+    build: async (w) => {
+      const target = await w.deploy('api', 2, { resources: { requests: { cpu: '100m', memory: '128Mi' } }, annotations: a({ cpu: '300m' }) });
+      await w.autoscaling.createNamespacedHorizontalPodAutoscaler({
+        namespace: ns,
+        body: { metadata: { name: 'api' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'api' }, minReplicas: 2, maxReplicas: 3, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } }] } },
+      });
+      return target;
+    },
+    expect: { analyzer: 'hpa-at-max', kind: 'hpa-at-max', object: 'HorizontalPodAutoscaler/shop/api', says: 'ScalingLimited: TooManyReplicas the desired replica count is more than the maximum replica count' },
+  },
+  {
+    title: 'HPA unable to scale (no CPU request)',
+    evidence: '`ScalingActive=False FailedGetResourceMetric: … missing request for cpu in container …`',
+    remedy: 'manual: set a CPU request on the containers',
+    build: async (w) => {
+      const target = await w.deploy('worker', 1, { resources: { requests: { memory: '128Mi' } } });
+      await w.autoscaling.createNamespacedHorizontalPodAutoscaler({
+        namespace: ns,
+        body: { metadata: { name: 'worker' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'worker' }, minReplicas: 1, maxReplicas: 4, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }] } },
+      });
+      return target;
+    },
+    expect: { analyzer: 'hpa-unable', kind: 'hpa-unable-to-scale', object: 'Deployment/shop/worker', says: 'missing request for cpu' },
+  },
+  {
     title: 'Bad rollout (progress deadline exceeded)',
     evidence: '`Progressing=False ProgressDeadlineExceeded`, replica counts, the revision diff',
     remedy: 'proposal: `rollout_undo` to the previous revision',

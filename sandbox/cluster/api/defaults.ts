@@ -51,6 +51,14 @@ const defaulters: Record<string, Defaulter> = {
     sc.volumeBindingMode ??= 'Immediate';
   },
   jobs: defaultJob,
+  // autoscaling/v2 SetDefaults_HorizontalPodAutoscaler: minReplicas 1, and CPU at 80% of requests when no metric is given.
+  horizontalpodautoscalers: (_ctx, h) => {
+    h.spec ??= {};
+    h.spec.minReplicas ??= 1;
+    if (!Array.isArray(h.spec.metrics) || !h.spec.metrics.length) {
+      h.spec.metrics = [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }];
+    }
+  },
   // SetDefaults_LimitRangeItem: a Container item's default limit falls back to max, its default request to the default limit, then to min.
   limitranges: (_ctx, lr) => {
     for (const item of lr.spec?.limits ?? []) {

@@ -9,7 +9,9 @@ import { StatusError } from './status.js';
 
 /** What a node's system daemons use beyond its pods. */
 const nodeOverhead = { cpu: 0.1, memory: 512 * 2 ** 20 };
-const window = '20.032s';
+/** The window metrics-server reports its figures over (the HPA ignores a sample taken within one window of a pod's readiness change). */
+export const metricsWindowMs = 20_032;
+const window = `${metricsWindowMs / 1000}s`;
 
 interface Usage {
   cpu: number;
@@ -27,7 +29,8 @@ export function podMemoryUsage(pod: KubeObject): number {
 /** metrics-server's units: nanocores and kibibytes. */
 const formatUsage = (u: Usage) => ({ cpu: `${Math.round(u.cpu * 1e9)}n`, memory: `${Math.round(u.memory / 1024)}Ki` });
 
-const isRunning = (pod: KubeObject): boolean =>
+/** The pods metrics-server has figures for: running, bound, not terminating. */
+export const isRunning = (pod: KubeObject): boolean =>
   pod.status?.phase === 'Running' && Boolean(pod.spec?.nodeName) && !pod.metadata.deletionTimestamp && (pod.status?.containerStatuses ?? []).some((c: any) => c.state?.running);
 
 const isReady = (node: KubeObject): boolean => (node.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');

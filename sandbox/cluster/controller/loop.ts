@@ -9,6 +9,7 @@ import { collectFinishedJobs, syncJob } from './jobs.js';
 import { syncNodeLifecycle, syncTaintEviction } from './node-lifecycle.js';
 import { syncNodePressure } from './node-pressure.js';
 import { syncDaemonSet } from './daemonsets.js';
+import { syncHorizontalPodAutoscalers } from './hpa.js';
 import { deletePodGracefully, syncReplicaSet, syncStatefulSet } from './replicas.js';
 import { syncVolumes } from './volumes.js';
 
@@ -65,6 +66,8 @@ export function createController(ctx: ClusterContext, intervalMs = 20): Controll
     changed = collectFinishedJobs(ctx) || changed;
     // Shallow copies: the syncs replace top-level fields (status, annotations), never nested ones.
     for (const d of ctx.store.scan('deployments')) changed = syncDeployment(ctx, { ...d, metadata: { ...d.metadata } }) || changed;
+    // After the workloads' statuses, as the HPA reads their scale; the replicas it sets are acted on next pass.
+    changed = syncHorizontalPodAutoscalers(ctx) || changed;
     changed = syncEndpoints(ctx) || changed;
     changed = syncDisruptionBudgets(ctx) || changed;
     changed = collectGarbage(ctx) || changed;

@@ -1,7 +1,11 @@
 import { deploymentWorkload, podTemplate } from './builders.js';
 import type { Scenario } from './types.js';
 
-/** The healthy neighbours: web, api (with an HPA at its maximum) and the redis StatefulSet. */
+/**
+ * The healthy neighbours: web, api (with an HPA at its maximum) and the redis StatefulSet. api's
+ * program uses 238m of its 250m CPU request (95%, the HPA wants 3 replicas at 70%, its maximum is
+ * 2); the seeded HPA status is what the sandbox's HPA controller computes from that too.
+ */
 export const shopHealthyScenario: Scenario = {
   name: 'shop-healthy',
   summary: 'shop/web, shop/api (HPA at max), StatefulSet shop/redis: all healthy',
@@ -11,7 +15,7 @@ export const shopHealthyScenario: Scenario = {
       { template: podTemplate('web', { image: 'registry.example.com/shop/web:3.2.1', requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' }, readinessPath: '/healthz' }), replicas: 3, ageMinutes: 60 * 24 * 5 },
     ]),
     deploymentWorkload('shop', 'api', 2, [
-      { template: podTemplate('api', { image: 'registry.example.com/shop/api:7.0.3', requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi' }, readinessPath: '/healthz' }), replicas: 2, ageMinutes: 60 * 24 * 5 },
+      { template: podTemplate('api', { image: 'registry.example.com/shop/api:7.0.3', requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi' }, readinessPath: '/healthz', program: { cpu: '238m' } }), replicas: 2, ageMinutes: 60 * 24 * 5 },
     ]),
     {
       kind: 'StatefulSet',
