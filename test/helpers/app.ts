@@ -6,6 +6,7 @@ import type { ClusterRegistry } from '../../src/kube/connection.js';
 import { AppError } from '../../src/shared/errors.js';
 import { loadConfig, type Config } from '../../src/core/config/load.js';
 import { startSlackSandbox, type SlackSandbox, type SlackSandboxOptions } from '../../sandbox/slack/index.js';
+import { waitFor } from '../../sandbox/shared/wait.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { testRedisUrl, uniquePrefix } from './redis.js';
 import { signPagerDuty, signSlack, slackForm } from './signers.js';
@@ -75,6 +76,14 @@ export interface TestApp {
   /** POST a signed Slack request to /slack/events: an object is sent as JSON (events), a form as form. */
   postSlack(body: { json: unknown } | { form: Record<string, string> }): Promise<HttpAnswer>;
   stop(): Promise<void>;
+}
+
+/** Waits until the app's intake queue has nothing waiting, active or delayed. */
+export async function intakeDrained(app: TestApp): Promise<void> {
+  await waitFor(async () => {
+    const c = await app.ctx.queues.get('intake').getJobCounts('waiting', 'active', 'delayed');
+    return c.waiting === 0 && c.active === 0 && c.delayed === 0;
+  }, { message: 'intake queue did not drain' });
 }
 
 /** A fixture from test/fixtures, parsed. */

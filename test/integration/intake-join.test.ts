@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../sandbox/shared/wait.js';
-import { fixture, startTestApp, type TestApp } from '../helpers/app.js';
+import { fixture, intakeDrained, startTestApp, type TestApp } from '../helpers/app.js';
 import { alertmanagerAlert, textOf } from '../helpers/incident-thread.js';
 
 /**
@@ -24,13 +24,6 @@ afterEach(async () => {
 
 const roots = (a: TestApp) => a.slack.messages('CINCIDENTS').filter((m) => m.thread_ts === undefined || m.thread_ts === m.ts);
 
-/** Waits until the intake queue has nothing waiting, active or delayed. */
-async function drained(a: TestApp): Promise<void> {
-  await waitFor(async () => {
-    const c = await a.ctx.queues.get('intake').getJobCounts('waiting', 'active', 'delayed');
-    return c.waiting === 0 && c.active === 0 && c.delayed === 0;
-  }, { message: 'intake queue did not drain' });
-}
 
 describe('one problem, one thread across alert sources', () => {
   it('a PagerDuty incident about the workload of an open Alertmanager incident joins its thread', async () => {
@@ -38,7 +31,7 @@ describe('one problem, one thread across alert sources', () => {
     expect((await app.postAlertmanager(alertmanagerAlert({ groupKey: 'am-checkout', deployment: 'checkout' }))).status).toBe(202);
     const root = await waitFor(() => roots(app!)[0], { message: 'no thread for the Alertmanager alert' });
     expect((await app.postPagerDuty(fixture('pagerduty/incident-triggered.json'), { webhookId: 'pd-1' })).status).toBe(202);
-    await drained(app);
+    await intakeDrained(app);
     expect(roots(app)).toHaveLength(1);
     const incident = await app.ctx.incidents.getByKey('pagerduty:PGR0VU2');
     expect(incident?.threadTs).toBe(root.ts);
@@ -53,7 +46,7 @@ describe('one problem, one thread across alert sources', () => {
     await waitFor(() => app!.slack.messages('CINCIDENTS').find((m) => m.ts === root.ts && textOf(m).includes('KubePodCrashLooping')), {
       message: 'the alert did not reach the PagerDuty thread',
     });
-    await drained(app);
+    await intakeDrained(app);
     expect(roots(app)).toHaveLength(1);
   });
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../sandbox/shared/wait.js';
-import { fixture, startTestApp, type TestApp } from '../helpers/app.js';
+import { fixture, intakeDrained, startTestApp, type TestApp } from '../helpers/app.js';
 
 const routesYaml = `
 routes:
@@ -21,13 +21,6 @@ const posts = (a: TestApp) => a.slack.calls.filter((c) => c.method === 'chat.pos
 const updates = (a: TestApp) => a.slack.calls.filter((c) => c.method === 'chat.update' && c.ok);
 const headerOf = (blocks: unknown) => (blocks as { text?: { text?: string } }[] | undefined)?.[0]?.text?.text;
 
-/** Waits until the intake queue has nothing waiting, active or delayed. */
-async function drained(a: TestApp): Promise<void> {
-  await waitFor(async () => {
-    const c = await a.ctx.queues.get('intake').getJobCounts('waiting', 'active', 'delayed');
-    return c.waiting === 0 && c.active === 0 && c.delayed === 0;
-  }, { message: 'intake queue did not drain' });
-}
 
 describe('PagerDuty intake', () => {
   it('opens exactly one thread root in the routed channel for a signed incident.triggered', async () => {
@@ -72,7 +65,7 @@ describe('PagerDuty intake', () => {
     again.event.id = 'second-trigger-event';
     again.event.occurred_at = '2026-11-21T18:46:00.000Z';
     expect((await app.postPagerDuty(again, { webhookId: 'wh-second-trigger' })).status).toBe(202);
-    await drained(app);
+    await intakeDrained(app);
     expect(posts(app)).toHaveLength(1);
     expect(app.slack.messages()).toHaveLength(1);
     expect(updates(app)).toHaveLength(0);

@@ -1,28 +1,14 @@
 import type * as k8s from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../../sandbox/shared/wait.js';
-import { freshClusterPerTest, ns } from './scheduler-helpers.js';
+import { deployer, freshClusterPerTest, ns } from './scheduler-helpers.js';
 
 const env = freshClusterPerTest();
 
+const deployWith = deployer(env);
 /** A Deployment whose program uses `cpu` (the `sandbox.deckhand.dev/cpu` annotation) against the given requests. */
-async function deploy(name: string, replicas: number, requests: Record<string, string>, cpu?: string): Promise<void> {
-  await env.c.apps.createNamespacedDeployment({
-    namespace: ns,
-    body: {
-      metadata: { name },
-      spec: {
-        replicas,
-        selector: { matchLabels: { app: name } },
-        template: {
-          metadata: { labels: { app: name }, ...(cpu ? { annotations: { 'sandbox.deckhand.dev/cpu': cpu } } : {}) },
-          spec: { containers: [{ name, image: `registry.example.com/demo/${name}:1.0`, resources: { requests } }] },
-        },
-      },
-    },
-  });
-  await env.cluster.settle();
-}
+const deploy = (name: string, replicas: number, requests: Record<string, string>, cpu?: string): Promise<void> =>
+  deployWith(name, replicas, {}, { requests }, cpu ? { 'sandbox.deckhand.dev/cpu': cpu } : undefined);
 
 async function autoscale(name: string, min: number, max: number, metrics: k8s.V2MetricSpec[], target = name): Promise<void> {
   await env.c.autoscaling.createNamespacedHorizontalPodAutoscaler({

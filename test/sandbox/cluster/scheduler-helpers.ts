@@ -22,9 +22,15 @@ export function freshClusterPerTest(): { cluster: SandboxCluster; c: Clients } {
   return env;
 }
 
-/** Creates a one-container Deployment in `default`, as a user would, and waits for the cluster to settle. */
+/** Creates a one-container Deployment in `default` (with pod-template annotations if given), as a user would, and waits for the cluster to settle. */
 export function deployer(env: { cluster: SandboxCluster; c: Clients }) {
-  return async (name: string, replicas: number, podSpec: Partial<k8s.V1PodSpec> = {}, resources: k8s.V1ResourceRequirements = { requests: { cpu: '100m', memory: '128Mi' } }): Promise<void> => {
+  return async (
+    name: string,
+    replicas: number,
+    podSpec: Partial<k8s.V1PodSpec> = {},
+    resources: k8s.V1ResourceRequirements = { requests: { cpu: '100m', memory: '128Mi' } },
+    annotations?: Record<string, string>,
+  ): Promise<void> => {
     await env.c.apps.createNamespacedDeployment({
       namespace: ns,
       body: {
@@ -32,7 +38,7 @@ export function deployer(env: { cluster: SandboxCluster; c: Clients }) {
         spec: {
           replicas,
           selector: { matchLabels: { app: name } },
-          template: { metadata: { labels: { app: name } }, spec: { ...podSpec, containers: [{ name, image: `registry.example.com/demo/${name}:1.0`, resources }] } },
+          template: { metadata: { labels: { app: name }, ...(annotations ? { annotations } : {}) }, spec: { ...podSpec, containers: [{ name, image: `registry.example.com/demo/${name}:1.0`, resources }] } },
         },
       },
     });
