@@ -1,23 +1,16 @@
-import type { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { actionIds } from '../../src/decisions/action-ids.js';
 import { approveAll, offerApproveAll } from '../../src/decisions/approve-all.js';
 import { submitProposal } from '../../src/decisions/submit.js';
-import { createTestRedis } from '../helpers/redis.js';
-import { buttonsOf, createHarness } from './harness.js';
+import { buttonsOf, type Harness, useHarness } from './harness.js';
 
 describe('Approve all', () => {
-  let redis: Redis;
-  let h: ReturnType<typeof createHarness>;
+  let h: Harness;
   const deps = () => ({ store: h.store, messenger: h.slack.messenger, clock: h.clock.now, approve: (c: Parameters<typeof h.clicks.approve>[0]) => h.clicks.approve(c) });
 
-  beforeEach(() => {
-    redis = createTestRedis();
-    h = createHarness(redis, { channel: { mode: 'approval' } });
-  });
-  afterEach(async () => {
-    await redis.quit();
-  });
+  useHarness((_redis, created) => {
+    h = created;
+  }, { channel: { mode: 'approval' } });
 
   it('approves each waiting proposal through the one Approve path: medium runs, high needs a second approver, forbidden never', async () => {
     const medium = h.proposal({ risk: 'medium' });

@@ -1,19 +1,15 @@
 import type { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { actionIds } from '../../src/decisions/action-ids.js';
-import { createTestRedis } from '../helpers/redis.js';
-import { buttonsOf, createHarness } from './harness.js';
+import { buttonsOf, createHarness, type Harness, useHarness } from './harness.js';
 
 describe('click handling', () => {
   let redis: Redis;
-  let h: ReturnType<typeof createHarness>;
+  let h: Harness;
 
-  beforeEach(() => {
-    redis = createTestRedis();
-    h = createHarness(redis);
-  });
-  afterEach(async () => {
-    await redis.quit();
+  useHarness((r, created) => {
+    redis = r;
+    h = created;
   });
 
   async function posted(overrides: Parameters<typeof h.proposal>[0] = {}) {

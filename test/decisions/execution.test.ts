@@ -1,18 +1,14 @@
 import type { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestRedis } from '../helpers/redis.js';
-import { createHarness } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { type Harness, useHarness } from './harness.js';
 
 describe('execution and verification jobs', () => {
   let redis: Redis;
-  let h: ReturnType<typeof createHarness>;
+  let h: Harness;
 
-  beforeEach(() => {
-    redis = createTestRedis();
-    h = createHarness(redis);
-  });
-  afterEach(async () => {
-    await redis.quit();
+  useHarness((r, created) => {
+    redis = r;
+    h = created;
   });
 
   async function approved(overrides: Parameters<typeof h.proposal>[0] = {}) {

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { afterEach, beforeEach } from 'vitest';
 import type { Action } from '../../src/decisions/actions/catalog.js';
 import { createCircuitBreaker } from '../../src/decisions/breaker.js';
 import type { TargetSnapshot } from '../../src/decisions/actions/proposal.js';
@@ -20,7 +21,7 @@ import { createDecisionProcessor } from '../../src/decisions/decision-worker.js'
 import { AppError } from '../../src/shared/errors.js';
 import { createSilentLogger } from '../../src/shared/logger.js';
 import type { PostInput, SlackMessage, SlackMessenger } from '../../src/slack/messenger.js';
-import { uniquePrefix } from '../helpers/redis.js';
+import { createTestRedis, uniquePrefix } from '../helpers/redis.js';
 import { makeChannel, makeProposal, manualClock } from './fixtures.js';
 import type { Proposal } from '../../src/decisions/actions/proposal.js';
 
@@ -199,3 +200,20 @@ export function createHarness(redis: Redis, options: { channel?: Partial<Channel
 /** The action ids of a message's buttons, in order. */
 export const buttonsOf = (message: SlackMessage | undefined) =>
   (message?.blocks ?? []).flatMap((b) => (b.type === 'actions' ? b.elements.map((e) => ('action_id' in e ? e.action_id : undefined)) : []));
+
+export type Harness = ReturnType<typeof createHarness>;
+
+/**
+ * A fresh Redis connection and harness for every test of the calling `describe`, closed after
+ * it: `take` receives both (a test may then build another harness on the same Redis).
+ */
+export function useHarness(take: (redis: Redis, h: Harness) => void, options?: Parameters<typeof createHarness>[1]): void {
+  let redis: Redis | undefined;
+  beforeEach(() => {
+    redis = createTestRedis();
+    take(redis, createHarness(redis, options));
+  });
+  afterEach(async () => {
+    await redis?.quit();
+  });
+}

@@ -1,10 +1,9 @@
 import type { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src/decisions/audit-log.js';
 import { createResumer, type Stage } from '../../src/decisions/resume.js';
 import { createSilentLogger } from '../../src/shared/logger.js';
-import { createTestRedis } from '../helpers/redis.js';
-import { createHarness } from './harness.js';
+import { type Harness, useHarness } from './harness.js';
 
 /**
  * Issue 11: a failure injected at each step after a decision — the process dying (an
@@ -14,14 +13,11 @@ import { createHarness } from './harness.js';
  */
 describe('a decision survives crashes and Slack outages', () => {
   let redis: Redis;
-  let h: ReturnType<typeof createHarness>;
+  let h: Harness;
 
-  beforeEach(() => {
-    redis = createTestRedis();
-    h = createHarness(redis);
-  });
-  afterEach(async () => {
-    await redis.quit();
+  useHarness((r, created) => {
+    redis = r;
+    h = created;
   });
 
   const click = (proposalId: string, user = 'UALICE') => ({ proposalId, user, channel: 'C0OPS' });

@@ -1,8 +1,7 @@
 import type { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { submitProposal } from '../../src/decisions/submit.js';
-import { createTestRedis } from '../helpers/redis.js';
-import { createHarness } from './harness.js';
+import { createHarness, type Harness, useHarness } from './harness.js';
 
 const identities = {
   users: { UALICE: { user: 'alice@example.com', groups: ['sre'] }, UBOB: { user: 'bob@example.com', groups: [] } },
@@ -11,16 +10,13 @@ const identities = {
 
 describe('runAs approver: who an action runs as, and whose click counts', () => {
   let redis: Redis;
-  let h: ReturnType<typeof createHarness>;
+  let h: Harness;
   const click = (proposalId: string, user: string) => h.clicks.approve({ proposalId, user, channel: 'C0OPS' });
 
-  beforeEach(() => {
-    redis = createTestRedis();
-    h = createHarness(redis, { runAs: 'approver', identities });
-  });
-  afterEach(async () => {
-    await redis.quit();
-  });
+  useHarness((r, created) => {
+    redis = r;
+    h = created;
+  }, { runAs: 'approver', identities });
 
   it('does not count a click the cluster would refuse, and says which permission is lacking', async () => {
     h.cluster.state.access.set('bob@example.com', { allowed: false, missing: { verb: 'patch', group: 'apps', resource: 'deployments', subresource: 'scale', namespace: 'shop', name: 'web' } });

@@ -1,21 +1,17 @@
 import type { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { submitProposal } from '../../src/decisions/submit.js';
 import { actionIds } from '../../src/decisions/action-ids.js';
-import { createTestRedis } from '../helpers/redis.js';
-import { buttonsOf, createHarness } from './harness.js';
+import { buttonsOf, createHarness, type Harness, useHarness } from './harness.js';
 
 describe('submitting proposals: modes and yolo', () => {
   let redis: Redis;
-  let h: ReturnType<typeof createHarness>;
+  let h: Harness;
 
-  beforeEach(() => {
-    redis = createTestRedis();
-    h = createHarness(redis, { channel: { mode: 'yolo' } });
-  });
-  afterEach(async () => {
-    await redis.quit();
-  });
+  useHarness((r, created) => {
+    redis = r;
+    h = created;
+  }, { channel: { mode: 'yolo' } });
 
   it('yolo runs what its policy allows, posts it without buttons, and offers Undo after it ran', async () => {
     const p = h.proposal({ risk: 'medium', confidence: 0.85 });
