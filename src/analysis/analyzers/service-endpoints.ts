@@ -4,13 +4,20 @@ import { inScope, isPodReady, livePods, makeFinding, namespaceOf, podLabels, pod
 
 const name = 'service-endpoints';
 
-/** Services that route to the subject (their selector matches its pod template), or all, namespace-wide. */
+/**
+ * Services that belong to the subject, or all, namespace-wide: those whose selector matches its
+ * pod template, and the one named like the workload (the Service in front of Deployment
+ * `reviews` is usually `reviews`; when its selector has a typo it selects nothing, and that is
+ * the cause an alert on the workload is after).
+ */
 export function servicesInScope(evidence: Evidence): V1Service[] {
   const labels = podTemplate(evidence)?.metadata?.labels;
+  const workload = evidence.workload?.ref.name;
   return (evidence.objects?.services ?? []).filter((s) => {
     const selector = s.spec?.selector;
     if (!selector || Object.keys(selector).length === 0 || s.spec?.type === 'ExternalName') return false;
-    return inScope(evidence, 'Service', s.metadata?.name ?? '', selectsLabels(selector, labels));
+    const name = s.metadata?.name ?? '';
+    return inScope(evidence, 'Service', name, selectsLabels(selector, labels) || (workload !== undefined && name === workload));
   });
 }
 
@@ -33,7 +40,9 @@ export const analyzeServiceEndpoints: Analyzer = (evidence) => {
     const sel = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
     const epLine = ep ? `Endpoints ${svcName}: ${ready} ready, ${notReady} not ready address(es)` : `Endpoints ${svcName}: none`;
     if (selected.length === 0) {
-      const near = nearMiss(selector, pods.map(podLabels));
+      // The subject's own labels first: the Service named like the workload meant its pods.
+      const own = podTemplate(evidence)?.metadata?.labels;
+      const near = nearMiss(selector, [...(own ? [own] : []), ...pods.map(podLabels)]);
       findings.push(
         makeFinding({
           analyzer: name,

@@ -3,6 +3,14 @@ import { ContainerName, NamespaceName, ObjectName } from '../../core/vocabulary.
 import { formatLogs } from '../../kube/format/index.js';
 import { defineTool } from './tool.js';
 
+/**
+ * Bytes of log text given to the model at most (about 2.5k tokens), the newest lines kept and
+ * the cut marked: a chatty container's 100 lines would otherwise fill the whole tool budget,
+ * and every later turn reads them again. The crash is at the end; the model can ask again
+ * with a smaller tailLines or another container.
+ */
+export const maxLogBytes = 8192;
+
 export const getPodLogs = defineTool({
   name: 'get_pod_logs',
   description: 'Last log lines of a container. Use previous=true for the instance that crashed (CrashLoopBackOff).',
@@ -20,6 +28,6 @@ export const getPodLogs = defineTool({
       tailLines: tailLines ?? 100,
       limitBytes: ctx.maxChars * 4,
     });
-    return formatLogs(result, { maxBytes: ctx.maxChars, label: `${namespace}/${pod}${container ? ` container ${container}` : ''}${previous ? ' (previous)' : ''}` });
+    return formatLogs(result, { maxBytes: Math.min(ctx.maxChars, maxLogBytes), label: `${namespace}/${pod}${container ? ` container ${container}` : ''}${previous ? ' (previous)' : ''}` });
   },
 });

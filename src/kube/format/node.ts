@@ -12,7 +12,8 @@ function isAbnormal(type: string, status: string): boolean {
 }
 
 /**
- * A node's health: Ready and pressure conditions (abnormal ones flagged), taints,
+ * A node's health: Ready and pressure conditions (the normal ones on one line, the others
+ * whole, abnormal ones flagged), taints,
  * whether it is cordoned, allocatable capacity.
  */
 export function formatNode(node: V1Node, options: FormatNodeOptions = {}): string {
@@ -25,7 +26,15 @@ export function formatNode(node: V1Node, options: FormatNodeOptions = {}): strin
   ];
   const info = node.status?.nodeInfo;
   if (info) lines.push(`  kubelet ${info.kubeletVersion}, ${info.osImage}, ${info.containerRuntimeVersion}`);
-  for (const c of conditions) {
+  // Conditions as a healthy node has them share one line (their messages only restate the
+  // status); any other is shown whole, with its reason, message and heartbeat.
+  const normal = conditions.filter((c) => (c.type === 'Ready' ? c.status === 'True' : c.status === 'False'));
+  if (normal.length > 0) {
+    const beats = normal.map((c) => toDate(c.lastHeartbeatTime)?.getTime()).filter((t): t is number => t !== undefined);
+    const heartbeat = beats.length > 0 ? `; last heartbeat ${formatAge(new Date(Math.max(...beats)), now)} ago` : '';
+    lines.push(`  conditions normal: ${normal.map((c) => `${c.type}=${c.status}`).join(', ')}${heartbeat}`);
+  }
+  for (const c of conditions.filter((x) => !normal.includes(x))) {
     const flag = isAbnormal(c.type, c.status) ? ' <-- abnormal' : '';
     const heartbeat = toDate(c.lastHeartbeatTime) ? `, last heartbeat ${formatAge(c.lastHeartbeatTime, now)} ago` : '';
     lines.push(`  condition ${c.type}=${c.status}${c.reason ? ` ${c.reason}` : ''}${c.message ? `: ${clip(c.message, 200)}` : ''}${heartbeat}${flag}`);

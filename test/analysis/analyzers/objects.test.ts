@@ -49,6 +49,18 @@ describe('service-endpoints and service-target-port', () => {
     const e = evidenceOf({ workload: workloadRef('other'), pods: [podOf('other', 'a', {})] }, { pods: [web], services: [svc({ app: 'web-frontend' })] });
     expect(analyzeServiceEndpoints(e, now).findings).toEqual([]);
   });
+
+  it('a workload incident sees the Service named like the workload whose selector has a typo, and fixes it to the workload\'s labels', () => {
+    const reviews = ready(podOf('reviews', 'a', {}), true);
+    const named = { metadata: { name: 'reviews', namespace: 'shop' }, spec: { selector: { app: 'review' }, ports: [{ port: 80, targetPort: 8080 }] } };
+    // Another app's pod comes first in the namespace: the fix must still name the workload's labels.
+    const e = evidenceOf({ workload: workloadRef('reviews'), pods: [reviews] }, { pods: [web, reviews], services: [named, svc({ app: 'web-frontend' })] });
+    const r = analyzeServiceEndpoints(e, now);
+    expect(r.findings).toHaveLength(1);
+    expect(r.findings[0]).toMatchObject({ kind: 'service-selector-mismatch', object: 'Service/shop/reviews' });
+    expect(r.findings[0]?.evidence).toContain('closest pods carry app=reviews');
+    expect(r.findings[0]?.fix).toContain('{"spec":{"selector":{"app":"reviews"}}}');
+  });
 });
 
 describe('jobs and cron jobs', () => {

@@ -40,6 +40,28 @@ describe('formatNode', () => {
     expect(text).toContain('allocatable: cpu 4, memory 8Gi, pods 110');
   });
 
+  it('puts the conditions a healthy node has on one line, and any other whole', () => {
+    // The kubelet's own condition wording (pkg/kubelet/nodestatus/setters.go).
+    const beat = (s: number) => new Date(now.getTime() - s * 1000);
+    const node = {
+      ...notReadyNode,
+      spec: {},
+      status: {
+        ...notReadyNode.status,
+        conditions: [
+          { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available', lastHeartbeatTime: beat(40) },
+          { type: 'DiskPressure', status: 'True', reason: 'KubeletHasDiskPressure', message: 'kubelet has disk pressure', lastHeartbeatTime: beat(40) },
+          { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available', lastHeartbeatTime: beat(40) },
+          { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: beat(10) },
+        ],
+      },
+    };
+    const lines = formatNode(node, { now }).split('\n');
+    expect(lines).toContain('  conditions normal: MemoryPressure=False, PIDPressure=False, Ready=True; last heartbeat 10s ago');
+    expect(lines).toContain('  condition DiskPressure=True KubeletHasDiskPressure: kubelet has disk pressure, last heartbeat 40s ago <-- abnormal');
+    expect(lines.filter((l) => l.includes('KubeletHasSufficient') || l.includes('KubeletReady'))).toEqual([]);
+  });
+
   it('shows a cordoned node as SchedulingDisabled', () => {
     const text = formatNode({ ...notReadyNode, spec: { unschedulable: true } }, { now });
     expect(text).toContain('SchedulingDisabled (cordoned)');
