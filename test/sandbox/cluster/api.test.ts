@@ -74,13 +74,14 @@ describe('sandbox API wire details', () => {
       c.apps.patchNamespacedDeployment({ name: 'web', namespace: 'shop', body: { spec: { template: { spec: { containers: [{ name: 'web', resources: { requests: { memory: '1Gi' } } }] } } } } }, strategic),
     );
     expect(limits.message).toContain('must be less than or equal to memory limit of 256Mi');
-    const scale = await c.apps.readNamespacedDeploymentScale({ name: 'api', namespace: 'shop' });
-    expect(scale).toMatchObject({ kind: 'Scale', spec: { replicas: 2 }, status: { replicas: 2, selector: 'app=api' } });
-    await c.apps.patchNamespacedDeploymentScale({ name: 'api', namespace: 'shop', body: { spec: { replicas: 3 } } }, merge);
-    const stale = await statusOf(c.apps.replaceNamespacedDeploymentScale({ name: 'api', namespace: 'shop', body: { ...scale, spec: { replicas: 1 } } }));
+    // web, not api: api's HPA (maximum 2) would take a third replica back, as a real one does.
+    const scale = await c.apps.readNamespacedDeploymentScale({ name: 'web', namespace: 'shop' });
+    expect(scale).toMatchObject({ kind: 'Scale', spec: { replicas: 3 }, status: { replicas: 3, selector: 'app=web' } });
+    await c.apps.patchNamespacedDeploymentScale({ name: 'web', namespace: 'shop', body: { spec: { replicas: 4 } } }, merge);
+    const stale = await statusOf(c.apps.replaceNamespacedDeploymentScale({ name: 'web', namespace: 'shop', body: { ...scale, spec: { replicas: 1 } } }));
     expect(stale).toMatchObject({ code: 409, reason: 'Conflict' });
     await cluster.settle();
-    expect((await c.apps.readNamespacedDeployment({ name: 'api', namespace: 'shop' })).status?.readyReplicas).toBe(3);
+    expect((await c.apps.readNamespacedDeployment({ name: 'web', namespace: 'shop' })).status?.readyReplicas).toBe(4);
   });
 
   it('injects faults: 403 on writes, 500s, and dropped watches', async () => {
