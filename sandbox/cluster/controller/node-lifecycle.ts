@@ -7,6 +7,8 @@ import { deletePodGracefully } from './replicas.js';
 export const kubeletAnnotation = 'sandbox.deckhand.dev/kubelet';
 /** kube-controller-manager's --node-monitor-grace-period default. */
 export const nodeMonitorGraceMs = 40_000;
+/** The kubelet's nodeStatusReportFrequency default: an unchanged status is re-posted this often. */
+export const nodeStatusReportMs = 5 * 60_000;
 const notReadyTaint = 'node.kubernetes.io/not-ready';
 const unreachableTaint = 'node.kubernetes.io/unreachable';
 const component = 'node-controller';
@@ -64,9 +66,24 @@ function markReady(ctx: ClusterContext, node: KubeObject): void {
 }
 
 /**
+ * A running kubelet re-posts its node's conditions at least every nodeStatusReportFrequency:
+ * their lastHeartbeatTime is never older than that (a seeded node's would otherwise read as
+ * its creation time, days ago). True when it posted.
+ */
+function heartbeat(ctx: ClusterContext, node: KubeObject, now: number): boolean {
+  const conditions: any[] = node.status?.conditions ?? [];
+  const last = Math.max(...conditions.map((c) => Date.parse(c.lastHeartbeatTime ?? '') || 0));
+  if (conditions.length === 0 || now - last < nodeStatusReportMs) return false;
+  const at = ctx.clock.iso();
+  ctx.store.update('nodes', { ...node, status: { ...node.status, conditions: conditions.map((c) => ({ ...c, lastHeartbeatTime: at })) } });
+  return true;
+}
+
+/**
  * The node lifecycle controller: a node whose kubelet is stopped (annotation
  * `sandbox.deckhand.dev/kubelet: stopped`) goes NotReady once the grace period has passed
- * without a heartbeat, and Ready again when the annotation goes.
+ * without a heartbeat, and Ready again when the annotation goes; a running kubelet's heartbeat
+ * is refreshed every nodeStatusReportFrequency.
  */
 export function syncNodeLifecycle(ctx: ClusterContext): boolean {
   const since = stoppedSince.get(ctx) ?? new Map<string, number>();
@@ -95,6 +112,8 @@ export function syncNodeLifecycle(ctx: ClusterContext): boolean {
     since.delete(node.metadata.name);
     if (unknown) {
       markReady(ctx, node);
+      changed = true;
+    } else if (heartbeat(ctx, node, now)) {
       changed = true;
     }
   }

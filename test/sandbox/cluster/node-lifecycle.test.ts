@@ -25,6 +25,23 @@ async function eventsOf(kind: string, name: string, namespace?: string): Promise
 const podsOf = async (app: string) => (await env.c.core.listNamespacedPod({ namespace: ns, labelSelector: `app=${app}` })).items;
 
 describe('sandbox node lifecycle', () => {
+  it('keeps a running node\'s heartbeat fresh: its conditions are re-posted at least every 5 minutes', async () => {
+    const heartbeats = async () => (await node('node-1')).status?.conditions?.map((c) => new Date(c.lastHeartbeatTime ?? 0).getTime()) ?? [];
+    // The cluster's own now (its clock runs behind the wall clock): a new object's creation time.
+    let n = 0;
+    const clusterNow = async () => {
+      const made = await env.c.core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: `clock-${String((n += 1))}` } } });
+      return new Date(made.metadata?.creationTimestamp ?? 0).getTime();
+    };
+    const staleness = async () => (await clusterNow()) - Math.min(...(await heartbeats()));
+    expect((await heartbeats()).length).toBeGreaterThan(0);
+    expect(await staleness()).toBeLessThanOrEqual(5 * 60_000);
+    env.cluster.advance(6 * 60_000);
+    await env.cluster.settle();
+    expect(await staleness()).toBeLessThanOrEqual(5 * 60_000);
+    expect(condition(await node('node-1'), 'Ready')?.status).toBe('True');
+  });
+
   it('takes a node whose kubelet stopped NotReady after the grace period, taints it, and evicts its pods after their toleration', async () => {
     await deploy('web', 4);
     const onNode2 = (await podsOf('web')).filter((p) => p.spec?.nodeName === 'node-2');
