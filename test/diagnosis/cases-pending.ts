@@ -3,8 +3,7 @@ import { merge, ns } from './world.js';
 
 /**
  * Diagnosis cases written against ../shared/sandbox-contract.md that do not pass in the sandbox
- * yet, each for its own reason (on the case): the slow starter's liveness kills read as a crash
- * loop and a failing probe, not yet as probe timing; evictions and node memory pressure must be
+ * yet, each for its own reason (on the case): evictions and node memory pressure must be
  * built on pods' `memory` annotations (the node-pressure controller owns that condition); the
  * HPA cases need the sandbox's HPA controller to act on the metrics API. The analyzers are
  * unit-tested in test/analysis/analyzers/. diagnosis.test.ts does not import this file; move a
@@ -13,17 +12,6 @@ import { merge, ns } from './world.js';
 const a = (values: Record<string, string>) => Object.fromEntries(Object.entries(values).map(([k, v]) => [`sandbox.deckhand.dev/${k}`, v]));
 
 export const pendingDiagnosisCases: DiagnosisCase[] = [
-  {
-    title: 'Liveness probe kills a slow starter',
-    evidence: 'Unhealthy + `Container … failed liveness probe, will be restarted`, each run\'s length against the probe budget',
-    remedy: 'manual: add a startupProbe (or raise initialDelaySeconds)',
-    build: (w) =>
-      w.deploy('search', 1, {
-        container: { ports: [{ containerPort: 8080 }], livenessProbe: { tcpSocket: { port: 8080 }, initialDelaySeconds: 5, periodSeconds: 5, failureThreshold: 3 } },
-        annotations: a({ 'start-seconds': '120' }),
-      }),
-    expect: { analyzer: 'probe-timing', kind: 'probe-kills-slow-start', object: 'Deployment/shop/search', says: 'startupProbe' },
-  },
   {
     title: 'Pods evicted under node memory pressure',
     evidence: 'the pods\' `Evicted` status message (`The node was low on resource: memory. … Container x was using …`)',

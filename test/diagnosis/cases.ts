@@ -319,6 +319,17 @@ export const diagnosisCases: DiagnosisCase[] = [
     expect: { analyzer: 'probe-port', kind: 'probe-wrong-port', object: 'Deployment/shop/catalog', says: 'connection refused' },
   },
   {
+    title: 'Liveness probe kills a slow starter',
+    evidence: "`Liveness probe failed: dial tcp …:8080: connect: connection refused`, `Container … failed liveness probe, will be restarted`, each run's length against initialDelaySeconds + periodSeconds × failureThreshold (+ the grace period), no startupProbe",
+    remedy: 'manual: the exact `kubectl patch` adding a startupProbe with the same check (or raising initialDelaySeconds)',
+    build: (w) =>
+      w.deploy('search', 1, {
+        container: { ports: [{ containerPort: 8080 }], livenessProbe: { tcpSocket: { port: 8080 }, initialDelaySeconds: 5, periodSeconds: 5, failureThreshold: 3 } },
+        annotations: a({ 'start-seconds': '120' }),
+      }),
+    expect: { analyzer: 'probe-timing', kind: 'probe-kills-slow-start', object: 'Deployment/shop/search', says: '"startupProbe":{"tcpSocket":{"port":8080}' },
+  },
+  {
     title: 'Service with no ready endpoints',
     evidence: 'the Service\'s selector, its Endpoints (0 ready), the selected pods\' readiness',
     remedy: 'manual: make the pods Ready (their own findings say why)',
