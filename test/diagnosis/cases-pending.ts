@@ -1,24 +1,16 @@
 import type { DiagnosisCase } from './case.js';
-import { merge, ns } from './world.js';
+import { ns } from './world.js';
 
 /**
  * Diagnosis cases written against ../shared/sandbox-contract.md that do not pass in the sandbox
- * yet, each for its own reason (on the case): evictions and node memory pressure must be
- * built on pods' `memory` annotations (the node-pressure controller owns that condition); the
- * HPA cases need the sandbox's HPA controller to act on the metrics API. The analyzers are
- * unit-tested in test/analysis/analyzers/. diagnosis.test.ts does not import this file; move a
- * case into cases.ts once it passes there (and run `npm run diagnosis-table`).
+ * yet, each for its own reason (on the case): the HPA cases need the sandbox's HPA controller to
+ * act on the metrics API. The analyzers are unit-tested in test/analysis/analyzers/.
+ * diagnosis.test.ts does not import this file; move a case into cases.ts once it passes there
+ * (and run `npm run diagnosis-table`).
  */
 const a = (values: Record<string, string>) => Object.fromEntries(Object.entries(values).map(([k, v]) => [`sandbox.deckhand.dev/${k}`, v]));
 
 export const pendingDiagnosisCases: DiagnosisCase[] = [
-  {
-    title: 'Pods evicted under node memory pressure',
-    evidence: 'the pods\' `Evicted` status message (`The node was low on resource: memory. … Container x was using …`)',
-    remedy: 'manual: set the memory request to real use, then delete the Failed pods',
-    build: (w) => w.deploy('hog', 2, { resources: { requests: { cpu: '100m', memory: '128Mi' } }, annotations: a({ memory: '7Gi' }) }),
-    expect: { analyzer: 'evictions', kind: 'pod-evicted', object: 'Node/node-1' },
-  },
   {
     title: 'HPA at its maximum',
     evidence: 'current/max replicas, CPU utilization against target, `ScalingLimited`',
@@ -46,24 +38,5 @@ export const pendingDiagnosisCases: DiagnosisCase[] = [
       return target;
     },
     expect: { analyzer: 'hpa-unable', kind: 'hpa-unable-to-scale', object: 'Deployment/shop/worker', says: 'missing request for cpu' },
-  },
-  {
-    title: 'Node under memory pressure',
-    evidence: '`MemoryPressure=True KubeletHasInsufficientMemory: kubelet has insufficient memory available`, the node\'s taints',
-    remedy: 'manual: free memory on the node (move or scale down its biggest consumers, set requests to real use)',
-    // Patches the node's condition by hand; the sandbox's node-pressure controller now decides it
-    // from the pods' `memory` annotations and sets it back, so this must be rebuilt on those.
-    build: async (w) => {
-      const node = await w.core.readNode({ name: 'node-1' });
-      const conditions = (node.status?.conditions ?? []).map((c) =>
-        c.type === 'MemoryPressure' ? { ...c, status: 'True', reason: 'KubeletHasInsufficientMemory', message: 'kubelet has insufficient memory available' } : c,
-      );
-      if (!conditions.some((c) => c.type === 'MemoryPressure')) {
-        conditions.push({ type: 'MemoryPressure', status: 'True', reason: 'KubeletHasInsufficientMemory', message: 'kubelet has insufficient memory available' });
-      }
-      await w.core.patchNodeStatus({ name: 'node-1', body: { status: { conditions } } }, merge);
-      return { node: 'node-1' };
-    },
-    expect: { analyzer: 'node-pressure', kind: 'node-memory-pressure', object: 'Node/node-1', says: 'kubelet has insufficient memory available' },
   },
 ];

@@ -409,6 +409,25 @@ export const diagnosisCases: DiagnosisCase[] = [
     expect: { analyzer: 'node-not-ready', kind: 'node-not-ready', object: 'Node/node-2', proposal: { type: 'cordon_node', node: 'node-2' } },
   },
   {
+    title: 'Pods evicted under node memory pressure',
+    evidence: "the pods' `Evicted` status message (`The node was low on resource: memory. Threshold quantity: 100Mi, available: 80Mi. Container hog was using 7600Mi, request is 128Mi, has larger consumption of memory.`), the nodes' MemoryPressure",
+    remedy: 'manual: `kubectl set resources` raising the memory request to real use (so the scheduler stops overcommitting nodes), then delete the Failed pods',
+    // One pod whose working set leaves its node 80Mi, under the kubelet's memory.available<100Mi.
+    build: (w) => w.deploy('hog', 1, { resources: { requests: { cpu: '100m', memory: '128Mi' } }, annotations: a({ memory: '7600Mi' }) }),
+    expect: { analyzer: 'evictions', kind: 'pod-evicted', object: 'Deployment/shop/hog', says: 'Container hog was using 7600Mi, request is 128Mi, has larger consumption of memory' },
+  },
+  {
+    title: 'Node under memory pressure',
+    evidence: '`MemoryPressure=True KubeletHasInsufficientMemory: kubelet has insufficient memory available`, the taint `node.kubernetes.io/memory-pressure:NoSchedule`, the node\'s memory',
+    remedy: 'manual: free memory on the node (move or scale down its biggest consumers, set requests to real use)',
+    build: async (w) => {
+      // The first pod goes to node-1 (both nodes empty, ties by name); its working set leaves less than 100Mi.
+      await w.deploy('cache', 1, { resources: { requests: { cpu: '100m', memory: '256Mi' } }, annotations: a({ memory: '7600Mi' }) });
+      return { node: 'node-1' };
+    },
+    expect: { analyzer: 'node-pressure', kind: 'node-memory-pressure', object: 'Node/node-1', says: 'kubelet has insufficient memory available' },
+  },
+  {
     title: 'OOMKilled',
     evidence: 'lastState.terminated `OOMKilled` (exit code 137), restarts, the container\'s limit and request',
     remedy: 'proposal: `set_resources` with about twice the memory limit (at most 2x, only if a node can hold it)',
