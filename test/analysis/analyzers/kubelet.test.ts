@@ -156,7 +156,8 @@ describe('probe-port and probe-timing', () => {
     // As root cause it wins over the crash loop and the failing probe it explains.
     const evidence = evidenceOf({ pods: [ran(45)], podEvents: { 'search-7d9f-a': events }, workload: workloadRef('search') });
     const verdict = verdictOf({ kind: 'Deployment', namespace: 'shop', name: 'search' }, { health: 'failing', reason: '0/1 ready' }, runAnalyzers(evidence, now), true);
-    expect(verdict.findings.map((x) => x.analyzer)).toContain('crash-loop');
+    // The crash loop it causes reads as the kubelet's kills, not as the program exiting.
+    expect(verdict.findings.find((x) => x.analyzer === 'crash-loop')?.summary).toContain('Container search is killed by the kubelet when its liveness probe fails (exit code 137, Error)');
     expect(verdict.findings[0]?.analyzer).toBe('probe-timing');
     expect(verdict.cause).toContain('the liveness probe kills container search before it has started');
     // A program that dies 3s after each start crashes on its own; with a startupProbe the timing is that probe's.
