@@ -13,3 +13,31 @@ export function parseQuantity(value: unknown): number | undefined {
   const factor = binary[suffix] ?? decimal[suffix];
   return factor === undefined ? undefined : base * factor;
 }
+
+const binarySuffixes = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
+const decimalSuffixes = ['', 'k', 'M', 'G', 'T', 'P', 'E'];
+
+/**
+ * A whole number as apimachinery's `Quantity.String()` prints it: the largest suffix that keeps
+ * it exact (`7900Mi`, `50Mi`, `8089601`), binary (Ki, Mi…) or decimal (k, M…) as the quantity
+ * was written. Like the real one, a binary quantity under 1024 prints as a plain number.
+ */
+export function formatQuantity(value: number, format: 'BinarySI' | 'DecimalSI' = 'BinarySI'): string {
+  let n = Math.round(value);
+  const binary = format === 'BinarySI' && Math.abs(n) >= 1024;
+  const base = binary ? 1024 : 1000;
+  const suffixes = binary ? binarySuffixes : decimalSuffixes;
+  let exp = 0;
+  while (n !== 0 && n % base === 0 && exp < suffixes.length - 1) {
+    n /= base;
+    exp++;
+  }
+  return `${n}${suffixes[exp] ?? ''}`;
+}
+
+/** A quantity as written (`1024Mi`, `0.5Gi`, `128M`) in its canonical form (`1Gi`, `512Mi`, `128M`); `0` when unset. */
+export function canonicalQuantity(value: unknown): string {
+  const n = parseQuantity(value);
+  if (n === undefined) return '0';
+  return formatQuantity(n, typeof value === 'string' && /i$/.test(value.trim()) ? 'BinarySI' : 'DecimalSI');
+}

@@ -347,6 +347,17 @@ export const diagnosisCases: DiagnosisCase[] = [
     expect: { analyzer: 'probe-port', kind: 'probe-wrong-port', object: 'Deployment/shop/catalog', says: 'connection refused' },
   },
   {
+    title: 'Liveness probe kills a slow starter',
+    evidence: "`Liveness probe failed: dial tcp …:8080: connect: connection refused`, `Container … failed liveness probe, will be restarted`, each run's length against initialDelaySeconds + periodSeconds × failureThreshold (+ the grace period), no startupProbe",
+    remedy: 'manual: the exact `kubectl patch` adding a startupProbe with the same check (or raising initialDelaySeconds)',
+    build: (w) =>
+      w.deploy('search', 1, {
+        container: { ports: [{ containerPort: 8080 }], livenessProbe: { tcpSocket: { port: 8080 }, initialDelaySeconds: 5, periodSeconds: 5, failureThreshold: 3 } },
+        annotations: a({ 'start-seconds': '120' }),
+      }),
+    expect: { analyzer: 'probe-timing', kind: 'probe-kills-slow-start', object: 'Deployment/shop/search', says: '"startupProbe":{"tcpSocket":{"port":8080}' },
+  },
+  {
     title: 'Service with no ready endpoints',
     evidence: 'the Service\'s selector, its Endpoints (0 ready), the selected pods\' readiness',
     remedy: 'manual: make the pods Ready (their own findings say why)',
@@ -424,6 +435,25 @@ export const diagnosisCases: DiagnosisCase[] = [
       return { node: 'node-2' };
     },
     expect: { analyzer: 'node-not-ready', kind: 'node-not-ready', object: 'Node/node-2', proposal: { type: 'cordon_node', node: 'node-2' } },
+  },
+  {
+    title: 'Pods evicted under node memory pressure',
+    evidence: "the pods' `Evicted` status message (`The node was low on resource: memory. Threshold quantity: 100Mi, available: 80Mi. Container hog was using 7600Mi, request is 128Mi, has larger consumption of memory.`), the nodes' MemoryPressure",
+    remedy: 'manual: `kubectl set resources` raising the memory request to real use (so the scheduler stops overcommitting nodes), then delete the Failed pods',
+    // One pod whose working set leaves its node 80Mi, under the kubelet's memory.available<100Mi.
+    build: (w) => w.deploy('hog', 1, { resources: { requests: { cpu: '100m', memory: '128Mi' } }, annotations: a({ memory: '7600Mi' }) }),
+    expect: { analyzer: 'evictions', kind: 'pod-evicted', object: 'Deployment/shop/hog', says: 'Container hog was using 7600Mi, request is 128Mi, has larger consumption of memory' },
+  },
+  {
+    title: 'Node under memory pressure',
+    evidence: '`MemoryPressure=True KubeletHasInsufficientMemory: kubelet has insufficient memory available`, the taint `node.kubernetes.io/memory-pressure:NoSchedule`, the node\'s memory',
+    remedy: 'manual: free memory on the node (move or scale down its biggest consumers, set requests to real use)',
+    build: async (w) => {
+      // The first pod goes to node-1 (both nodes empty, ties by name); its working set leaves less than 100Mi.
+      await w.deploy('cache', 1, { resources: { requests: { cpu: '100m', memory: '256Mi' } }, annotations: a({ memory: '7600Mi' }) });
+      return { node: 'node-1' };
+    },
+    expect: { analyzer: 'node-pressure', kind: 'node-memory-pressure', object: 'Node/node-1', says: 'kubelet has insufficient memory available' },
   },
   {
     title: 'OOMKilled',

@@ -96,6 +96,17 @@ function probesOf(input: ContainerInput): { startup?: ProbeModel; liveness?: Pro
   return out;
 }
 
+/**
+ * How long a probe-killed program (deaf to SIGTERM) lives on: the probe's own
+ * `terminationGracePeriodSeconds` if set, else the pod's, at least the kubelet's 2s minimum
+ * (kuberuntime's setTerminationGracePeriod and killContainer).
+ */
+function killGraceMs(input: ContainerInput, probe: 'livenessProbe' | 'startupProbe'): number {
+  const own = input.container[probe]?.terminationGracePeriodSeconds;
+  const ms = typeof own === 'number' ? own * 1000 : input.graceMs;
+  return Math.max(2000, ms);
+}
+
 /** One run from `s`: when the program starts, gets ready, exits or is killed, and what its probes saw by now. */
 function playRun(input: ContainerInput, s: number, probes: ReturnType<typeof probesOf>, t: Sink, name: string): Run {
   const { program, now } = input;
@@ -105,6 +116,7 @@ function playRun(input: ContainerInput, s: number, probes: ReturnType<typeof pro
   let startedAt: number | undefined = s;
   let killAt: number | undefined;
   let killMessage = '';
+  let killedBy: 'livenessProbe' | 'startupProbe' = 'livenessProbe';
   const probe = (m: ProbeModel, from: number, until: number) => {
     let r = runProbe(m, s, from, listenAt, until, now);
     // A liveness or startup probe past its threshold is on hold until the container is replaced;
@@ -119,6 +131,7 @@ function playRun(input: ContainerInput, s: number, probes: ReturnType<typeof pro
     if (r.thresholdAt !== undefined) {
       killAt = r.thresholdAt;
       killMessage = `Container ${name} failed startup probe${restart}`;
+      killedBy = 'startupProbe';
     }
   }
   if (probes.liveness && startedAt !== undefined) {
@@ -128,7 +141,7 @@ function playRun(input: ContainerInput, s: number, probes: ReturnType<typeof pro
       killMessage = `Container ${name} failed liveness probe${restart}`;
     }
   }
-  const end = killAt !== undefined ? Math.min(natural, killAt + input.graceMs) : natural;
+  const end = killAt !== undefined ? Math.min(natural, killAt + killGraceMs(input, killedBy)) : natural;
   if (killAt !== undefined && killAt <= now) add(t.kills, killMessage, 1, killAt);
   let readyAt = startedAt;
   if (probes.readiness && startedAt !== undefined) readyAt = probe(probes.readiness, startedAt, end).passAt;
@@ -142,6 +155,40 @@ function playRun(input: ContainerInput, s: number, probes: ReturnType<typeof pro
   return { start: s, startedAt, readyAt, end, byProbe: killAt !== undefined && end !== natural, termination };
 }
 
+/**
+ * The kubelet's per-container back-off (flowcontrol.Backoff keyed by pod and container): absent
+ * until the first `Next`, then 10s doubling to 5m; an entry not updated for twice the maximum
+ * is forgotten.
+ */
+interface BackOffEntry {
+  backOffMs: number;
+  lastUpdate: number;
+}
+
+const expired = (entry: BackOffEntry | undefined, eventTime: number): boolean => entry === undefined || eventTime - entry.lastUpdate > backOffExpiryMs;
+
+function nextBackOff(entry: BackOffEntry | undefined, eventTime: number, at: number): BackOffEntry {
+  return { backOffMs: expired(entry, eventTime) ? backOffMs(0) : Math.min(entry!.backOffMs * 2, maxBackOffMs), lastUpdate: at };
+}
+
+/**
+ * When the container starts again after `run` ended, as kuberuntime's doBackOff decides it: the
+ * back-off is measured from the finish of the newest *exited* instance in the pod status the
+ * sync started from. After a crash that is this run; after a probe kill the sync killed a
+ * running container, so it is the run before (none for the first): a slow starter killed by
+ * its liveness probe is restarted at once until the back-off outgrows a run, and only then
+ * shows CrashLoopBackOff.
+ */
+function restartAfter(run: Run, previousEnd: number | undefined, entry: BackOffEntry | undefined): { wait: number; entry: BackOffEntry | undefined } {
+  const seen = run.byProbe ? previousEnd : run.end;
+  if (seen === undefined) return { wait: 0, entry };
+  const inBackOff = entry !== undefined && !expired(entry, seen) && run.end - seen < entry.backOffMs;
+  if (!inBackOff) return { wait: 0, entry: nextBackOff(entry, seen, run.end) };
+  // The next syncs see this run exited: the restart waits the back-off from its finish.
+  const wait = entry.backOffMs;
+  return { wait, entry: nextBackOff(entry, run.end, run.end + wait) };
+}
+
 /** Everything a container went through from its first start until now, as a pure function of its spec and program. */
 export function playContainer(input: ContainerInput): ContainerTimeline {
   const t: ContainerTimeline = { runs: [], skipped: 0, nextStart: undefined, waitMs: 0, backOffs: 0, unhealthy: [], kills: [], steadyAt: input.firstStart };
@@ -152,8 +199,9 @@ export function playContainer(input: ContainerInput): ContainerTimeline {
     for (const o of sink.kills) add(t.kills, o.message, o.count * times, o.firstAt);
   };
   let s = input.firstStart;
-  let backOff = 0;
-  let previous = { length: -1, wait: -1 };
+  let entry: BackOffEntry | undefined;
+  let previousEnd: number | undefined;
+  const history: { length: number; wait: number; sink: Sink }[] = [];
   for (let i = 0; s <= input.now && i < 5000; i++) {
     const sink: Sink = { unhealthy: [], kills: [] };
     const run = playRun(input, s, probes, sink, name);
@@ -162,29 +210,45 @@ export function playContainer(input: ContainerInput): ContainerTimeline {
     if (!run.termination || run.end > input.now) break;
     const code = run.termination.exitCode;
     if (input.restartPolicy === 'Never' || (input.restartPolicy === 'OnFailure' && code === 0)) break;
-    // The first restart is immediate; later ones wait the back-off, which an old entry no longer holds.
-    let wait = 0;
-    if (i > 0 && run.end - s <= backOffExpiryMs) wait = backOffMs(backOff++);
-    else backOff = 0;
+    const next = restartAfter(run, previousEnd, entry);
+    entry = next.entry;
+    previousEnd = run.end;
+    const wait = next.wait;
     if (wait > 0) t.backOffs += 1;
-    const length = run.end - s;
+    history.push({ length: run.end - s, wait, sink });
     s = run.end + wait;
-    // At the back-off's cap every run repeats the last: jump over whole cycles, playing the last two.
-    if (wait === maxBackOffMs && previous.wait === maxBackOffMs && previous.length === length) {
-      const cycles = Math.floor((input.now - s) / (length + wait)) - 2;
+    t.waitMs = wait;
+    // At the back-off's cap the runs repeat (every run for a crash, every other one for probe
+    // kills): jump over whole cycles, playing the last two.
+    const period = entry?.backOffMs === maxBackOffMs ? repeatingPeriod(history) : undefined;
+    if (period) {
+      const cycle = history.slice(-period);
+      const cycleMs = cycle.reduce((n, h) => n + h.length + h.wait, 0);
+      const cycles = Math.floor((input.now - s) / cycleMs) - 2;
       if (cycles > 0) {
-        t.skipped += cycles;
-        t.backOffs += cycles;
-        merge(sink, cycles);
-        s += cycles * (length + wait);
+        t.skipped += cycles * period;
+        t.backOffs += cycles * cycle.filter((h) => h.wait > 0).length;
+        for (const h of cycle) merge(h.sink, cycles);
+        const shift = cycles * cycleMs;
+        s += shift;
+        previousEnd += shift;
+        if (entry) entry = { ...entry, lastUpdate: entry.lastUpdate + shift };
       }
     }
-    previous = { length, wait };
-    t.waitMs = wait;
     if (s > input.now) t.nextStart = s;
   }
   t.steadyAt = steadyAt(t, probes, input.firstStart);
   return t;
+}
+
+/** 1 or 2 when the last runs repeat with that period (same length and wait), else undefined. */
+function repeatingPeriod(history: readonly { length: number; wait: number }[]): number | undefined {
+  for (const p of [1, 2]) {
+    if (history.length < 2 * p) continue;
+    const tail = history.slice(-2 * p);
+    if (tail.slice(0, p).every((h, j) => h.length === tail[p + j]!.length && h.wait === tail[p + j]!.wait)) return p;
+  }
+  return undefined;
 }
 
 /** When the first run has shown what it will show: its end, its readiness, or its first failed readiness probe. */

@@ -1,9 +1,10 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-explicit-any -- nodes and pods are wire JSON */
 import { podMemoryUsage } from '../api/metrics.js';
-import { parseQuantity } from '../quantity.js';
+import { canonicalQuantity, formatQuantity, parseQuantity } from '../quantity.js';
 import type { KubeObject } from '../types.js';
 import type { ClusterContext } from './context.js';
 import { isKubeletStopped } from './node-lifecycle.js';
+import { usageOf } from './program.js';
 import { podRequest } from './scheduler.js';
 
 /** The kubelet's default hard eviction threshold, memory.available<100Mi. */
@@ -17,8 +18,6 @@ const taintKey = 'node.kubernetes.io/memory-pressure';
 /** Per cluster, per node: when memory was last short (sim ms). */
 const lastShort = new WeakMap<ClusterContext, Map<string, number>>();
 
-const kib = (bytes: number): string => `${Math.round(bytes / 1024)}Ki`;
-
 const holdsMemory = (p: KubeObject, node: string): boolean =>
   p.spec?.nodeName === node && !p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed' && p.status?.phase !== 'Pending';
 
@@ -28,10 +27,24 @@ function rank(pods: KubeObject[]): KubeObject[] {
   return [...pods].sort((a, b) => Number(over(b) > 0) - Number(over(a) > 0) || (a.spec?.priority ?? 0) - (b.spec?.priority ?? 0) || over(b) - over(a));
 }
 
+/**
+ * The eviction manager's message (pkg/kubelet/eviction/helpers.go evictionMessage): the node-low
+ * sentence, the threshold and what was available (memory.available never reads below 0), then
+ * one sentence per container using more than it requests, quantities as Quantity.String()
+ * prints them.
+ */
+export function evictionMessage(pod: KubeObject, available: number): string {
+  let message = `The node was low on resource: memory. Threshold quantity: ${formatQuantity(thresholdBytes)}, available: ${formatQuantity(Math.max(0, available))}. `;
+  (pod.spec?.containers ?? []).forEach((c: any, i: number) => {
+    const usage = usageOf(pod, i).memory;
+    const request = c.resources?.requests?.memory;
+    if (usage > (parseQuantity(request) ?? 0)) message += `Container ${String(c.name)} was using ${formatQuantity(usage)}, request is ${canonicalQuantity(request)}, has larger consumption of memory. `;
+  });
+  return message;
+}
+
 function evict(ctx: ClusterContext, node: KubeObject, pod: KubeObject, available: number): void {
-  const container = pod.spec?.containers?.[0] ?? {};
-  const request: string = container.resources?.requests?.memory ?? '0';
-  const message = `The node was low on resource: memory. Threshold quantity: 100Mi, available: ${kib(available)}. Container ${String(container.name)} was using ${kib(podMemoryUsage(pod))}, request is ${request}, has larger consumption of memory. `;
+  const message = evictionMessage(pod, available);
   const at = ctx.clock.iso();
   const conditions = [
     ...(pod.status?.conditions ?? []).filter((c: any) => c.type !== 'DisruptionTarget').map((c: any) => (c.type === 'Ready' || c.type === 'ContainersReady' ? { ...c, status: 'False', lastTransitionTime: at, reason: 'PodFailed' } : c)),

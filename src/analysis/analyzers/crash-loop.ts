@@ -27,6 +27,10 @@ export const analyzeCrashLoop: Analyzer = (evidence, now) => {
   const undo = decideUndo(evidence, now, { analyzer: name, symptom: 'Containers crash on start', failingPods: pods, confidence: 0.85 });
   lines.push(...undo.evidence);
   const fatal = excerpt?.split('\n').reverse().find((l) => /fatal|panic|error|exception/i.test(l));
+  // The kubelet's own kills (a failing liveness or startup probe) are not the program exiting.
+  const [probeKill] = eventsWhere(evidence, (e) => e.reason === 'Killing' && new RegExp(`^Container ${container} failed (liveness|startup) probe`).test(e.message ?? ''), 1);
+  if (probeKill) lines.push(describeEvent(probeKill));
+  const probe = /failed (liveness|startup) probe/.exec(probeKill?.message ?? '')?.[1];
   const finding: Finding = {
     analyzer: name,
     kind: 'crash-loop',
@@ -35,7 +39,9 @@ export const analyzeCrashLoop: Analyzer = (evidence, now) => {
     title: `${workloadLabel(evidence)} is crash-looping`,
     severity: 'critical',
     summary:
-      `Container ${container} exits with code ${first.lastExitCode ?? '?'} (${first.lastReason ?? 'unknown'}) and is restarted with back-off.` +
+      (probe
+        ? `Container ${container} is killed by the kubelet when its ${probe} probe fails (exit code ${first.lastExitCode ?? '?'}, ${first.lastReason ?? 'unknown'}) and is restarted with back-off.`
+        : `Container ${container} exits with code ${first.lastExitCode ?? '?'} (${first.lastReason ?? 'unknown'}) and is restarted with back-off.`) +
       (fatal ? ` Last error: ${fatal.trim().replace(/[.!]?$/, '.')}` : '') +
       (undo.proposal ? ' The crashes started with the latest rollout.' : ' No recent template change explains it; restarting would not help.'),
     evidence: lines,

@@ -1,14 +1,34 @@
+import type { V1Pod } from '@kubernetes/client-node';
 import type { Analyzer } from '../types.js';
-import { describeEvent, eventsWhere } from './helpers.js';
-import { makeFinding, namespaceWide, podLabels, podTemplate, selectsLabels, subjectId } from './objects.js';
+import { describeEvent, eventsWhere, unique, workloadLabel } from './helpers.js';
+import { makeFinding, namespaceOf, namespaceWide, podLabels, podTemplate, selectsLabels, subjectId } from './objects.js';
 
 const name = 'evictions';
 
+interface OverRequest {
+  container: string;
+  using: string;
+  request: string;
+}
+
 /**
- * Pods the kubelet evicted under node pressure (phase Failed, reason Evicted: "The node was
- * low on resource: memory. … Container x was using 600Mi, which exceeds its request of
- * 128Mi."), or the taint manager removed. The node is the root cause; the container using more
- * than it requested is the one picked first: the fix is requests matching real use.
+ * The eviction manager's message: "The node was low on resource: memory. Threshold quantity:
+ * 100Mi, available: 50Mi. Container api was using 7800Mi, request is 128Mi, has larger
+ * consumption of memory. " (before 1.2x: "…, which exceeds its request of 128Mi.").
+ */
+function readMessage(message: string): { resource?: string; threshold?: string; available?: string; over: OverRequest[] } {
+  const resource = /low on resource: ([\w-]+)/.exec(message)?.[1];
+  const met = /Threshold quantity: (\S+), available: (\S+?)\.(?:\s|$)/.exec(message);
+  const over = [...message.matchAll(/Container (\S+) was using (\S+?),? (?:request is (\S+?), has larger consumption|which exceeds its request of (\S+?)\.(?:\s|$))/g)].map((m) => ({ container: m[1] ?? '?', using: m[2] ?? '?', request: m[3] ?? m[4] ?? '?' }));
+  return { ...(resource ? { resource } : {}), ...(met?.[1] ? { threshold: met[1] } : {}), ...(met?.[2] ? { available: met[2] } : {}), over };
+}
+
+/**
+ * Pods the kubelet evicted under node pressure (phase Failed, reason Evicted), or the taint
+ * manager removed. The kubelet evicts first the pods using more than they request: when the
+ * subject's own evicted containers did, its requests are the root cause (the scheduler placed
+ * it by a request far below its use, overcommitting the node), and the fix is requests matching
+ * real use; when they stayed within their requests, the node(s) ran out on their own.
  */
 export const analyzeEvictions: Analyzer = (evidence) => {
   const pool = [...evidence.pods, ...(evidence.objects?.pods ?? [])];
@@ -18,29 +38,55 @@ export const analyzeEvictions: Analyzer = (evidence) => {
     (p) => namespaceWide(evidence) || subjectPods.has(p.metadata?.name) || (template !== undefined && selectsLabels(template, podLabels(p))),
   );
   const taintEvictions = eventsWhere(evidence, (e) => e.reason === 'TaintManagerEviction', 2);
-  const [first] = evicted;
-  if (!first && taintEvictions.length === 0) return { findings: [], proposals: [] };
-  const message = first?.status?.message ?? '';
-  const resource = /low on resource: ([\w-]+)/.exec(message)?.[1];
-  const over = /Container (\S+) was using (\S+?),? (?:which exceeds its request of|request is) (\S+?)\.?(?:\s|$)/.exec(message);
-  const node = first?.spec?.nodeName ?? '?';
-  return {
-    findings: [
-      makeFinding({
-        analyzer: name,
-        kind: 'pod-evicted',
-        object: first ? `Node/${node}` : subjectId(evidence) ?? '?',
-        title: first ? `${evicted.length} pod(s) evicted from node ${node}${resource ? ` (low on ${resource})` : ''}` : 'Pods evicted by the taint manager',
-        summary: first
-          ? `The kubelet on ${node} ran low on ${resource ?? 'a resource'} and evicted ${evicted.map((p) => p.metadata?.name ?? '?').join(', ')}.${over ? ` Container ${over[1] ?? '?'} used ${over[2] ?? '?'} against a request of ${over[3] ?? '?'}, which makes its pod the first to go.` : ''}`
-          : 'The node controller evicted pods from a node with a NoExecute taint (NotReady or unreachable).',
-        evidence: [...evicted.slice(0, 3).map((p) => `pod ${p.metadata?.name ?? '?'}: Failed Evicted: ${p.status?.message ?? ''}`), ...taintEvictions.map(describeEvent)],
-        fix: over
-          ? `Set container ${over[1] ?? '?'}'s ${resource ?? 'memory'} request to its real use (≥ ${over[2] ?? '?'}), so the scheduler reserves it; then delete the Failed pods: kubectl delete pods --field-selector=status.phase=Failed -n ${first?.metadata?.namespace ?? '?'}`
-          : `Relieve the node (see node findings), then delete the Failed pods: kubectl delete pods --field-selector=status.phase=Failed -n ${first?.metadata?.namespace ?? '<ns>'}`,
-        severity: 'warning',
-      }),
-    ],
-    proposals: [],
-  };
+  if (evicted.length === 0) {
+    if (taintEvictions.length === 0) return { findings: [], proposals: [] };
+    const object = subjectId(evidence) ?? '?';
+    const finding = makeFinding({
+      analyzer: name,
+      kind: 'pod-evicted',
+      object,
+      title: 'Pods evicted by the taint manager',
+      summary: 'The node controller evicted pods from a node with a NoExecute taint (NotReady or unreachable).',
+      evidence: taintEvictions.map(describeEvent),
+      fix: `Relieve the node (see node findings); the controller recreates the pods elsewhere.`,
+      severity: 'warning',
+    });
+    return { findings: [finding], proposals: [] };
+  }
+  const read = evicted.map((p: V1Pod) => ({ pod: p, node: p.spec?.nodeName ?? '?', ...readMessage(p.status?.message ?? '') }));
+  const nodes = unique(read.map((r) => r.node)).sort();
+  const resource = read.find((r) => r.resource)?.resource ?? 'a resource';
+  const [first] = read;
+  const over = read.flatMap((r) => r.over);
+  // Every evicted pod of the subject went for its own use above its request.
+  const own = !namespaceWide(evidence) && subjectId(evidence) !== undefined && read.every((r) => r.over.length > 0);
+  const object = own ? (subjectId(evidence) ?? '?') : `Node/${nodes.join(',')}`;
+  const ns = first?.pod.metadata?.namespace ?? namespaceOf(evidence);
+  const names = read.map((r) => r.pod.metadata?.name ?? '?');
+  const top = over[0];
+  const ref = evidence.workload?.ref;
+  const setRequest = top && ref ? `kubectl -n ${ref.namespace} set resources ${ref.kind.toLowerCase()}/${ref.name} -c ${top.container} --requests=${resource === 'ephemeral-storage' ? 'ephemeral-storage' : 'memory'}=${top.using}` : undefined;
+  const deleteFailed = `kubectl -n ${ns} delete pods --field-selector=status.phase=Failed`;
+  const pressure = evidence.nodes
+    .filter((n) => nodes.includes(n.metadata?.name ?? ''))
+    .flatMap((n) => (n.status?.conditions ?? []).filter((c) => /Pressure$/.test(c.type) && c.status === 'True').map((c) => `node ${n.metadata?.name ?? '?'}: ${c.type}=True ${c.reason ?? ''}: ${c.message ?? ''}`));
+  const finding = makeFinding({
+    analyzer: name,
+    kind: 'pod-evicted',
+    object,
+    title: own
+      ? `${workloadLabel(evidence)}: ${evicted.length} pod(s) evicted for using more ${resource} than they request`
+      : `${evicted.length} pod(s) evicted from node${nodes.length > 1 ? 's' : ''} ${nodes.join(', ')} (low on ${resource})`,
+    summary:
+      `The kubelet on ${nodes.join(' and ')} ran low on ${resource}${first?.threshold ? ` (threshold ${first.threshold}, available ${first.available ?? '?'})` : ''} and evicted ${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}.` +
+      (top
+        ? ` Container ${top.container} was using ${top.using}, request is ${top.request}: pods using more than they request go first, and the scheduler, which places pods by their requests, keeps sending it to nodes that cannot hold it.`
+        : ` Its containers stayed within their requests: the node is overcommitted by others.`),
+    evidence: [...read.slice(0, 3).map((r) => `pod ${r.pod.metadata?.name ?? '?'} on ${r.node}: Failed Evicted: ${r.pod.status?.message ?? ''}`), ...pressure, ...taintEvictions.map(describeEvent)],
+    fix: top
+      ? `Set container ${top.container}'s ${resource} request to its real use (≥ ${top.using})${setRequest ? `: ${setRequest}` : ''} — a node must have that much free, else lower the program's use — then delete the Failed pods: ${deleteFailed}`
+      : `Relieve the node (see node findings), then delete the Failed pods: ${deleteFailed}`,
+    severity: own ? 'critical' : 'warning',
+  });
+  return { findings: [finding], proposals: [] };
 };

@@ -31,7 +31,11 @@ export const analyzeNodePressure: Analyzer = (evidence) => {
         title: `Node ${n} has ${c.type}`,
         severity: 'warning',
         summary: `Node ${n} reports ${c.type}=True (${c.reason ?? ''}: ${c.message ?? ''}); the kubelet evicts pods and new pods avoid it.`,
-        evidence: [`${c.type}=True ${c.reason ?? ''}: ${c.message ?? ''}`, `taints: ${(node.spec?.taints ?? []).map((t) => `${t.key}:${t.effect}`).join(', ') || 'none'}`],
+        evidence: [
+          `${c.type}=True ${c.reason ?? ''}: ${c.message ?? ''}${c.lastTransitionTime ? ` since ${new Date(c.lastTransitionTime).toISOString()}` : ''}`,
+          `taints: ${(node.spec?.taints ?? []).map((t) => `${t.key}:${t.effect}`).join(', ') || 'none'}`,
+          ...(c.type === 'MemoryPressure' ? [`memory: capacity ${node.status?.capacity?.memory ?? '?'}, allocatable ${node.status?.allocatable?.memory ?? '?'}`] : []),
+        ],
         fix: known.fix(n),
       });
     }

@@ -5,6 +5,7 @@ import { gatherEvidence, type GatherLimits, type GatherTarget } from '../gather.
 import { runAnalyzers } from '../run-analyzers.js';
 import { emptyEvidence, type Analyzer, type Evidence } from '../types.js';
 import { podProblems } from './pod-problems.js';
+import { settleEvidence, settleUnit } from './settled.js';
 import { shareReads } from './shared-reads.js';
 import { triageUnit } from './triage.js';
 import type { SweepReport, SweepUnit, UnitVerdict } from './types.js';
@@ -40,7 +41,8 @@ export async function sweep(reader: ClusterReader, scope: { namespace?: string |
   const maxExamined = options.maxExamined ?? defaultSweepOptions.maxExamined;
   const inventory = await reader.listInventory(scope.namespace, { limit: options.inventoryLimit ?? defaultSweepOptions.inventoryLimit });
   const notes = [...inventory.notes];
-  const units = unitsOf(inventory);
+  // Pods still terminating after their controller's rollout is done are not judged.
+  const units = unitsOf(inventory).map(settleUnit);
 
   const first = units.map((unit) => {
     const triage = triageUnit(unit, now);
@@ -83,7 +85,7 @@ async function examine(reader: ClusterReader, unit: SweepUnit, triage: ReturnTyp
   const target = targetOf(unit, now);
   // Nothing more to read (a Service's selector, a Job without a troubled pod): its lists said it all.
   if (!target) return verdictOf(unit.ref, triage, undefined, true);
-  const evidence = await gatherEvidence(reader, target, limits);
+  const evidence = settleEvidence(await gatherEvidence(reader, target, limits));
   return verdictOf(unit.ref, triage, runAnalyzers(evidence, now, analyzers), true);
 }
 

@@ -1,6 +1,7 @@
 import { builtinAnalyzers } from '../analyzers/index.js';
 import { runAnalyzers } from '../run-analyzers.js';
 import type { Analyzer, AnalyzerResult, Evidence, Finding, FindingSeverity } from '../types.js';
+import { settleEvidence } from './settled.js';
 import { triageUnit } from './triage.js';
 import { healths, sweepKinds, type Health, type SweepRef, type SweepUnit, type Triage, type UnitVerdict } from './types.js';
 
@@ -86,7 +87,9 @@ export function unitOfEvidence(evidence: Evidence): SweepUnit | undefined {
  * rules as the sweep, over evidence that includes events and logs. Undefined when the
  * evidence names no workload or pod.
  */
-export function assessEvidence(evidence: Evidence, now: number, analyzers: readonly Analyzer[] = builtinAnalyzers): { verdict: UnitVerdict; result: AnalyzerResult } | undefined {
+export function assessEvidence(gathered: Evidence, now: number, analyzers: readonly Analyzer[] = builtinAnalyzers): { verdict: UnitVerdict; result: AnalyzerResult } | undefined {
+  // Pods still terminating after the workload's rollout is done are not judged, as in a sweep.
+  const evidence = settleEvidence(gathered);
   const unit = unitOfEvidence(evidence);
   if (!unit) return undefined;
   const result = runAnalyzers(evidence, now, analyzers);

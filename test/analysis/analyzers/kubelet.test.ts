@@ -8,6 +8,8 @@ import { analyzeImagePull } from '../../../src/analysis/analyzers/image-pull.js'
 import { analyzeMissingPullSecret } from '../../../src/analysis/analyzers/missing-pull-secret.js';
 import { analyzeProbePort } from '../../../src/analysis/analyzers/probe-port.js';
 import { analyzeProbeTiming } from '../../../src/analysis/analyzers/probe-timing.js';
+import { runAnalyzers } from '../../../src/analysis/run-analyzers.js';
+import { verdictOf } from '../../../src/analysis/sweep/verdict.js';
 import { ev, evidenceOf, podOf, workloadRef } from './evidence.js';
 
 const now = Date.parse('2026-11-21T12:00:00Z');
@@ -121,6 +123,46 @@ describe('probe-port and probe-timing', () => {
     // A container that ran for an hour before failing is not a slow starter.
     pod.status!.containerStatuses![0]!.lastState!.terminated!.startedAt = new Date('2026-11-21T10:00:00Z');
     expect(analyzeProbeTiming(evidenceOf({ pods: [pod], podEvents: { 'web-7d9f-a': events } }), now).findings).toEqual([]);
+  });
+
+  it('counts the termination grace period a killed program takes to die, and gives the exact patch; a crash before the budget or a startupProbe is something else', () => {
+    const probe = { tcpSocket: { port: 8080 }, initialDelaySeconds: 5, periodSeconds: 5, failureThreshold: 3 };
+    const ran = (seconds: number, startup = false) =>
+      podOf('search', 'a', { name: 'search', ports: [{ containerPort: 8080 }], livenessProbe: probe, ...(startup ? { startupProbe: probe } : {}) }, {
+        phase: 'Running',
+        containerStatuses: [
+          {
+            name: 'search',
+            image: 'x',
+            imageID: '',
+            ready: false,
+            restartCount: 6,
+            state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 1m20s restarting failed container=search pod=search-7d9f-a_shop(uid)' } },
+            lastState: { terminated: { exitCode: 137, reason: 'Error', startedAt: new Date('2026-11-21T11:58:00Z'), finishedAt: new Date(Date.parse('2026-11-21T11:58:00Z') + seconds * 1000) } },
+          },
+        ],
+      });
+    const events = [
+      ev('Pod', 'search-7d9f-a', 'Warning', 'Unhealthy', 'Liveness probe failed: dial tcp 10.244.1.5:8080: connect: connection refused', { involvedObject: { kind: 'Pod', name: 'search-7d9f-a', namespace: 'shop', fieldPath: 'spec.containers{search}' } }),
+      ev('Pod', 'search-7d9f-a', 'Normal', 'Killing', 'Container search failed liveness probe, will be restarted'),
+    ];
+    const look = (pod: ReturnType<typeof ran>) => analyzeProbeTiming(evidenceOf({ pods: [pod], podEvents: { 'search-7d9f-a': events }, workload: workloadRef('search') }), now).findings;
+    // Killed at 15s, SIGKILLed 30s later (the pod's default grace period): 45s runs.
+    const [f] = look(ran(45));
+    expect(f).toMatchObject({ kind: 'probe-kills-slow-start', object: 'Deployment/shop/search', severity: 'critical' });
+    expect(f?.evidence).toContain('container search startupProbe: none');
+    expect(f?.fix).toContain(`kubectl -n shop patch deployment search -p '{"spec":{"template":{"spec":{"containers":[{"name":"search","startupProbe":{"tcpSocket":{"port":8080},"periodSeconds":5,"failureThreshold":30}}]}}}}'`);
+    expect(f?.fix).toContain(`"livenessProbe":{"initialDelaySeconds":150}`);
+    // As root cause it wins over the crash loop and the failing probe it explains.
+    const evidence = evidenceOf({ pods: [ran(45)], podEvents: { 'search-7d9f-a': events }, workload: workloadRef('search') });
+    const verdict = verdictOf({ kind: 'Deployment', namespace: 'shop', name: 'search' }, { health: 'failing', reason: '0/1 ready' }, runAnalyzers(evidence, now), true);
+    // The crash loop it causes reads as the kubelet's kills, not as the program exiting.
+    expect(verdict.findings.find((x) => x.analyzer === 'crash-loop')?.summary).toContain('Container search is killed by the kubelet when its liveness probe fails (exit code 137, Error)');
+    expect(verdict.findings[0]?.analyzer).toBe('probe-timing');
+    expect(verdict.cause).toContain('the liveness probe kills container search before it has started');
+    // A program that dies 3s after each start crashes on its own; with a startupProbe the timing is that probe's.
+    expect(look(ran(3))).toEqual([]);
+    expect(look(ran(45, true))).toEqual([]);
   });
 });
 

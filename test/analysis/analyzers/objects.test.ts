@@ -147,11 +147,22 @@ describe('nodes, evictions and CPU', () => {
     expect(r.findings[0]).toMatchObject({ kind: 'node-disk-pressure', object: 'Node/node-1' });
   });
 
-  it('evictions quote the kubelet’s message and name the container over its request', () => {
+  it('evictions quote the kubelet’s message; a workload evicted for its own use above its request is the root cause', () => {
     const evicted: V1Pod = { ...podOf('web', 'z', {}), status: { phase: 'Failed', reason: 'Evicted', message: 'The node was low on resource: memory. Threshold quantity: 100Mi, available: 60Mi. Container web was using 600Mi, request is 128Mi, has larger consumption of memory. ' } };
+    const other: V1Pod = { ...podOf('web', 'y', {}, {}, { nodeName: 'node-2' }), status: { ...evicted.status } };
+    const r = analyzeEvictions(evidenceOf({ pods: [evicted, other], workload: workloadRef('web') }), now);
+    expect(r.findings[0]).toMatchObject({ kind: 'pod-evicted', object: 'Deployment/shop/web', severity: 'critical', title: 'deployment/web in shop: 2 pod(s) evicted for using more memory than they request' });
+    expect(r.findings[0]?.summary).toContain('The kubelet on node-1 and node-2 ran low on memory (threshold 100Mi, available 60Mi)');
+    expect(r.findings[0]?.summary).toContain('Container web was using 600Mi, request is 128Mi');
+    expect(r.findings[0]?.fix).toContain('kubectl -n shop set resources deployment/web -c web --requests=memory=600Mi');
+    expect(r.proposals).toEqual([]);
+  });
+
+  it('pods evicted within their requests: the nodes ran out on their own', () => {
+    const evicted: V1Pod = { ...podOf('web', 'z', {}), status: { phase: 'Failed', reason: 'Evicted', message: 'The node was low on resource: memory. Threshold quantity: 100Mi, available: 0. ' } };
     const r = analyzeEvictions(evidenceOf({ pods: [evicted], workload: workloadRef('web') }), now);
-    expect(r.findings[0]).toMatchObject({ kind: 'pod-evicted', object: 'Node/node-1' });
-    expect(r.findings[0]?.summary).toContain('Container web used 600Mi against a request of 128Mi');
+    expect(r.findings[0]).toMatchObject({ kind: 'pod-evicted', object: 'Node/node-1', severity: 'warning', title: '1 pod(s) evicted from node node-1 (low on memory)' });
+    expect(r.findings[0]?.summary).toContain('stayed within their requests');
   });
 
   it('CPU at its limit is throttling; below 90% is not', () => {

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { settleEvidence } from '../../../src/analysis/sweep/settled.js';
 import { sweep } from '../../../src/analysis/sweep/sweep.js';
 import { unitsOf } from '../../../src/analysis/sweep/units.js';
 import type { Analyzer } from '../../../src/analysis/types.js';
+import { evidenceOf, workloadRef } from '../analyzers/evidence.js';
+import { deployment, pod } from '../fixtures.js';
 import { crashingPod, now, sweepReader, sweepWorld } from './world.js';
 
 const label = (v: { ref: { kind: string; name: string } }) => `${v.ref.kind}/${v.ref.name}`;
@@ -94,5 +97,46 @@ describe('sweep', () => {
     expect(reader.calls).toContain('listInventory *');
     expect(report.namespace).toBeUndefined();
     expect(report.verdicts.some((v) => v.ref.namespace === 'billing' && v.health === 'failing')).toBe(true);
+  });
+});
+
+describe('pods on their way out', () => {
+  /** checkout right after a rollout undo: 3/3 ready on revision 3, one old crashed pod still terminating. */
+  function undone(ready: number) {
+    const world = sweepWorld();
+    const checkout = { name: 'checkout', image: 'registry.example.com/shop/checkout:1.4.1' };
+    world.deployments = world.deployments.filter((d) => d.metadata?.name !== 'checkout');
+    const dep = deployment('checkout', 'shop', { replicas: 3, revision: 3, ready, container: checkout });
+    dep.status!.observedGeneration = 3;
+    world.deployments.push(dep);
+    world.pods = world.pods.filter((p) => !p.metadata?.name?.startsWith('checkout-'));
+    for (const s of ['a', 'b', 'c'].slice(0, ready)) {
+      const p = pod(`checkout-c3-${s}`, 'shop', { app: 'checkout', hash: 'c3', container: checkout, status: { ready: true, state: { running: { startedAt: new Date(now - 60_000) } } } });
+      p.status!.conditions = [{ type: 'Ready', status: 'True' }];
+      world.pods.push(p);
+    }
+    const leaving = crashingPod('checkout-c2-a', 'checkout', 'c2');
+    leaving.metadata!.deletionTimestamp = new Date(now - 5_000);
+    world.pods.push(leaving);
+    return world;
+  }
+
+  it('answers healthy for a Deployment whose rollout is done (3/3 ready) while an old crash-looping pod terminates', async () => {
+    const report = await sweep(sweepReader(undone(3)), { namespace: 'shop' }, now);
+    const checkout = report.verdicts.find((v) => v.ref.name === 'checkout')!;
+    expect(checkout).toMatchObject({ health: 'healthy', state: '3/3 ready', findings: [] });
+    expect(checkout.cause).toBeUndefined();
+    // The first look, from the lists alone, does not judge it either.
+    const quick = await sweep(sweepReader(undone(3)), { namespace: 'shop' }, now, { maxExamined: 0 });
+    expect(quick.verdicts.find((v) => v.ref.name === 'checkout')).toMatchObject({ health: 'healthy', examined: false });
+    // Gathered evidence drops it too: an incident's "is it healthy now?" reads the same.
+    expect(settleEvidence(evidenceOf({ pods: undone(3).pods.filter((p) => p.metadata?.name?.startsWith('checkout-')), workload: { ...workloadRef('checkout'), deployment: undone(3).deployments.find((d) => d.metadata?.name === 'checkout')! } })).pods.map((p) => p.metadata?.name)).toEqual(['checkout-c3-a', 'checkout-c3-b', 'checkout-c3-c']);
+  });
+
+  it('still judges a terminating pod while the rollout is not done', async () => {
+    const report = await sweep(sweepReader(undone(2)), { namespace: 'shop' }, now);
+    const checkout = report.verdicts.find((v) => v.ref.name === 'checkout')!;
+    expect(checkout.health).not.toBe('healthy');
+    expect(checkout.cause).toMatch(/crash-looping|CrashLoopBackOff/);
   });
 });
