@@ -59,6 +59,17 @@ export default tseslint.config(
     },
   },
   {
+    // The Anthropic SDK is imported at the first Claude call (src/analysis/agent/client.ts
+    // loadAnthropicSdk), never with the modules that start up: README "Performance".
+    files: ['src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [{ name: '@anthropic-ai/sdk', allowTypeImports: true, message: 'Types only: load the SDK with loadAnthropicSdk() (analysis/agent/client.ts) at the first Claude call.' }],
+        patterns: [{ group: ['@anthropic-ai/sdk/*'], allowTypeImports: true, message: 'Types only: load the SDK with loadAnthropicSdk() (analysis/agent/client.ts) at the first Claude call.' }],
+      }],
+    },
+  },
+  {
     // The sandbox package reaches the product's plumbing through one door
     // (sandbox/shared/product.ts); only the demo, whose point is to run the product, boots it.
     files: ['sandbox/**/*.ts'],

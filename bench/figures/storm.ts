@@ -73,7 +73,7 @@ export async function runStorm(env: BenchEnv, sizes: BenchSizes['storm'], judge:
       notes: [
         'Accepted rate: deliveries answered 2xx per second of sending; the load generator runs in its own process, Deckhand in its own (or two).',
         'Root latency: from the first delivery of an incident leaving the load generator to its thread root posted to Slack, while the rest of the storm is still arriving.',
-        'Idle RSS: the one-process bot after start-up with nothing to do; peak RSS: its high-water mark (VmHWM) through the storm. Both with the heap cap npm start gives it.',
+        'Idle RSS: the one-process bot after start-up with nothing to do; peak RSS: its high-water mark (VmHWM) through the storm. Both with the V8 flags npm start gives it (heap cap, young generation).',
         'web + worker: "peak RSS" shows the web process, its baseline column the worker process.',
       ],
       durationMs: Date.now() - started,

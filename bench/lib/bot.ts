@@ -23,8 +23,11 @@ export const benchServices = [
 ] as const;
 export type BenchService = (typeof benchServices)[number];
 
-/** The heap cap `npm start`, the image and the manifests give the bot (package.json, Dockerfile). */
-export const productHeapCap = '--max-old-space-size=128';
+/**
+ * The V8 flags `npm start`, the image, docker-compose.yml and the manifests give the bot: the
+ * heap cap and the young generation's size (test/repo/deploy-files.test.ts keeps them equal).
+ */
+export const productNodeFlags = ['--max-old-space-size=128', '--max-semi-space-size=4'] as const;
 
 export interface BotOptions {
   label: string;
@@ -103,7 +106,7 @@ export async function startBot(env: BenchEnv, options: BotOptions): Promise<BotU
       replicas++;
       const started = await startChildServer({
         entry: 'bot',
-        nodeArgs: [productHeapCap],
+        nodeArgs: productNodeFlags,
         runtime: env.runtime,
         logPath: join(dir, log ?? `bot-${replicas}.log`),
         config: { env: { ...childEnv, ...(role ? { DECKHAND_ROLES: role } : {}) }, workDir: dir, redisPrefix: prefix, ...(options.decisions ? { decisions: options.decisions } : {}) },

@@ -21,7 +21,7 @@ export interface ChildServer {
 export interface StartChildOptions {
   /** A server entry in bench/servers (file name without extension). */
   entry: 'floor' | 'bot' | 'bare-bolt';
-  /** Node flags of the child (the bot gets the heap cap `npm start` and the image give it). */
+  /** Node flags of the child (the bot gets the V8 flags `npm start` and the image give it). */
   nodeArgs?: readonly string[];
   runtime: ServerRuntime;
   config: unknown;

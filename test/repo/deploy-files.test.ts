@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import * as z from 'zod';
+import { productNodeFlags } from '../../bench/lib/bot.js';
 import { Env } from '../../src/core/config/env.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -93,5 +94,20 @@ describe('Dockerfile', () => {
     const installs = text.match(/npm ci[^\n&]*/g) ?? [];
     expect(installs).toHaveLength(2);
     for (const install of installs) expect(install).toContain('--workspaces=false');
+  });
+});
+
+describe('V8 flags (heap cap, young generation)', () => {
+  it('are the same for npm start, the image, docker-compose.yml, both Deployments and the bench', () => {
+    const flags = productNodeFlags.join(' ');
+    expect(flags).toMatch(/^--max-old-space-size=\d+ --max-semi-space-size=\d+$/);
+    const start = z.object({ scripts: z.object({ start: z.string() }) }).parse(JSON.parse(read('package.json'))).scripts.start;
+    expect(start).toBe(`NODE_OPTIONS="\${NODE_OPTIONS:-${flags}}" node scripts/start.mjs`);
+    expect(read('Dockerfile')).toMatch(new RegExp(`^\\s+NODE_OPTIONS="${flags}" \\\\$`, 'm'));
+    const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<'web' | 'worker', { environment: Record<string, string> }> };
+    for (const role of ['web', 'worker'] as const) expect(compose.services[role].environment.NODE_OPTIONS, role).toBe(`\${NODE_OPTIONS:-${flags}}`);
+    const deployments = parseAllDocuments(read('deploy/deployment.yaml')).map((d) => d.toJS() as { spec: { template: { spec: { containers: { env: { name: string; value: string }[] }[] } } } });
+    expect(deployments).toHaveLength(2);
+    for (const d of deployments) expect(d.spec.template.spec.containers[0]!.env.find((e) => e.name === 'NODE_OPTIONS')?.value).toBe(flags);
   });
 });

@@ -1,5 +1,5 @@
-import { APIConnectionError, APIError } from '@anthropic-ai/sdk';
-import { AppError } from '../../shared/errors.js';
+import { AppError, isAppError } from '../../shared/errors.js';
+import { loadAnthropicSdk, type AnthropicSdk } from './client.js';
 
 export interface RetryOptions {
   /** Extra attempts after the SDK's own retries gave up (for overloaded / 429 / 5xx / timeouts). */
@@ -14,10 +14,15 @@ export const defaultRetryOptions: RetryOptions = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
-/** True for failures worth another try: 408/409/429/5xx/529 (overloaded), connection errors, timeouts. */
-export function isRetryableClaudeError(err: unknown): boolean {
-  if (err instanceof APIConnectionError) return true;
-  if (err instanceof APIError) return err.status === undefined || err.status === 408 || err.status === 409 || err.status === 429 || err.status >= 500;
+/**
+ * True for failures worth another try: 408/409/429/5xx/529 (overloaded), connection errors,
+ * timeouts. `sdk`: the Anthropic SDK whose error classes these are (undefined when it could not
+ * be loaded: then no error can be one of them).
+ */
+export function isRetryableClaudeError(err: unknown, sdk: AnthropicSdk | undefined): boolean {
+  if (!sdk) return false;
+  if (err instanceof sdk.APIConnectionError) return true;
+  if (err instanceof sdk.APIError) return err.status === undefined || err.status === 408 || err.status === 409 || err.status === 429 || err.status >= 500;
   return false;
 }
 
@@ -30,15 +35,19 @@ export async function withClaudeRetry<T>(fn: () => Promise<T>, options: RetryOpt
     try {
       return await fn();
     } catch (err) {
-      if (!isRetryableClaudeError(err) || attempt >= options.retries) throw toClaudeAppError(err);
+      // Already an AppError (the SDK could not be loaded): as it is.
+      if (isAppError(err)) throw err;
+      // Loaded by the call that failed, unless the failure was not the SDK's.
+      const sdk = await loadAnthropicSdk().catch(() => undefined);
+      if (!isRetryableClaudeError(err, sdk) || attempt >= options.retries) throw toClaudeAppError(err, sdk);
       await options.sleep(options.baseDelayMs * 2 ** attempt);
     }
   }
 }
 
-function toClaudeAppError(err: unknown): AppError {
-  if (err instanceof APIConnectionError) return new AppError('unavailable', 'Claude could not be reached', { cause: err });
-  if (err instanceof APIError) {
+function toClaudeAppError(err: unknown, sdk: AnthropicSdk | undefined): AppError {
+  if (sdk && err instanceof sdk.APIConnectionError) return new AppError('unavailable', 'Claude could not be reached', { cause: err });
+  if (sdk && err instanceof sdk.APIError) {
     const kind = err.type ?? `HTTP ${err.status ?? '?'}`;
     if (err.status === 429) return new AppError('rate_limited', `Claude is rate limited (${kind})`, { cause: err });
     if (err.status !== undefined && err.status < 500 && err.status !== 408 && err.status !== 409) {
