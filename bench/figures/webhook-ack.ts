@@ -16,6 +16,8 @@ type Subject = 'bare' | 'durable' | 'bot';
 interface Round {
   fixed: LoadResult;
   saturated: LoadResult;
+  /** CPU the server's process used per delivery of the saturation run (and the work it left until idle), µs. */
+  cpuPerRequestUs: number;
 }
 
 /**
@@ -52,10 +54,10 @@ export async function runWebhookAck(env: BenchEnv, sizes: BenchSizes['ack'], jud
     children.push(bare);
     const durable = await floor(true);
     children.push(durable);
-    const targets: Record<Subject, { url: string; idle: () => Promise<void> }> = {
-      bare: { url: bare.url, idle: () => Promise.resolve() },
-      durable: { url: durable.url, idle: () => Promise.resolve() },
-      bot: { url: bot.url, idle: () => bot.waitIdle() },
+    const targets: Record<Subject, { url: string; idle: () => Promise<void>; cpu: () => Promise<number> }> = {
+      bare: { url: bare.url, idle: () => Promise.resolve(), cpu: () => bare.cpuMicros() },
+      durable: { url: durable.url, idle: () => Promise.resolve(), cpu: () => durable.cpuMicros() },
+      bot: { url: bot.url, idle: () => bot.waitIdle(), cpu: () => bot.child.cpuMicros() },
     };
     // Warm-up: the bot opens its incidents' threads; every server's code gets hot.
     for (const t of Object.values(targets)) {
@@ -71,9 +73,12 @@ export async function runWebhookAck(env: BenchEnv, sizes: BenchSizes['ack'], jud
         const t = targets[subject];
         const fixed = await load.openLoop({ origin: t.url, rate: sizes.rate, shots: deliveries(perRound(sizes.count)) });
         await t.idle();
-        const saturated = await load.closedLoop({ origin: t.url, concurrency: sizes.concurrency, shots: deliveries(perRound(sizes.saturationCount)) });
+        const shots = deliveries(perRound(sizes.saturationCount));
+        const cpuBefore = await t.cpu();
+        const saturated = await load.closedLoop({ origin: t.url, concurrency: sizes.concurrency, shots });
         await t.idle();
-        rounds[subject].push({ fixed, saturated });
+        const cpuPerRequestUs = (await t.cpu()) - cpuBefore;
+        rounds[subject].push({ fixed, saturated, cpuPerRequestUs: cpuPerRequestUs / shots.length });
       }
     }
     const med = (subject: Subject, f: (r: Round) => number) => round(median(rounds[subject].map(f)));
@@ -81,6 +86,7 @@ export async function runWebhookAck(env: BenchEnv, sizes: BenchSizes['ack'], jud
     const p99 = (r: LoadResult) => summarize(r.latencies).p99;
     const refused = rounds.bot.reduce((n, r) => n + [r.fixed, r.saturated].reduce((a, l) => a + Object.entries(l.statuses).filter(([s]) => s !== '202').reduce((b, [, c]) => b + c, 0), 0), 0);
     const describe = (r: LoadResult) => ({ latencyMs: summarize(r.latencies), throughput: Math.round(r.throughput), statuses: r.statuses, elapsedMs: Math.round(r.elapsedMs) });
+    const cpuOf = (r: Round) => Math.round(r.cpuPerRequestUs);
     return {
       id: 1,
       title: 'Webhook ack latency and throughput (signed PagerDuty), against the durable floor',
@@ -109,11 +115,13 @@ export async function runWebhookAck(env: BenchEnv, sizes: BenchSizes['ack'], jud
         ),
         metric({ name: 'saturation throughput, vs the bare floor', unit: 'req/s', value: med('bot', (r) => Math.round(r.saturated.throughput)), baseline: med('bare', (r) => Math.round(r.saturated.throughput)) }, judge),
         metric({ name: 'ack p99 at saturation', unit: 'ms', value: med('bot', (r) => p99(r.saturated)), baseline: med('durable', (r) => p99(r.saturated)) }, judge),
+        // The server's own CPU per delivery: what a shared machine's noise leaves alone (Redis's share is not in it).
+        metric({ name: 'CPU per webhook at saturation', unit: 'µs', value: Math.round(med('bot', (r) => r.cpuPerRequestUs)), baseline: Math.round(med('durable', (r) => r.cpuPerRequestUs)) }, judge),
         metric({ name: 'deliveries not answered 202', unit: 'count', value: refused, target: { on: 'value', op: '==', limit: 0, kind: 'correctness' } }, judge),
       ],
       details: {
         sizes,
-        rounds: Object.fromEntries(Object.entries(rounds).map(([s, rs]) => [s, rs.map((r) => ({ fixedRate: describe(r.fixed), saturation: describe(r.saturated) }))])),
+        rounds: Object.fromEntries(Object.entries(rounds).map(([s, rs]) => [s, rs.map((r) => ({ fixedRate: describe(r.fixed), saturation: describe(r.saturated), cpuPerRequestUs: cpuOf(r) }))])),
       },
       notes: [
         'Baseline: the durable floor (signature check + one Redis RPUSH on the AOF Redis); the bare floor (signature check only) is shown beside it.',

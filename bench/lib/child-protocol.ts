@@ -4,7 +4,16 @@ import * as z from 'zod';
 /** Messages a server under test sends to the bench over the IPC channel. */
 export const ChildMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), port: z.number().int().positive() }),
-  z.object({ type: z.literal('stats'), peakRssBytes: z.number(), rssBytes: z.number(), peakHeapTotalBytes: z.number(), peakHeapUsedBytes: z.number(), peakExternalBytes: z.number() }),
+  z.object({
+    type: z.literal('stats'),
+    peakRssBytes: z.number(),
+    rssBytes: z.number(),
+    peakHeapTotalBytes: z.number(),
+    peakHeapUsedBytes: z.number(),
+    peakExternalBytes: z.number(),
+    /** CPU time (user + system) the process has used so far, in µs. */
+    cpuMicros: z.number(),
+  }),
   z.object({ type: z.literal('stopped') }),
   z.object({ type: z.literal('failed'), message: z.string() }),
 ]);
@@ -78,7 +87,16 @@ export function runChild<C>(schema: z.ZodType<C>, start: (config: C) => Promise<
         if (!message.success) return;
         if (message.data.type === 'stats') {
           const heap = rss.peakHeap();
-          send({ type: 'stats', peakRssBytes: rss.peak(), rssBytes: process.memoryUsage.rss(), peakHeapTotalBytes: heap.total, peakHeapUsedBytes: heap.used, peakExternalBytes: heap.external });
+          const cpu = process.cpuUsage();
+          send({
+            type: 'stats',
+            peakRssBytes: rss.peak(),
+            rssBytes: process.memoryUsage.rss(),
+            peakHeapTotalBytes: heap.total,
+            peakHeapUsedBytes: heap.used,
+            peakExternalBytes: heap.external,
+            cpuMicros: cpu.user + cpu.system,
+          });
         }
         else stop().catch(fail);
       });

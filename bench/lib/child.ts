@@ -12,6 +12,8 @@ export interface ChildServer {
   peakRssMb(): Promise<number>;
   /** Peak RSS, V8 heap (total, used) and external memory sampled so far, and RSS now, in MB. */
   memory(): Promise<{ peakRss: number; rss: number; peakHeapTotal: number; peakHeapUsed: number; peakExternal: number }>;
+  /** CPU time (user + system) the child has used so far, in µs: the difference over a run is its cost. */
+  cpuMicros(): Promise<number>;
   /** Asks the child to stop gracefully; kills it after `timeoutMs`. */
   stop(timeoutMs?: number): Promise<void>;
   /** The last lines the child wrote (for failure messages). */
@@ -89,10 +91,13 @@ export async function startChildServer(options: StartChildOptions): Promise<Chil
     throw err;
   }
   let stopping: Promise<void> | undefined;
-  const memory = async () => {
+  const stats = async () => {
     const answer = next('stats', 5000);
     send({ type: 'stats' });
-    const s = await answer;
+    return answer;
+  };
+  const memory = async () => {
+    const s = await stats();
     const mb = (n: number) => Math.round((n / 2 ** 20) * 10) / 10;
     return { peakRss: mb(s.peakRssBytes), rss: mb(s.rssBytes), peakHeapTotal: mb(s.peakHeapTotalBytes), peakHeapUsed: mb(s.peakHeapUsedBytes), peakExternal: mb(s.peakExternalBytes) };
   };
@@ -104,6 +109,7 @@ export async function startChildServer(options: StartChildOptions): Promise<Chil
     logTail,
     peakRssMb: async () => (await memory()).peakRss,
     memory,
+    cpuMicros: async () => (await stats()).cpuMicros,
     stop(timeoutMs = 30_000) {
       stopping ??= (async () => {
         if (child.exitCode !== null || child.signalCode !== null) return;

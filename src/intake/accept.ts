@@ -107,17 +107,18 @@ export function createAlertAccepter(options: AlertAccepterOptions): AcceptAlert 
   const pending = pendingKeys(options.prefix);
   const deliveryKey = (alert: Alert) => `${options.prefix}:intake-delivery:${alert.source}:${createHash('sha256').update(alert.deliveryId).digest('hex').slice(0, 32)}`;
   const enqueue = enqueuerFor(options.queue);
+  const incidentHashPrefix = incidentKeys.hash('');
+  const requeueAfter = options.requeueAfterMs ?? requeueAfterMs;
 
   const accept = async (alert: Alert, now: number): Promise<{ outcome: AcceptOutcome }> => {
     const key = incidentKeyOf(alert);
     const at = Date.parse(alert.occurredAt);
-    const visible = [alert.title, alert.severity, alert.status, alert.target, alert.members, alert.truncatedAlerts, alert.links].map((v) => JSON.stringify(v));
     const reply = (await acceptScript.run(
       options.redis,
       [deliveryKey(alert), incidentKeys.keyIndex(key), pending.hash(key), pending.index],
       [
         deliveryTtlSeconds,
-        incidentKeys.hash(''),
+        incidentHashPrefix,
         alert.retrigger ? '1' : '0',
         at,
         now,
@@ -125,8 +126,15 @@ export function createAlertAccepter(options: AlertAccepterOptions): AcceptAlert 
         JSON.stringify(alert.occurredAt),
         JSON.stringify(alert),
         keyHashOf(key),
-        options.requeueAfterMs ?? requeueAfterMs,
-        ...visible,
+        requeueAfter,
+        // The visible fields, encoded as the incident store encodes them (ARGV 11–17).
+        JSON.stringify(alert.title),
+        JSON.stringify(alert.severity),
+        JSON.stringify(alert.status),
+        JSON.stringify(alert.target),
+        JSON.stringify(alert.members),
+        JSON.stringify(alert.truncatedAlerts),
+        JSON.stringify(alert.links),
         key,
       ],
     )) as [AcceptOutcome, string?];

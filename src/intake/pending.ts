@@ -25,8 +25,18 @@ export function pendingKeys(prefix: string) {
   };
 }
 
+/** Hashes of recent incident keys: a storm hashes a few keys thousands of times (accept, drain). */
+const keyHashes = new Map<string, string>();
+const maxKeyHashes = 4096;
+
 export function keyHashOf(incidentKey: string): string {
-  return createHash('sha256').update(incidentKey).digest('hex').slice(0, 32);
+  let hash = keyHashes.get(incidentKey);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(incidentKey).digest('hex').slice(0, 32);
+    if (keyHashes.size >= maxKeyHashes) keyHashes.clear();
+    keyHashes.set(incidentKey, hash);
+  }
+  return hash;
 }
 
 /**

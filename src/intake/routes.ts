@@ -4,7 +4,7 @@ import type * as z from 'zod';
 import type { Config } from '../core/config/load.js';
 import { readBody } from '../http/body.js';
 import { parseJsonBody } from '../http/json.js';
-import { sendError, sendJson } from '../http/respond.js';
+import { sendError, sendJson, sendText } from '../http/respond.js';
 import type { Route } from '../http/server.js';
 import type { Metrics, RejectReason } from '../metrics/metrics.js';
 import type { Clock } from '../shared/clock.js';
@@ -38,29 +38,36 @@ export function createIngestRoutes(deps: IngestDeps): Route[] {
   ];
 }
 
-type Handler = (req: IncomingMessage, res: ServerResponse, log: Logger) => Promise<void>;
+/** The request's logger, made on first use: a webhook that logs nothing (the storm's repeats) makes none. */
+type LogOf = () => Logger;
+type Handler = (req: IncomingMessage, res: ServerResponse, log: LogOf) => Promise<void>;
 
 /** Counts every request, turns AppErrors into the JSON error answer and the rejection metric. */
 function guarded(source: Source, deps: IngestDeps, handler: Handler) {
+  // Bound once: the counter's label lookup is not repeated per request.
+  const received = deps.metrics.webhooksReceived.labels({ source });
   return async (req: IncomingMessage, res: ServerResponse) => {
-    deps.metrics.webhooksReceived.inc({ source });
-    const log = deps.log.child({ source, webhookId: headerOf(req, 'x-webhook-id') });
+    received.inc();
+    // A child logger masks its bindings (every string through the redactor) when made:
+    // made only for a line that is written.
+    let child: Logger | undefined;
+    const log = () => (child ??= deps.log.child({ source, webhookId: headerOf(req, 'x-webhook-id') }));
     try {
       await handler(req, res, log);
     } catch (err) {
       const error = toAppError(err);
       const reason = reasonOf(error);
       deps.metrics.webhooksRejected.inc({ source, reason });
-      if (reason === 'unavailable') log.warn({ err: error.message }, 'webhook refused: queue unavailable');
-      else if (reason === 'bad_request') log.warn({ err: error.message }, 'webhook refused: bad request');
-      else log.warn({ reason }, 'webhook refused');
+      if (reason === 'unavailable') log().warn({ err: error.message }, 'webhook refused: queue unavailable');
+      else if (reason === 'bad_request') log().warn({ err: error.message }, 'webhook refused: bad request');
+      else log().warn({ reason }, 'webhook refused');
       if (!req.readableEnded) discardRest(req, res);
       sendError(res, error);
     }
   };
 }
 
-async function handlePagerDuty(req: IncomingMessage, res: ServerResponse, log: Logger, deps: IngestDeps): Promise<void> {
+async function handlePagerDuty(req: IncomingMessage, res: ServerResponse, log: LogOf, deps: IngestDeps): Promise<void> {
   const secrets = deps.config.env.PAGERDUTY_WEBHOOK_SECRETS;
   if (secrets.length === 0) throw notConfigured('PAGERDUTY_WEBHOOK_SECRETS');
   const raw = await readBody(req);
@@ -70,7 +77,7 @@ async function handlePagerDuty(req: IncomingMessage, res: ServerResponse, log: L
   const envelope = parseWith(PagerDutyEnvelope, parseJsonBody(raw), 'PagerDuty webhook');
   const { event } = envelope;
   if (!isHandledPagerDutyEvent(event.event_type)) {
-    log.info({ eventType: event.event_type }, 'pagerduty event type ignored');
+    log().info({ eventType: event.event_type }, 'pagerduty event type ignored');
     sendJson(res, 200, { ok: true, ignored: event.event_type });
     return;
   }
@@ -84,11 +91,11 @@ async function handlePagerDuty(req: IncomingMessage, res: ServerResponse, log: L
     services: deps.config.file.pagerduty.services,
   });
   const { outcome } = await deps.accept(alert);
-  logAccepted(log, outcome, { eventType: alert.eventType, externalId: alert.externalId });
-  sendJson(res, 202, { ok: true, outcome });
+  logAccepted(deps.log, log, outcome, () => ({ eventType: alert.eventType, externalId: alert.externalId }));
+  sendAccepted(res, outcome);
 }
 
-async function handleAlertmanager(req: IncomingMessage, res: ServerResponse, log: Logger, deps: IngestDeps): Promise<void> {
+async function handleAlertmanager(req: IncomingMessage, res: ServerResponse, log: LogOf, deps: IngestDeps): Promise<void> {
   const token = deps.config.env.ALERTMANAGER_TOKEN;
   if (!token) throw notConfigured('ALERTMANAGER_TOKEN');
   if (!verifyBearer(headerOf(req, 'authorization'), token)) throw new AppError('unauthorized', 'missing or wrong bearer token');
@@ -98,14 +105,22 @@ async function handleAlertmanager(req: IncomingMessage, res: ServerResponse, log
   const deliveryId = createHash('sha256').update(raw).digest('hex');
   const alert = normalizeAlertmanager(payload, { deliveryId, now: new Date(deps.clock()).toISOString() });
   const { outcome } = await deps.accept(alert);
-  logAccepted(log, outcome, { eventType: alert.eventType, alerts: payload.alerts.length });
-  sendJson(res, 202, { ok: true, outcome });
+  logAccepted(deps.log, log, outcome, () => ({ eventType: alert.eventType, alerts: payload.alerts.length }));
+  sendAccepted(res, outcome);
 }
 
 /** A queued job is news; the storm's repeats (duplicate, unchanged, coalesced) are debug detail. */
-function logAccepted(log: Logger, outcome: AcceptOutcome, data: Record<string, unknown>): void {
-  if (outcome === 'queued') log.info({ outcome, ...data }, 'webhook queued');
-  else log.debug({ outcome, ...data }, 'webhook accepted');
+function logAccepted(root: Logger, log: LogOf, outcome: AcceptOutcome, data: () => Record<string, unknown>): void {
+  if (outcome === 'queued') log().info({ outcome, ...data() }, 'webhook queued');
+  else if (root.isLevelEnabled('debug')) log().debug({ outcome, ...data() }, 'webhook accepted');
+}
+
+/** The 202 of each outcome, encoded once. */
+const acceptedBodies = new Map<AcceptOutcome, string>();
+function sendAccepted(res: ServerResponse, outcome: AcceptOutcome): void {
+  let text = acceptedBodies.get(outcome);
+  if (text === undefined) acceptedBodies.set(outcome, (text = JSON.stringify({ ok: true, outcome })));
+  sendText(res, 202, text, 'application/json; charset=utf-8');
 }
 
 /**

@@ -41,6 +41,8 @@ describe('bench smoke run', () => {
       expect(value(1, 'ack p50').value).toBeGreaterThan(0);
       expect(value(1, 'ack p50').baseline).toBeGreaterThan(0);
       expect(value(1, 'saturation throughput').value).toBeGreaterThan(0);
+      expect(value(1, 'CPU per webhook').value).toBeGreaterThan(0);
+      expect(value(1, 'CPU per webhook').baseline).toBeGreaterThan(0);
       expect(value(2, 'threads').value).toBe(options.sizes.storm.incidents);
       // The storm ran twice, the second time as a web process and a worker process.
       expect(value(2, 'web + worker: threads').value).toBe(options.sizes.storm.incidents);

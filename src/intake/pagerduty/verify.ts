@@ -9,11 +9,11 @@ const signaturePattern = /^v1=([0-9a-f]{64})$/;
  */
 export function verifyPagerDutySignature(rawBody: Buffer, header: string | undefined, secrets: readonly string[]): boolean {
   if (!header || secrets.length === 0) return false;
-  const given = header
-    .split(',')
-    .map((part) => signaturePattern.exec(part.trim().toLowerCase())?.[1])
-    .filter((hex): hex is string => hex !== undefined)
-    .map((hex) => Buffer.from(hex, 'hex'));
+  const given: Buffer[] = [];
+  for (const part of header.split(',')) {
+    const hex = signaturePattern.exec(part.trim().toLowerCase())?.[1];
+    if (hex !== undefined) given.push(Buffer.from(hex, 'hex'));
+  }
   if (given.length === 0) return false;
   let ok = false;
   for (const secret of secrets) {
