@@ -39,6 +39,8 @@ export const builtinAnalyzers: readonly Analyzer[] = [
   analyzeNodePressure,
   analyzeQuotaExceeded,
   analyzeMissingServiceAccount,
+  // An OrderedReady set stuck on one pod is the headline; that pod's own cause follows.
+  analyzeStatefulSetStuck,
   analyzeOomKilled,
   analyzeProbeTiming,
   analyzeProbePort,
@@ -57,7 +59,6 @@ export const builtinAnalyzers: readonly Analyzer[] = [
   analyzeEvictions,
   analyzeCpuSaturation,
   analyzeFailedRollout,
-  analyzeStatefulSetStuck,
   analyzeDaemonSetUnscheduled,
   analyzeJobFailed,
   analyzeCronJob,
