@@ -80,6 +80,14 @@ describe('jobs and cron jobs', () => {
     const e = evidenceOf({ focus: { kind: 'CronJob', name: 'report' } }, { cronJobs: [cj], jobs: [job('report-29000001', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit', 'report')] });
     expect(analyzeCronJob(e, now).findings[0]).toMatchObject({ kind: 'cronjob-job-failed', object: 'CronJob/shop/report' });
   });
+
+  it('a CronJob whose latest finished Job failed while the next run is still going', () => {
+    const cj = { metadata: { name: 'report', namespace: 'shop' }, spec: { schedule: '* * * * *', jobTemplate: { spec: { template: { spec: { containers: [] } } } } }, status: {} };
+    const failed = { ...job('report-29000001', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit', 'report'), metadata: { ...job('report-29000001', '', '', 'report').metadata, creationTimestamp: new Date(now - 120_000) } };
+    const running = { metadata: { name: 'report-29000002', namespace: 'shop', creationTimestamp: new Date(now - 30_000), ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'report', uid: 'c', controller: true }] }, status: { active: 1 } };
+    const e = evidenceOf({ focus: { kind: 'CronJob', name: 'report' } }, { cronJobs: [cj], jobs: [running, failed] });
+    expect(analyzeCronJob(e, now).findings[0]).toMatchObject({ kind: 'cronjob-job-failed', title: 'CronJob report: its latest Job report-29000001 failed' });
+  });
 });
 
 describe('workload controllers', () => {
