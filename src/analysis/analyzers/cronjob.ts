@@ -17,11 +17,14 @@ export const analyzeCronJob: Analyzer = (evidence) => {
   const ns = namespaceOf(evidence);
   for (const cj of evidence.objects?.cronJobs ?? []) {
     const cjName = cj.metadata?.name ?? '?';
-    if (!inScope(evidence, 'CronJob', cjName, false)) continue;
+    // An alert about one of its Jobs is about its runs too (not its schedule or suspension).
+    const focus = evidence.focus;
+    const viaJob = focus?.kind === 'Job' && (evidence.objects?.jobs ?? []).some((j) => j.metadata?.name === focus.name && cronJobOf(j) === cjName);
+    if (!viaJob && !inScope(evidence, 'CronJob', cjName, false)) continue;
     const object = `CronJob/${ns}/${cjName}`;
     const last = cj.status?.lastScheduleTime ? new Date(cj.status.lastScheduleTime).toISOString() : 'never';
     const facts = [`spec.schedule: "${cj.spec?.schedule ?? '?'}"`, `status.lastScheduleTime: ${last}`, `status.lastSuccessfulTime: ${cj.status?.lastSuccessfulTime ? new Date(cj.status.lastSuccessfulTime).toISOString() : 'never'}`];
-    if (cj.spec?.suspend === true) {
+    if (cj.spec?.suspend === true && !viaJob) {
       findings.push(
         makeFinding({
           analyzer: name,
@@ -37,7 +40,7 @@ export const analyzeCronJob: Analyzer = (evidence) => {
       continue;
     }
     const missed = eventsOf(evidence, 'CronJob', cjName, /TooManyMissedTimes|MissSchedule|FailedCreate|FailedNeedsStart/).slice(0, 2);
-    if (missed.length > 0) {
+    if (missed.length > 0 && !viaJob) {
       findings.push(
         makeFinding({
           analyzer: name,

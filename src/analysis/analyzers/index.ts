@@ -60,8 +60,9 @@ export const builtinAnalyzers: readonly Analyzer[] = [
   analyzeCpuSaturation,
   analyzeFailedRollout,
   analyzeDaemonSetUnscheduled,
-  analyzeJobFailed,
+  // A CronJob's failing runs head the Job's own failure (which quotes the log line).
   analyzeCronJob,
+  analyzeJobFailed,
   analyzeServiceEndpoints,
   analyzeServiceTargetPort,
   analyzeFailingProbes,
