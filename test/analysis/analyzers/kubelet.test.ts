@@ -26,6 +26,18 @@ describe('image-pull', () => {
     expect(r.proposals).toEqual([]);
   });
 
+  it('finds the runtime’s reason in the pull events while the container waits in back-off', () => {
+    const pod = podOf('web', 'a', { name: 'web', image: 'registry.example.com/shop/web:9.9.9' }, waiting('ImagePullBackOff', 'Back-off pulling image "registry.example.com/shop/web:9.9.9"'));
+    const events = [
+      ev('Pod', pod.metadata!.name!, 'Warning', 'Failed', 'Error: ImagePullBackOff'),
+      ev('Pod', pod.metadata!.name!, 'Warning', 'Failed', 'Error: ErrImagePull'),
+      ev('Pod', pod.metadata!.name!, 'Warning', 'Failed', 'Failed to pull image "registry.example.com/shop/web:9.9.9": rpc error: code = NotFound desc = registry.example.com/shop/web:9.9.9: not found'),
+    ];
+    const r = analyzeImagePull(evidenceOf({ pods: [pod], podEvents: { [pod.metadata!.name!]: events }, workload: workloadRef('web') }), now);
+    expect(r.findings[0]).toMatchObject({ kind: 'image-not-found' });
+    expect(r.findings[0]?.evidence.join('\n')).toContain('not found');
+  });
+
   it('tells a registry DNS failure', () => {
     const r = pull('registry.shop.invalid/web:1.0', 'failed to do request: Head "https://registry.shop.invalid/v2/web/manifests/1.0": dial tcp: lookup registry.shop.invalid on 10.96.0.10:53: no such host');
     expect(r.findings[0]).toMatchObject({ kind: 'registry-dns' });
