@@ -117,6 +117,14 @@ export async function gatherEvidence(reader: ClusterReader, target: GatherTarget
   if (evidence.namespace !== undefined && target.workloadOnly !== true) {
     const ns = evidence.namespace;
     evidence.objects = await gatherObjects(reader, evidence, ns, attempt);
+    const focused = evidence.focus;
+    if (focused?.kind === 'Job' && !evidence.objects.jobs.some((j) => j.metadata?.name === focused.name)) {
+      // A CronJob names its Jobs `<cronjob>-<scheduled minute>` and deletes old ones past its history limits.
+      const runOf = (cron: string) => focused.name.startsWith(`${cron}-`) && /^\d+$/.test(focused.name.slice(cron.length + 1));
+      const cron = evidence.objects.cronJobs.find((c) => runOf(c.metadata?.name ?? ''));
+      evidence.notes.push(`Job ${focused.name} not found in ${ns}${cron ? `; looking at CronJob ${cron.metadata?.name ?? ''}, whose run it was` : ''}`);
+      if (cron) evidence.focus = { kind: 'CronJob', name: cron.metadata?.name ?? '' };
+    }
   }
 
   if (evidence.namespace !== undefined && (evidence.workload || target.hpa !== undefined || evidence.focus?.kind === 'Namespace')) {

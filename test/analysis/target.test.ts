@@ -4,7 +4,7 @@ import { runAnalyzers } from '../../src/analysis/run-analyzers.js';
 import { targetOfIncident } from '../../src/analysis/target.js';
 import type { Incident } from '../../src/core/incident.js';
 import { targetFromLabels } from '../../src/intake/target.js';
-import { fakeReader, now } from './fixtures.js';
+import { emptyWorld, fakeReader, now } from './fixtures.js';
 import { apiWorld, cartWorld } from './scenario-worlds.js';
 
 /** An incident as intake makes it from an Alertmanager alert's labels. */
@@ -53,6 +53,19 @@ describe('gathering what those labels name', () => {
     const r = runAnalyzers(evidence, now);
     expect(r.findings.map((f) => f.object)).toContain('PodDisruptionBudget/shop/api');
     expect(r.proposals.map((p) => p.action)).toContainEqual({ type: 'scale', namespace: 'shop', kind: 'Deployment', name: 'api', replicas: 3 });
+  });
+
+  it('a CronJob run whose Job is gone (history limit) is looked at through its CronJob', async () => {
+    const w = emptyWorld();
+    w.cronJobs.push({ metadata: { name: 'report', namespace: 'shop' }, spec: { schedule: '* * * * *', jobTemplate: { spec: { template: { spec: { containers: [] } } } } }, status: {} });
+    w.jobs.push({
+      metadata: { name: 'report-29000002', namespace: 'shop', creationTimestamp: new Date(now - 60_000), ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'report', uid: 'c', controller: true }] },
+      status: { failed: 1, conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' }] },
+    });
+    const evidence = await gatherEvidence(fakeReader(w), targetOfIncident(alerted({ alertname: 'KubeJobFailed', namespace: 'shop', job_name: 'report-29000001' })).target);
+    expect(evidence.focus).toEqual({ kind: 'CronJob', name: 'report' });
+    expect(evidence.notes).toContain('Job report-29000001 not found in shop; looking at CronJob report, whose run it was');
+    expect(runAnalyzers(evidence, now).findings[0]).toMatchObject({ kind: 'cronjob-job-failed', object: 'CronJob/shop/report' });
   });
 
   it("a scrape target's pod label that names no pod here does not hide the HPA", async () => {
