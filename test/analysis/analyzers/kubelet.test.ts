@@ -164,6 +164,19 @@ describe('oom-killed and crash-loop', () => {
     expect(r.findings[0]?.fix).toContain('FATAL config: DATABASE_URL is not set');
     expect(r.proposals).toEqual([]);
   });
+
+  it('a crash loop read just after a restart (running between back-offs) is still one; an old crash is not', () => {
+    const running = (finishedAgoMs: number, restartCount = 7) =>
+      podOf('api', 'a', { name: 'api' }, {
+        phase: 'Running',
+        containerStatuses: [{ name: 'api', image: 'x', imageID: '', ready: true, restartCount, state: { running: { startedAt: new Date(now - finishedAgoMs + 1000) } }, lastState: { terminated: { exitCode: 1, reason: 'Error', finishedAt: new Date(now - finishedAgoMs) } } }],
+      });
+    const r = analyzeCrashLoop(evidenceOf({ pods: [running(20_000)], workload: workloadRef('api') }), now);
+    expect(r.findings[0]).toMatchObject({ kind: 'crash-loop', object: 'Deployment/shop/api' });
+    expect(r.findings[0]?.evidence[0]).toContain('1 just restarted after crashing');
+    expect(analyzeCrashLoop(evidenceOf({ pods: [running(3 * 3600_000)], workload: workloadRef('api') }), now).findings).toEqual([]);
+    expect(analyzeCrashLoop(evidenceOf({ pods: [running(20_000, 1)], workload: workloadRef('api') }), now).findings).toEqual([]);
+  });
 });
 
 describe('failing-probes', () => {
