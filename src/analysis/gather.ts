@@ -14,11 +14,12 @@ export interface GatherTarget {
   node?: string | undefined;
   /** HPA name (Alertmanager `horizontalpodautoscaler` label). */
   hpa?: string | undefined;
-  /** A Job, CronJob, Service or claim the incident is about (with `namespace`). */
+  /** A Job, CronJob, Service, claim or PodDisruptionBudget the incident is about (with `namespace`). */
   job?: string | undefined;
   cronjob?: string | undefined;
   service?: string | undefined;
   pvc?: string | undefined;
+  pdb?: string | undefined;
   /** Free names to search for (workload names found in the alert title). */
   names?: string[] | undefined;
   /** Skip the namespace's other objects (Services, claims, quotas…): workload-only evidence. */
@@ -65,7 +66,7 @@ export async function gatherEvidence(reader: ClusterReader, target: GatherTarget
 
   const focus = focusOf(target);
   if (focus) evidence.focus = focus;
-  const resolved = focus ? { notes: [] } : await resolveWorkload(reader, target, limits, attempt);
+  const resolved = focus ? await selectedWorkload(reader, focus, target.namespace, attempt) : await resolveWorkload(reader, target, limits, attempt);
   const targetPod = resolved.pod;
   const ref = resolved.ref;
   if (ref) {
@@ -116,6 +117,14 @@ export async function gatherEvidence(reader: ClusterReader, target: GatherTarget
   if (evidence.namespace !== undefined && target.workloadOnly !== true) {
     const ns = evidence.namespace;
     evidence.objects = await gatherObjects(reader, evidence, ns, attempt);
+    const focused = evidence.focus;
+    if (focused?.kind === 'Job' && !evidence.objects.jobs.some((j) => j.metadata?.name === focused.name)) {
+      // A CronJob names its Jobs `<cronjob>-<scheduled minute>` and deletes old ones past its history limits.
+      const runOf = (cron: string) => focused.name.startsWith(`${cron}-`) && /^\d+$/.test(focused.name.slice(cron.length + 1));
+      const cron = evidence.objects.cronJobs.find((c) => runOf(c.metadata?.name ?? ''));
+      evidence.notes.push(`Job ${focused.name} not found in ${ns}${cron ? `; looking at CronJob ${cron.metadata?.name ?? ''}, whose run it was` : ''}`);
+      if (cron) evidence.focus = { kind: 'CronJob', name: cron.metadata?.name ?? '' };
+    }
   }
 
   if (evidence.namespace !== undefined && (evidence.workload || target.hpa !== undefined || evidence.focus?.kind === 'Namespace')) {
@@ -135,7 +144,29 @@ function focusOf(target: GatherTarget): Evidence['focus'] {
   if (target.cronjob !== undefined) return { kind: 'CronJob', name: target.cronjob };
   if (target.service !== undefined) return { kind: 'Service', name: target.service };
   if (target.pvc !== undefined) return { kind: 'PersistentVolumeClaim', name: target.pvc };
+  if (target.pdb !== undefined) return { kind: 'PodDisruptionBudget', name: target.pdb };
   return undefined;
+}
+
+/**
+ * The workload behind a Service or PodDisruptionBudget the incident names: the owner of the
+ * pods its selector (matchLabels) picks, so the pods' own failures and the cures that need the
+ * workload (a budget's extra replica) are found too. None for other objects or no pods.
+ */
+async function selectedWorkload(reader: ClusterReader, focus: NonNullable<Evidence['focus']>, ns: string | undefined, attempt: Attempt): Promise<Resolved> {
+  if (ns === undefined || (focus.kind !== 'Service' && focus.kind !== 'PodDisruptionBudget')) return { notes: [] };
+  let selector: Record<string, string> | undefined;
+  if (focus.kind === 'Service') {
+    selector = ((await attempt(`services in ${ns}`, () => reader.listServices(ns))) ?? []).find((s) => s.metadata?.name === focus.name)?.spec?.selector;
+  } else {
+    const spec = ((await attempt(`pod disruption budgets in ${ns}`, () => reader.listPodDisruptionBudgets(ns))) ?? []).find((p) => p.metadata?.name === focus.name)?.spec;
+    if (spec?.selector?.matchExpressions === undefined || spec.selector.matchExpressions.length === 0) selector = spec?.selector?.matchLabels;
+  }
+  if (selector === undefined || Object.keys(selector).length === 0) return { notes: [] };
+  const labelSelector = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
+  const [pod] = (await attempt(`pods selected by ${focus.kind} ${focus.name}`, () => reader.listPods(ns, { labelSelector }))) ?? [];
+  const ref = pod ? await ownerOf(reader, pod, attempt) : undefined;
+  return ref ? { ref, notes: [] } : { notes: [] };
 }
 
 type Attempt = <T>(what: string, fn: () => Promise<T>) => Promise<T | undefined>;
@@ -163,9 +194,12 @@ async function resolveWorkload(reader: ClusterReader, target: GatherTarget, limi
   const podName = target.pod;
   if (podName !== undefined && ns !== undefined) {
     const pod = await attempt(`pod ${podName}`, () => reader.getPod(ns, podName));
-    if (!pod) return { notes: [`pod ${podName} not found in ${ns}`] };
-    const ref = await ownerOf(reader, pod, attempt);
-    return ref ? { ref, pod, notes: [] } : { pod, notes: ['the pod has no controlling workload'] };
+    if (pod) {
+      const ref = await ownerOf(reader, pod, attempt);
+      return ref ? { ref, pod, notes: [] } : { pod, notes: ['the pod has no controlling workload'] };
+    }
+    // A scrape target's own `pod` label (kube-state-metrics') names no pod here: the HPA may still.
+    if (target.hpa === undefined) return { notes: [`pod ${podName} not found in ${ns}`] };
   }
   if (target.hpa !== undefined && ns !== undefined) {
     const hpa = ((await attempt(`HPAs in ${ns}`, () => reader.listHpas(ns))) ?? []).find((h) => h.metadata?.name === target.hpa);

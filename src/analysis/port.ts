@@ -8,6 +8,7 @@ export { runToolLoop, totalTokens, type ToolLoopLimits } from './agent/loop.js';
 export { systemPrompt } from './agent/prompt.js';
 export { defaultRetryOptions, type RetryOptions } from './agent/retry.js';
 export { gatherEvidence, type GatherTarget } from './gather.js';
+export { targetOfIncident } from './target.js';
 export { actionKey, runAnalyzers } from './run-analyzers.js';
 export { readTools } from './tools/index.js';
 export { sweep, defaultSweepOptions, type SweepOptions } from './sweep/sweep.js';

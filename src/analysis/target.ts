@@ -8,13 +8,17 @@ const stopWords = new Set(
 );
 
 /**
- * Works out what an incident is about: alert labels first (AlertTarget, plus the
- * `horizontalpodautoscaler` label), then the PagerDuty-service mapping of deckhand.yaml,
- * then names in the title to search for.
+ * Works out what an incident is about: alert labels first (AlertTarget, plus the object
+ * labels kube-state-metrics puts on its series: `horizontalpodautoscaler`, `job_name`,
+ * `cronjob`, `persistentvolumeclaim`, `poddisruptionbudget`, and `service` when no other
+ * object is named), then the PagerDuty-service mapping of deckhand.yaml, then names in the
+ * title to search for. (`job` is Prometheus' scrape job, never a Kubernetes Job.)
  */
 export function targetOfIncident(incident: Incident, services: Record<string, ServiceMapping> = {}): { cluster?: string; target: GatherTarget } {
   const t = incident.target;
+  const labels = incident.labels;
   const mapping = incident.service ? services[incident.service.id] : undefined;
+  const label = (key: string) => (labels[key] === undefined || labels[key] === '' ? undefined : labels[key]);
   const target: GatherTarget = {
     namespace: t.namespace ?? mapping?.namespace,
     pod: t.pod,
@@ -22,10 +26,23 @@ export function targetOfIncident(incident: Incident, services: Record<string, Se
     statefulset: t.statefulset ?? mapping?.statefulset,
     daemonset: t.daemonset ?? mapping?.daemonset,
     node: t.node,
-    hpa: incident.labels.horizontalpodautoscaler,
+    hpa: label('horizontalpodautoscaler'),
+    job: label('job_name'),
+    cronjob: label('cronjob'),
+    pvc: label('persistentvolumeclaim'),
+    pdb: label('poddisruptionbudget'),
   };
-  const named = [target.pod, target.deployment, target.statefulset, target.daemonset, target.node, target.hpa].some((x) => x !== undefined);
-  if (!named) target.names = namesInTitle(incident.title);
+  const objectNamed = [target.pod, target.deployment, target.statefulset, target.daemonset, target.node, target.hpa, target.job, target.cronjob, target.pvc, target.pdb].some((x) => x !== undefined);
+  // Scrape targets add their own `service` label (kube-state-metrics' Service, an app's
+  // ServiceMonitor): it names the alert's object only when nothing more precise does.
+  if (!objectNamed) target.service = label('service');
+  if (!objectNamed && target.service === undefined) target.names = namesInTitle(incident.title);
+  // An explicit workload is more precise than the Job, claim or budget a label may also name.
+  if (target.deployment !== undefined || target.statefulset !== undefined || target.daemonset !== undefined) {
+    target.job = undefined;
+    target.cronjob = undefined;
+    target.pvc = undefined;
+  }
   const cluster = t.cluster ?? mapping?.cluster;
   return cluster === undefined ? { target } : { cluster, target };
 }

@@ -90,11 +90,11 @@ export interface Evidence {
   notes: string[];
   /** The namespace's other objects, read when a namespace is known (see gather-objects.ts). */
   objects?: NamespaceObjects;
-  /** A non-workload object the incident names (a Job, CronJob, Service or claim), or the whole namespace. */
+  /** A non-workload object the incident names (a Job, CronJob, Service, claim or budget), or the whole namespace. */
   focus?: { kind: FocusKind; name: string };
 }
 
-export type FocusKind = 'Job' | 'CronJob' | 'Service' | 'PersistentVolumeClaim' | 'Namespace';
+export type FocusKind = 'Job' | 'CronJob' | 'Service' | 'PersistentVolumeClaim' | 'PodDisruptionBudget' | 'Namespace';
 
 /** Namespace (and a few cluster) objects around the incident. Never Secrets; ConfigMaps by keys. */
 export interface NamespaceObjects {

@@ -1,4 +1,4 @@
-import type { GatherTarget } from '../analysis/port.js';
+import { targetOfIncident, type GatherTarget } from '../analysis/port.js';
 import type { Incident } from '../core/incident.js';
 import type { ClusterReader } from '../kube/reader.js';
 import type { QuestionScope } from './scope.js';
@@ -30,10 +30,10 @@ export async function resolveTarget(input: TargetInput): Promise<GatherTarget> {
     ...(incident ? incidentTarget(incident) : subjectTarget(input.subject)),
     namespace: scope.namespace ?? input.namespace,
     ...(scope.workload ? workloadTarget(scope.workload) : {}),
-    ...(scope.pod ? { pod: scope.pod } : {}),
-    ...(scope.node ? { node: scope.node } : {}),
+    ...(scope.pod ? { ...noObject, pod: scope.pod } : {}),
+    ...(scope.node ? { ...noObject, node: scope.node } : {}),
   };
-  if (scope.place !== undefined) return { ...target, deployment: undefined, statefulset: undefined, daemonset: undefined, pod: undefined, names: [scope.place] };
+  if (scope.place !== undefined) return { ...target, ...noObject, deployment: undefined, statefulset: undefined, daemonset: undefined, pod: undefined, names: [scope.place] };
   return target;
 }
 
@@ -61,19 +61,18 @@ function subjectTarget(subject: string | undefined): GatherTarget {
   return { [subjectKinds[kind as keyof typeof subjectKinds]]: name };
 }
 
+/** What the incident is about, read from its labels as its analysis reads them (no title search). */
 export function incidentTarget(incident: Incident): GatherTarget {
-  const t = incident.target;
-  const out: GatherTarget = {};
-  for (const key of ['namespace', 'pod', 'deployment', 'statefulset', 'daemonset', 'node'] as const) {
-    const value = t[key];
-    if (value !== undefined) out[key] = value;
-  }
-  return out;
+  const { names: _names, ...target } = targetOfIncident(incident).target;
+  return Object.fromEntries(Object.entries(target).filter(([, v]) => v !== undefined));
 }
+
+/** The incident's Job, CronJob, Service, claim, budget or HPA: what a question naming something else drops. */
+const noObject: GatherTarget = { job: undefined, cronjob: undefined, service: undefined, pvc: undefined, pdb: undefined, hpa: undefined };
 
 function workloadTarget(workload: { kind: 'Deployment' | 'StatefulSet' | 'DaemonSet'; name: string }): GatherTarget {
   // A workload named in the question replaces the incident's: ask about one thing at a time.
-  const cleared: GatherTarget = { deployment: undefined, statefulset: undefined, daemonset: undefined, pod: undefined };
+  const cleared: GatherTarget = { ...noObject, deployment: undefined, statefulset: undefined, daemonset: undefined, pod: undefined };
   if (workload.kind === 'Deployment') return { ...cleared, deployment: workload.name };
   if (workload.kind === 'StatefulSet') return { ...cleared, statefulset: workload.name };
   return { ...cleared, daemonset: workload.name };

@@ -6,7 +6,7 @@ import type { Incident } from '../../src/core/incident.js';
 
 const reader = fakeReader(emptyWorld());
 reader.listNamespaces = () => Promise.resolve(['shop', 'billing']);
-const incident = { target: { cluster: 'prod', namespace: 'shop', deployment: 'checkout' } } as unknown as Incident;
+const incident = { labels: {}, target: { cluster: 'prod', namespace: 'shop', deployment: 'checkout' } } as unknown as Incident;
 
 const resolve = (question: string, inc: Incident | undefined = incident, channelNamespaces: string[] = ['shop']) =>
   resolveTarget({ scope: extractScope(question), incident: inc, namespace: 'shop', channelNamespaces, reader });

@@ -1,9 +1,26 @@
 import type { Analyzer, Finding } from '../types.js';
-import { containerProblems, eventsWhere, describeEvent, logExcerpt, logsOf, unique, workloadLabel } from './helpers.js';
+import { containerProblems, eventsWhere, describeEvent, logExcerpt, logsOf, unique, workloadLabel, type ContainerProblem } from './helpers.js';
 import { decideUndo } from './undo.js';
 import { subjectId } from './objects.js';
 
 const name = 'crash-loop';
+
+/** Restarts after which a container that just crashed again is crash-looping between its back-offs. */
+const minRestarts = 3;
+/** The longest back-off (5 min) and a short run: a crash older than this is over. */
+const recentCrashMs = 10 * 60_000;
+
+/**
+ * A container caught in the run between two back-offs: restarted at least `minRestarts` times,
+ * its last run ended with a non-zero exit recently. (An alert fired on CrashLoopBackOff may be
+ * read just after the kubelet restarted it.)
+ */
+function restartedAfterCrash(p: ContainerProblem, now: number): boolean {
+  const last = p.status.lastState?.terminated;
+  if (!last || last.exitCode === 0 || p.status.restartCount < minRestarts) return false;
+  const finished = last.finishedAt ? new Date(last.finishedAt).getTime() : undefined;
+  return finished !== undefined && now - finished < recentCrashMs;
+}
 
 /**
  * Containers in CrashLoopBackOff (OOM kills are left to the oom-killed analyzer). Proposes a
@@ -11,13 +28,14 @@ const name = 'crash-loop';
  * a restart brings back the same template and the same crash.
  */
 export const analyzeCrashLoop: Analyzer = (evidence, now) => {
-  const crashing = containerProblems(evidence).filter((p) => p.waitingReason === 'CrashLoopBackOff' && p.lastReason !== 'OOMKilled');
+  const crashing = containerProblems(evidence).filter((p) => p.lastReason !== 'OOMKilled' && (p.waitingReason === 'CrashLoopBackOff' || restartedAfterCrash(p, now)));
   const [first] = crashing;
   if (!first) return { findings: [], proposals: [] };
   const container = first.status.name;
   const lines: string[] = [];
   const reasons = unique(crashing.map((p) => `${p.lastReason ?? 'unknown reason'} (exit code ${p.lastExitCode ?? '?'})`));
-  lines.push(`${crashing.length} container(s) in CrashLoopBackOff; last termination: ${reasons.join(', ')}`);
+  const between = crashing.filter((p) => p.waitingReason !== 'CrashLoopBackOff').length;
+  lines.push(`${crashing.length} container(s) in CrashLoopBackOff${between > 0 ? ` (${between} just restarted after crashing)` : ''}; last termination: ${reasons.join(', ')}`);
   lines.push(`restarts: ${crashing.map((p) => `${p.podName} ×${p.status.restartCount}`).join(', ')}`);
   const excerpt = logExcerpt(logsOf(evidence, first.podName, container));
   if (excerpt) lines.push(`last log lines of ${first.podName}/${container}:\n${excerpt}`);

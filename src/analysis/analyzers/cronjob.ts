@@ -1,23 +1,30 @@
+import type { V1Job } from '@kubernetes/client-node';
 import type { Analyzer, Finding } from '../types.js';
 import { describeEvent, eventsOf, inScope, makeFinding, namespaceOf } from './objects.js';
 import { cronJobOf } from './job-failed.js';
 
 const name = 'cronjob';
 
+/** A Job's creation time in ms (client-node gives a Date; a String of it sorts by weekday). */
+const createdAt = (job: V1Job): number => (job.metadata?.creationTimestamp ? new Date(job.metadata.creationTimestamp).getTime() : 0);
+
 /**
  * A CronJob that does not run: suspended, missing its start times (the controller's
- * `TooManyMissedTimes` / `MissSchedule` / `FailedCreate` events), or whose latest Job failed.
+ * `TooManyMissedTimes` / `MissSchedule` / `FailedCreate` events), or whose latest finished Job failed.
  */
 export const analyzeCronJob: Analyzer = (evidence) => {
   const findings: Finding[] = [];
   const ns = namespaceOf(evidence);
   for (const cj of evidence.objects?.cronJobs ?? []) {
     const cjName = cj.metadata?.name ?? '?';
-    if (!inScope(evidence, 'CronJob', cjName, false)) continue;
+    // An alert about one of its Jobs is about its runs too (not its schedule or suspension).
+    const focus = evidence.focus;
+    const viaJob = focus?.kind === 'Job' && (evidence.objects?.jobs ?? []).some((j) => j.metadata?.name === focus.name && cronJobOf(j) === cjName);
+    if (!viaJob && !inScope(evidence, 'CronJob', cjName, false)) continue;
     const object = `CronJob/${ns}/${cjName}`;
     const last = cj.status?.lastScheduleTime ? new Date(cj.status.lastScheduleTime).toISOString() : 'never';
     const facts = [`spec.schedule: "${cj.spec?.schedule ?? '?'}"`, `status.lastScheduleTime: ${last}`, `status.lastSuccessfulTime: ${cj.status?.lastSuccessfulTime ? new Date(cj.status.lastSuccessfulTime).toISOString() : 'never'}`];
-    if (cj.spec?.suspend === true) {
+    if (cj.spec?.suspend === true && !viaJob) {
       findings.push(
         makeFinding({
           analyzer: name,
@@ -33,7 +40,7 @@ export const analyzeCronJob: Analyzer = (evidence) => {
       continue;
     }
     const missed = eventsOf(evidence, 'CronJob', cjName, /TooManyMissedTimes|MissSchedule|FailedCreate|FailedNeedsStart/).slice(0, 2);
-    if (missed.length > 0) {
+    if (missed.length > 0 && !viaJob) {
       findings.push(
         makeFinding({
           analyzer: name,
@@ -47,8 +54,9 @@ export const analyzeCronJob: Analyzer = (evidence) => {
       );
       continue;
     }
-    const jobs = (evidence.objects?.jobs ?? []).filter((j) => cronJobOf(j) === cjName).sort((a, b) => String(b.metadata?.creationTimestamp ?? '').localeCompare(String(a.metadata?.creationTimestamp ?? '')));
-    const latest = jobs[0];
+    const jobs = (evidence.objects?.jobs ?? []).filter((j) => cronJobOf(j) === cjName).sort((a, b) => createdAt(b) - createdAt(a));
+    // A run still going says nothing yet: the latest finished one tells whether runs fail.
+    const latest = jobs.find((j) => j.status?.conditions?.some((c) => (c.type === 'Failed' || c.type === 'Complete') && c.status === 'True'));
     const failed = latest?.status?.conditions?.find((c) => c.type === 'Failed' && c.status === 'True');
     if (latest && failed) {
       findings.push(

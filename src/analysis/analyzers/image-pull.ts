@@ -1,3 +1,4 @@
+import type { CoreV1Event } from '@kubernetes/client-node';
 import type { Analyzer } from '../types.js';
 import { containerProblems, describeEvent, eventsWhere, unique, workloadLabel } from './helpers.js';
 import { makeFinding, subjectId } from './objects.js';
@@ -39,7 +40,11 @@ export const analyzeImagePull: Analyzer = (evidence, now) => {
   const [first] = failing;
   if (!first) return { findings: [], proposals: [] };
   const image = first.pod.spec?.containers.find((c) => c.name === first.status.name)?.image ?? first.status.image ?? '?';
-  const events = eventsWhere(evidence, (e) => e.reason === 'Failed' && /pull|image/i.test(e.message ?? ''), 2);
+  // The runtime's own error ("Failed to pull image …: … not found") says why; the kubelet's
+  // "Error: ErrImagePull" / "Error: ImagePullBackOff" beside it only that it failed.
+  const said = (e: CoreV1Event) => /^Failed to pull image/.test(e.message ?? '');
+  const all = eventsWhere(evidence, (e) => e.reason === 'Failed' && /pull|image/i.test(e.message ?? ''), 10);
+  const events = [...all.filter(said), ...all.filter((e) => !said(e))].slice(0, 2);
   const cause = classify([first.waitingMessage ?? '', ...events.map((e) => e.message ?? ''), first.waitingReason ?? ''].join('\n'), image);
   const lines = [
     `${failing.length} container(s) waiting with ${unique(failing.map((f) => f.waitingReason)).join('/')}: image ${image}`,

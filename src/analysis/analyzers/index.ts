@@ -39,6 +39,8 @@ export const builtinAnalyzers: readonly Analyzer[] = [
   analyzeNodePressure,
   analyzeQuotaExceeded,
   analyzeMissingServiceAccount,
+  // An OrderedReady set stuck on one pod is the headline; that pod's own cause follows.
+  analyzeStatefulSetStuck,
   analyzeOomKilled,
   analyzeEvictions,
   analyzeProbeTiming,
@@ -57,10 +59,10 @@ export const builtinAnalyzers: readonly Analyzer[] = [
   analyzeUnschedulable,
   analyzeCpuSaturation,
   analyzeFailedRollout,
-  analyzeStatefulSetStuck,
   analyzeDaemonSetUnscheduled,
-  analyzeJobFailed,
+  // A CronJob's failing runs head the Job's own failure (which quotes the log line).
   analyzeCronJob,
+  analyzeJobFailed,
   analyzeServiceEndpoints,
   analyzeServiceTargetPort,
   analyzeFailingProbes,

@@ -4,6 +4,15 @@ import { isPodReady, livePods, makeFinding, namespaceOf } from './objects.js';
 
 const name = 'statefulset-stuck';
 
+/** What the pod itself shows: a waiting container's reason, or why it is not scheduled. */
+function whyNotReady(pod: V1Pod): string {
+  const waiting = (pod.status?.containerStatuses ?? []).find((c) => !c.ready && c.state?.waiting?.reason)?.state?.waiting?.reason;
+  if (waiting) return ` (${waiting})`;
+  const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
+  if (scheduled) return ` (${pod.status?.phase ?? 'Pending'}: ${scheduled.reason ?? 'Unschedulable'} ${scheduled.message ?? ''})`.replace(/ \)$/, ')');
+  return '';
+}
+
 const ordinalOf = (pod: V1Pod, set: string): number => Number((pod.metadata?.name ?? '').slice(set.length + 1));
 
 /**
@@ -43,7 +52,7 @@ export const analyzeStatefulSetStuck: Analyzer = (evidence) => {
         object: `Pod/${ns}/${podName}`,
         title: `StatefulSet ${set} is stuck at pod ${podName} (${ready}/${replicas} ready)`,
         summary:
-          `Pod ${podName} ${pod ? 'is not Ready' : 'was never created'}` +
+          `Pod ${podName} ${pod ? `is not Ready${whyNotReady(pod)}` : 'was never created'}` +
           (ordered && blocker < replicas - 1 ? `; with podManagementPolicy OrderedReady the controller creates and updates no pod after it (${set}-${blocker + 1}…${set}-${replicas - 1}).` : '.') +
           (rolling ? ` A rollout from ${sts.status?.currentRevision ?? '?'} to ${sts.status?.updateRevision ?? '?'} is stuck on it.` : ''),
         evidence: [

@@ -28,6 +28,18 @@ describe('image-pull', () => {
     expect(r.proposals).toEqual([]);
   });
 
+  it('finds the runtime’s reason in the pull events while the container waits in back-off', () => {
+    const pod = podOf('web', 'a', { name: 'web', image: 'registry.example.com/shop/web:9.9.9' }, waiting('ImagePullBackOff', 'Back-off pulling image "registry.example.com/shop/web:9.9.9"'));
+    const events = [
+      ev('Pod', pod.metadata!.name!, 'Warning', 'Failed', 'Error: ImagePullBackOff'),
+      ev('Pod', pod.metadata!.name!, 'Warning', 'Failed', 'Error: ErrImagePull'),
+      ev('Pod', pod.metadata!.name!, 'Warning', 'Failed', 'Failed to pull image "registry.example.com/shop/web:9.9.9": rpc error: code = NotFound desc = registry.example.com/shop/web:9.9.9: not found'),
+    ];
+    const r = analyzeImagePull(evidenceOf({ pods: [pod], podEvents: { [pod.metadata!.name!]: events }, workload: workloadRef('web') }), now);
+    expect(r.findings[0]).toMatchObject({ kind: 'image-not-found' });
+    expect(r.findings[0]?.evidence.join('\n')).toContain('not found');
+  });
+
   it('tells a registry DNS failure', () => {
     const r = pull('registry.shop.invalid/web:1.0', 'failed to do request: Head "https://registry.shop.invalid/v2/web/manifests/1.0": dial tcp: lookup registry.shop.invalid on 10.96.0.10:53: no such host');
     expect(r.findings[0]).toMatchObject({ kind: 'registry-dns' });
@@ -193,6 +205,19 @@ describe('oom-killed and crash-loop', () => {
     expect(r.findings[0]).toMatchObject({ kind: 'crash-loop', object: 'Deployment/shop/api' });
     expect(r.findings[0]?.fix).toContain('FATAL config: DATABASE_URL is not set');
     expect(r.proposals).toEqual([]);
+  });
+
+  it('a crash loop read just after a restart (running between back-offs) is still one; an old crash is not', () => {
+    const running = (finishedAgoMs: number, restartCount = 7) =>
+      podOf('api', 'a', { name: 'api' }, {
+        phase: 'Running',
+        containerStatuses: [{ name: 'api', image: 'x', imageID: '', ready: true, restartCount, state: { running: { startedAt: new Date(now - finishedAgoMs + 1000) } }, lastState: { terminated: { exitCode: 1, reason: 'Error', finishedAt: new Date(now - finishedAgoMs) } } }],
+      });
+    const r = analyzeCrashLoop(evidenceOf({ pods: [running(20_000)], workload: workloadRef('api') }), now);
+    expect(r.findings[0]).toMatchObject({ kind: 'crash-loop', object: 'Deployment/shop/api' });
+    expect(r.findings[0]?.evidence[0]).toContain('1 just restarted after crashing');
+    expect(analyzeCrashLoop(evidenceOf({ pods: [running(3 * 3600_000)], workload: workloadRef('api') }), now).findings).toEqual([]);
+    expect(analyzeCrashLoop(evidenceOf({ pods: [running(20_000, 1)], workload: workloadRef('api') }), now).findings).toEqual([]);
   });
 });
 

@@ -11,6 +11,7 @@ import { analyzePdbBlocking } from '../../../src/analysis/analyzers/pdb-blocking
 import { analyzeServiceEndpoints } from '../../../src/analysis/analyzers/service-endpoints.js';
 import { analyzeServiceTargetPort } from '../../../src/analysis/analyzers/service-target-port.js';
 import { analyzeStatefulSetStuck } from '../../../src/analysis/analyzers/statefulset-stuck.js';
+import { runAnalyzers } from '../../../src/analysis/run-analyzers.js';
 import { ev, evidenceOf, podOf, workloadRef } from './evidence.js';
 
 const now = Date.parse('2026-11-21T12:00:00Z');
@@ -92,6 +93,23 @@ describe('jobs and cron jobs', () => {
     const e = evidenceOf({ focus: { kind: 'CronJob', name: 'report' } }, { cronJobs: [cj], jobs: [job('report-29000001', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit', 'report')] });
     expect(analyzeCronJob(e, now).findings[0]).toMatchObject({ kind: 'cronjob-job-failed', object: 'CronJob/shop/report' });
   });
+
+  it('a failed Job of a CronJob: the CronJob’s failing runs first, then the Job', () => {
+    const cj = { metadata: { name: 'report', namespace: 'shop' }, spec: { schedule: '* * * * *', suspend: true, jobTemplate: { spec: { template: { spec: { containers: [] } } } } }, status: {} };
+    const e = evidenceOf({ focus: { kind: 'Job', name: 'report-29000001' } }, { cronJobs: [cj], jobs: [job('report-29000001', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit', 'report')] });
+    expect(runAnalyzers(e, now).findings.map((f) => [f.kind, f.object])).toEqual([
+      ['cronjob-job-failed', 'CronJob/shop/report'],
+      ['job-backoff-limit', 'Job/shop/report-29000001'],
+    ]);
+  });
+
+  it('a CronJob whose latest finished Job failed while the next run is still going', () => {
+    const cj = { metadata: { name: 'report', namespace: 'shop' }, spec: { schedule: '* * * * *', jobTemplate: { spec: { template: { spec: { containers: [] } } } } }, status: {} };
+    const failed = { ...job('report-29000001', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit', 'report'), metadata: { ...job('report-29000001', '', '', 'report').metadata, creationTimestamp: new Date(now - 120_000) } };
+    const running = { metadata: { name: 'report-29000002', namespace: 'shop', creationTimestamp: new Date(now - 30_000), ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'report', uid: 'c', controller: true }] }, status: { active: 1 } };
+    const e = evidenceOf({ focus: { kind: 'CronJob', name: 'report' } }, { cronJobs: [cj], jobs: [running, failed] });
+    expect(analyzeCronJob(e, now).findings[0]).toMatchObject({ kind: 'cronjob-job-failed', title: 'CronJob report: its latest Job report-29000001 failed' });
+  });
 });
 
 describe('workload controllers', () => {
@@ -115,6 +133,20 @@ describe('workload controllers', () => {
     const r = analyzeStatefulSetStuck(evidenceOf({ workload: { ref: { kind: 'StatefulSet', namespace: 'shop', name: 'db' }, statefulSet: sts, replicaSets: [], events: [] } }, { pods: [owned(0, true), owned(1, false)] }), now);
     expect(r.findings[0]).toMatchObject({ kind: 'statefulset-stuck', object: 'Pod/shop/db-1' });
     expect(r.findings[0]?.summary).toContain('A rollout from db-1 to db-2 is stuck on it');
+  });
+
+  it('a StatefulSet stuck on a pod that cannot be scheduled heads the findings and says why that pod waits', () => {
+    const sts = { metadata: { name: 'db', namespace: 'shop' }, spec: { replicas: 3, serviceName: 'db', selector: {}, template: {} }, status: { replicas: 1, readyReplicas: 0 } };
+    const message = '0/2 nodes are available: 2 Insufficient memory. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.';
+    const db0: V1Pod = {
+      metadata: { name: 'db-0', namespace: 'shop', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', uid: 's', controller: true }] },
+      spec: { containers: [{ name: 'db', image: 'db:1', resources: { requests: { memory: '20Gi' } } }] },
+      status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message }] },
+    };
+    const e = evidenceOf({ workload: { ref: { kind: 'StatefulSet', namespace: 'shop', name: 'db' }, statefulSet: sts, replicaSets: [], events: [] }, pods: [db0], totalPods: 1 }, { pods: [db0] });
+    const { findings } = runAnalyzers(e, now);
+    expect(findings[0]).toMatchObject({ kind: 'statefulset-stuck', object: 'Pod/shop/db-0' });
+    expect(findings[0]?.summary).toContain(`Pod db-0 is not Ready (Pending: Unschedulable ${message})`);
   });
 
   it('a PDB whose status allows nothing; a maxUnavailable 1 budget is fine', () => {
