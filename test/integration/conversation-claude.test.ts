@@ -75,8 +75,11 @@ describe('conversation with Claude (fake Anthropic server)', () => {
     const threadTs = incident.threadTs!;
     await slack.postUserMessage({ user: 'UALICE', channel: 'CINCIDENTS', threadTs, text: 'what changed recently?' });
     await waitFor(() => botReplies(first, threadTs).length >= 1);
-    // No analysis recorded findings in this thread: the built-in analyzers' findings seed the context.
-    expect(seedOf(fake.requests[0]!)).toContain('deployment/checkout in shop is crash-looping');
+    // No analysis recorded findings in this thread: the built-in analyzers' findings seed the
+    // context (which of checkout's findings shows depends on where its pods are in their
+    // crash loop: crash-looping, failed rollout, replicas not ready).
+    const finding = /^- \[finding\] .*deployment\/checkout in shop.*\(analyzer [a-z-]+\)$/m.exec(seedOf(fake.requests[0]!).replace(/\\n/g, '\n'))?.[0];
+    expect(finding).toBeDefined();
     await first.stop();
     apps.splice(apps.indexOf(first), 1);
 
@@ -88,7 +91,8 @@ describe('conversation with Claude (fake Anthropic server)', () => {
     expect(seed).toContain('what changed recently?');
     expect(seed).toContain('Revision 2 changed PAYMENT_URL to htp://payments.');
     expect(seed).toContain('KubePodCrashLooping: shop/checkout');
-    expect(seed.split('is crash-looping').length - 1).toBe(1);
+    // Said once, not once per turn.
+    expect(seed.replace(/\\n/g, '\n').split(finding!).length - 1).toBe(1);
     expect(JSON.stringify(botReplies(second, threadTs)[1])).toContain('Run rollout undo on checkout.');
   });
 });
