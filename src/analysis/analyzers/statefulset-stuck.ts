@@ -13,6 +13,18 @@ function whyNotReady(pod: V1Pod): string {
   return '';
 }
 
+/** A container of the pod restarted after a failed run (its last termination exited non-zero). */
+function crashedBefore(pod: V1Pod): boolean {
+  return (pod.status?.containerStatuses ?? []).some((c) => (c.restartCount ?? 0) > 0 && (c.lastState?.terminated?.exitCode ?? 0) !== 0);
+}
+
+/** How a pod that is Ready right now keeps failing: its restarts and its last exit. */
+function flapping(pod: V1Pod): string {
+  const c = (pod.status?.containerStatuses ?? []).find((s) => (s.restartCount ?? 0) > 0 && (s.lastState?.terminated?.exitCode ?? 0) !== 0);
+  const last = c?.lastState?.terminated;
+  return c && last ? ` for long (container ${c.name} restarted ${String(c.restartCount ?? 0)} times, last exit code ${String(last.exitCode)}${last.reason ? ` ${last.reason}` : ''})` : '';
+}
+
 const ordinalOf = (pod: V1Pod, set: string): number => Number((pod.metadata?.name ?? '').slice(set.length + 1));
 
 /**
@@ -35,7 +47,9 @@ export const analyzeStatefulSetStuck: Analyzer = (evidence) => {
   let blocker: number | undefined;
   for (let i = 0; i < replicas; i++) {
     const p = byOrdinal.get(i);
-    if (!p || !isPodReady(p)) {
+    // A pod Ready right now between two crashes is no steady pod: with OrderedReady the
+    // controller, which counts only `ready` pods, still waits on it.
+    if (!p || !isPodReady(p) || (ordered && i >= ready && crashedBefore(p))) {
       blocker = i;
       break;
     }
@@ -43,7 +57,7 @@ export const analyzeStatefulSetStuck: Analyzer = (evidence) => {
   if (blocker === undefined) return { findings: [], proposals: [] };
   const pod = byOrdinal.get(blocker);
   const podName = `${set}-${blocker}`;
-  const state = pod ? `phase ${pod.status?.phase ?? '?'}, Ready=False${pod.metadata?.labels?.['controller-revision-hash'] ? `, revision ${pod.metadata.labels['controller-revision-hash']}` : ''}` : 'does not exist';
+  const state = pod ? `phase ${pod.status?.phase ?? '?'}, Ready=${isPodReady(pod) ? 'True' : 'False'}${pod.metadata?.labels?.['controller-revision-hash'] ? `, revision ${pod.metadata.labels['controller-revision-hash']}` : ''}` : 'does not exist';
   return {
     findings: [
       makeFinding({
@@ -52,7 +66,7 @@ export const analyzeStatefulSetStuck: Analyzer = (evidence) => {
         object: `Pod/${ns}/${podName}`,
         title: `StatefulSet ${set} is stuck at pod ${podName} (${ready}/${replicas} ready)`,
         summary:
-          `Pod ${podName} ${pod ? `is not Ready${whyNotReady(pod)}` : 'was never created'}` +
+          `Pod ${podName} ${pod ? (isPodReady(pod) ? `does not stay Ready${flapping(pod)}` : `is not Ready${whyNotReady(pod)}`) : 'was never created'}` +
           (ordered && blocker < replicas - 1 ? `; with podManagementPolicy OrderedReady the controller creates and updates no pod after it (${set}-${blocker + 1}…${set}-${replicas - 1}).` : '.') +
           (rolling ? ` A rollout from ${sts.status?.currentRevision ?? '?'} to ${sts.status?.updateRevision ?? '?'} is stuck on it.` : ''),
         evidence: [

@@ -135,6 +135,21 @@ describe('workload controllers', () => {
     expect(r.findings[0]?.summary).toContain('A rollout from db-1 to db-2 is stuck on it');
   });
 
+  it('a StatefulSet stuck on a crash-looping first pod names it even while it is Ready between two crashes', () => {
+    const sts = { metadata: { name: 'db', namespace: 'shop' }, spec: { replicas: 3, serviceName: 'db', selector: {}, template: {} }, status: { replicas: 1, readyReplicas: 0, currentRevision: 'db-1', updateRevision: 'db-1' } };
+    const db0: V1Pod = {
+      metadata: { name: 'db-0', namespace: 'shop', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', uid: 's', controller: true }] },
+      status: {
+        phase: 'Running',
+        conditions: [{ type: 'Ready', status: 'True' }],
+        containerStatuses: [{ name: 'db', image: 'db:1', imageID: '', ready: true, restartCount: 4, lastState: { terminated: { exitCode: 1, reason: 'Error' } }, state: { running: {} } }],
+      },
+    };
+    const r = analyzeStatefulSetStuck(evidenceOf({ workload: { ref: { kind: 'StatefulSet', namespace: 'shop', name: 'db' }, statefulSet: sts, replicaSets: [], events: [] } }, { pods: [db0] }), now);
+    expect(r.findings[0]).toMatchObject({ kind: 'statefulset-stuck', object: 'Pod/shop/db-0' });
+    expect(r.findings[0]?.summary).toContain('does not stay Ready for long (container db restarted 4 times, last exit code 1 Error)');
+  });
+
   it('a StatefulSet stuck on a pod that cannot be scheduled heads the findings and says why that pod waits', () => {
     const sts = { metadata: { name: 'db', namespace: 'shop' }, spec: { replicas: 3, serviceName: 'db', selector: {}, template: {} }, status: { replicas: 1, readyReplicas: 0 } };
     const message = '0/2 nodes are available: 2 Insufficient memory. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.';
