@@ -111,8 +111,9 @@ describe('cluster watch (detection.enabled)', () => {
     await waitFor(async () => (await app.ctx.incidents.listOpen()).length === 0, { message: 'the incident is still open' });
     const updated = app.slack.messages('CINCIDENTS').find((m) => m.ts === root.ts);
     expect(textOf(updated!)).toContain('RECOVERED');
-    const audit = await app.request('GET', '/metrics');
-    expect(audit.text).toMatch(/deckhand_watch_detections_total\{cluster="prod",outcome="recovered"\} 1/);
+    // Counted once the recovery is stored and audited, a moment after the store shows it closed.
+    const recovered = /deckhand_watch_detections_total\{cluster="prod",outcome="recovered"\} 1/;
+    await waitFor(async () => recovered.test((await app.request('GET', '/metrics')).text), { message: 'the recovery was not counted in /metrics' });
 
     // Broken again: the same thread re-opens, no second one.
     await setPaymentUrl('htp://payments');
