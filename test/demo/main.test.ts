@@ -6,7 +6,6 @@ import { isAlive, redisProcessId } from '../../sandbox/demo/redis.js';
 import { spawnWatched } from '../helpers/child-process.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const tsx = `${root}node_modules/.bin/tsx`;
 
 let child: ChildProcess | undefined;
 afterEach(() => {
@@ -21,8 +20,10 @@ describe('npm run demo (sandbox/demo/main.ts)', () => {
     delete env.REDIS_URL;
     delete env.ANTHROPIC_API_KEY;
     delete env.DEMO_PORT;
-    // Its own process group, like a terminal's foreground job: Ctrl-C signals the whole group.
-    const demo = spawnWatched(tsx, ['sandbox/demo/main.ts', '--no-alerts'], { cwd: root, env, detached: true });
+    // As `npm run demo` runs it (node with tsx as a loader: no wrapper process that relays
+    // Ctrl-C and, on a loaded machine, SIGKILLs a child slow to acknowledge it), in its own
+    // process group like a terminal's foreground job: Ctrl-C signals the whole group.
+    const demo = spawnWatched(process.execPath, ['--import', 'tsx', 'sandbox/demo/main.ts', '--no-alerts'], { cwd: root, env, detached: true });
     child = demo.process;
     await demo.printed('Press Ctrl-C to stop.', 45_000);
     const out = demo.out();
