@@ -53,14 +53,6 @@ export interface SlackClient extends SlackMessenger {
   readonly web: webApi.WebClient;
 }
 
-/** Sets KEYS[1] unless it exists; returns the value it already had (nil when set now). */
-const recordIntentScript = `
-local earlier = redis.call('GET', KEYS[1])
-if earlier then return earlier end
-redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
-return false
-`;
-
 /**
  * SlackMessenger over @slack/web-api. The WebClient's own retries are switched off
  * (`retries: 0`, `rejectRateLimitedCalls`): it would retry invisibly, including after a
@@ -180,15 +172,15 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
     async post(input: PostInput) {
       const key = `${options.prefix}:slack:post:${input.idempotencyKey}`;
       const intentKey = `${key}:intent`;
-      const claimed = await leases.acquire(key, readPosted);
+      // One round trip: the lease on the key and, recorded before the call, the intent: if
+      // this process dies while Slack acts on it, the retry (here or in another process)
+      // finds the intent and looks for the message first.
+      const now = Date.now();
+      const claimed = await leases.acquireMarking(key, { key: intentKey, value: String(now), ttlSeconds: ttl }, readPosted);
       if ('done' in claimed) return claimed.done;
       const { lease } = claimed;
       try {
-        // Recorded before the call: if this process dies while Slack acts on it, the retry
-        // (here or in another process) finds the intent and looks for the message first.
-        const now = Date.now();
-        const earlierRaw = (await redis.eval(recordIntentScript, 1, intentKey, String(now), String(ttl))) as string | null;
-        const earlier = earlierRaw === null ? undefined : Number(earlierRaw);
+        const earlier = claimed.earlier === undefined ? undefined : Number(claimed.earlier);
         const since = earlier !== undefined && Number.isFinite(earlier) ? earlier : now;
         const args = {
           channel: input.channel,
@@ -209,8 +201,7 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
         if (typeof ts !== 'string') throw new AppError('upstream', 'slack chat.postMessage answered without a ts', { retryable: false });
         const posted = { channel: typeof channel === 'string' ? channel : input.channel, ts };
         lease.stop();
-        await redis.set(key, JSON.stringify(posted), 'EX', ttl);
-        await redis.del(intentKey);
+        await redis.multi().set(key, JSON.stringify(posted), 'EX', ttl).del(intentKey).exec();
         return posted;
       } catch (err) {
         await lease.release();
