@@ -4,7 +4,7 @@ export interface BenchSizes {
   storm: { deliveries: number; incidents: number; redeliveryShare: number; bursts: number; burstSize: number; concurrency: number };
   latency: { incidents: number };
   /** `gapMs`: figure 4 sends clicks and commands this many ms apart on average, as people click. */
-  slack: { requests: number; warmup: number; gapMs: number };
+  slack: { requests: number; warmup: number; gapMs: number; rounds: number };
   decision: { iterations: number };
   claude: { rounds: number };
   watch: { pods: number; trimmedPods: number; idleSeconds: number; probes: number };
@@ -14,7 +14,7 @@ export const fullSizes: BenchSizes = {
   ack: { rate: 200, count: 3000, warmup: 500, incidents: 20, concurrency: 32, saturationCount: 9000, rounds: 3 },
   storm: { deliveries: 10_000, incidents: 100, redeliveryShare: 0.3, bursts: 300, burstSize: 5, concurrency: 64 },
   latency: { incidents: 100 },
-  slack: { requests: 400, warmup: 50, gapMs: 30 },
+  slack: { requests: 1000, warmup: 50, gapMs: 30, rounds: 5 },
   decision: { iterations: 100 },
   claude: { rounds: 1 },
   watch: { pods: 1000, trimmedPods: 10_000, idleSeconds: 10, probes: 5 },
@@ -24,7 +24,7 @@ export const smokeSizes: BenchSizes = {
   ack: { rate: 100, count: 100, warmup: 50, incidents: 3, concurrency: 8, saturationCount: 200, rounds: 1 },
   storm: { deliveries: 200, incidents: 5, redeliveryShare: 0.3, bursts: 10, burstSize: 3, concurrency: 16 },
   latency: { incidents: 3 },
-  slack: { requests: 30, warmup: 10, gapMs: 5 },
+  slack: { requests: 30, warmup: 10, gapMs: 5, rounds: 1 },
   decision: { iterations: 1 },
   claude: { rounds: 1 },
   watch: { pods: 100, trimmedPods: 1000, idleSeconds: 1, probes: 1 },
