@@ -33,13 +33,18 @@ export interface IncidentStore {
 
 export type IncidentPatch = Partial<Omit<Incident, 'id' | 'key' | 'createdAt'>>;
 
+/**
+ * Creates an incident unless its key has one: {id} when created, else {existing id, its
+ * fields}, in one round trip. KEYS: key index, hash, open set; ARGV: id, open ('1' | '0'),
+ * hash prefix, field, value…
+ */
 const createScript = defineRedisScript(`
 local existing = redis.call('GET', KEYS[1])
-if existing then return existing end
+if existing then return {existing, redis.call('HGETALL', ARGV[3] .. existing)} end
 redis.call('SET', KEYS[1], ARGV[1])
-redis.call('HSET', KEYS[2], unpack(ARGV, 3))
+redis.call('HSET', KEYS[2], unpack(ARGV, 4))
 if ARGV[2] == '1' then redis.call('SADD', KEYS[3], ARGV[1]) end
-return ARGV[1]
+return {ARGV[1]}
 `);
 
 /**
@@ -83,13 +88,14 @@ export function createIncidentStore(options: { redis: Redis; prefix: string; clo
   return {
     async create(incident) {
       const valid = Incident.parse(incident);
-      const args: string[] = [valid.id, isClosedStatus(valid.status) ? '0' : '1', ...encodeFields(valid)];
-      const id = (await createScript.run(redis, [keyIndex(valid.key), hashKey(valid.id), openSet], args)) as string;
+      const args: string[] = [valid.id, isClosedStatus(valid.status) ? '0' : '1', hashKey(''), ...encodeFields(valid)];
+      const [id, raw] = (await createScript.run(redis, [keyIndex(valid.key), hashKey(valid.id), openSet], args)) as [string, string[]?];
       if (id === valid.id) {
         if (valid.channel && valid.threadTs) await redis.set(threadIndex(valid.channel, valid.threadTs), valid.id);
         return { created: true, incident: valid };
       }
-      const existing = await get(id);
+      // The incident already there comes back in the same round trip.
+      const existing = raw ? decodeIncident(id, pairsOf(raw)) : undefined;
       if (!existing) throw new AppError('internal', `incident index points at missing incident ${id}`, { retryable: true });
       return { created: false, incident: existing };
     },

@@ -90,13 +90,8 @@ export function createIntakeProcessor(deps: IntakeDeps): IntakeProcessor {
     return deps.store.update(incident.id, { analysisQueuedFor: trigger });
   };
 
-  const open = async (alert: Alert, log: Logger): Promise<IntakeOutcome> => {
-    const channel = routeAlert(alert, deps.routes, deps.fallbackChannel, deps.channels);
-    if (!channel) {
-      deps.metrics.intakeUnroutable.inc({ source: alert.source });
-      log.error({ title: alert.title, labels: alert.labels }, 'no route, no ALERT_CHANNEL and no channel covering its namespace for alert');
-      throw new AppError('not_found', 'no channel for this alert: add a route to deckhand.yaml, set ALERT_CHANNEL, or give a channel its namespace', { retryable: false });
-    }
+  /** Opens the incident of a routed alert — or, when its key has one, applies the alert to it. */
+  const open = async (alert: Alert, channel: string, log: Logger): Promise<IntakeOutcome> => {
     const at = now();
     const { created, incident } = await deps.store.create({
       id: newId(),
@@ -174,13 +169,19 @@ export function createIntakeProcessor(deps: IntakeDeps): IntakeProcessor {
   const applyHeld = async (alert: Alert): Promise<IntakeOutcome> => {
     const key = incidentKeyOf(alert);
     const log = deps.log.child({ incidentKey: key, deliveryId: alert.deliveryId, eventType: alert.eventType });
+    // A routed alert goes straight to the create script, which answers with the incident its
+    // key already has: one round trip before a new incident's thread root instead of two.
+    const channel = alert.status === 'resolved' ? undefined : routeAlert(alert, deps.routes, deps.fallbackChannel, deps.channels);
+    if (channel) return open(alert, channel, log);
     const existing = await deps.store.getByKey(key);
     if (!existing) {
       if (alert.status === 'resolved') {
         log.info('resolve for an unknown incident ignored');
         return 'ignored';
       }
-      return open(alert, log);
+      deps.metrics.intakeUnroutable.inc({ source: alert.source });
+      log.error({ title: alert.title, labels: alert.labels }, 'no route, no ALERT_CHANNEL and no channel covering its namespace for alert');
+      throw new AppError('not_found', 'no channel for this alert: add a route to deckhand.yaml, set ALERT_CHANNEL, or give a channel its namespace', { retryable: false });
     }
     const joined = deps.join ? await joinWorkloadIncident(deps.join, existing, alert, log) : existing;
     return apply(await owedAnalysis(await ensureRoot(joined)), alert, log);

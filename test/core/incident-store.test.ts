@@ -38,6 +38,17 @@ describe('IncidentStore', () => {
     expect(new Set(results.map((r) => r.incident.id)).size).toBe(1);
   });
 
+  it('answers a create for a key that has an incident with that incident, whole and untouched', async () => {
+    const store = createIncidentStore({ redis, prefix: uniquePrefix() });
+    const first = await store.create({ ...incident('first'), channel: 'C1', threadTs: '1.2', triggerCount: 2 });
+    const second = await store.create({ ...incident('second'), title: 'another title', status: 'acknowledged' });
+    expect(first.created).toBe(true);
+    expect(second.created).toBe(false);
+    expect(second.incident).toEqual(first.incident);
+    expect(await store.get('second')).toBeUndefined();
+    expect(await store.getByKey('pagerduty:P1')).toEqual(first.incident);
+  });
+
   it('updates fields, indexes the thread and tracks open incidents', async () => {
     const store = createIncidentStore({ redis, prefix: uniquePrefix(), clock: () => Date.parse('2026-02-02T00:00:00Z') });
     await store.create(incident('i1'));
