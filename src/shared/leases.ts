@@ -88,8 +88,8 @@ export function createLeases(options: { redis: Redis; ttlMs: number }) {
   };
 
   /**
-   * `acquire`, and in the same round trip a mark recorded under `markKey` (`mark`, for
-   * `markTtlSeconds`) unless one is there: `earlier` is the mark an earlier holder left,
+   * `acquire`, and in the same round trip `mark.value` recorded under `mark.key` (for
+   * `mark.ttlSeconds`) unless one is there: `earlier` is the mark an earlier holder left,
    * which tells the new holder that holder may have acted (slack/client.ts: a post's intent).
    */
   const acquireMarking = async <T>(
