@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { KubeConfig, Observable, VersionApi, type ConfigurationOptions, type RequestContext } from '@kubernetes/client-node';
 import { AppError } from '../shared/errors.js';
+import { PooledKubeConfig, withPooledConnections } from './agent-pool.js';
 import { toKubeError } from './errors.js';
 import { impersonate, reviewAccess, type AccessVerdict, type KubeIdentity, type ResourcePermission } from './impersonation.js';
 import { createClusterReader } from './read/cluster-reader.js';
@@ -73,8 +74,12 @@ function timeoutOptions(ms: number): ConfigurationOptions {
   };
 }
 
-/** A connection over a ready KubeConfig (its current context). */
-export function createClusterConnection(name: string, kc: KubeConfig): ClusterConnection {
+/**
+ * A connection over a ready KubeConfig (its current context). Its requests share keep-alive
+ * connections to the API server (agent-pool.ts), and so do those of its impersonations.
+ */
+export function createClusterConnection(name: string, config: KubeConfig): ClusterConnection {
+  const kc = config instanceof PooledKubeConfig ? config : withPooledConnections(config);
   const reader = createClusterReader(kc, name);
   const version = kc.makeApiClient(VersionApi);
   const impersonated = new Map<string, ClusterConnection>();

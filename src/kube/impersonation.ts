@@ -1,4 +1,5 @@
-import { AuthorizationV1Api, KubeConfig, type RequestContext } from '@kubernetes/client-node';
+import { AuthorizationV1Api, type KubeConfig, type RequestContext } from '@kubernetes/client-node';
+import { PooledKubeConfig } from './agent-pool.js';
 import { toKubeError } from './errors.js';
 
 /** The Kubernetes identity a request runs as (Impersonate-User / Impersonate-Group); deckhand.yaml's `identities` map Slack people to these. */
@@ -36,13 +37,13 @@ function groupHeaderName(i: number): string {
   });
 }
 
-/** A KubeConfig whose every request also carries Impersonate-User / Impersonate-Group. */
-class ImpersonatingKubeConfig extends KubeConfig {
+/** A KubeConfig whose every request also carries Impersonate-User / Impersonate-Group (over its base's connections). */
+class ImpersonatingKubeConfig extends PooledKubeConfig {
   constructor(
     base: KubeConfig,
     private readonly identity: KubeIdentity,
   ) {
-    super();
+    super(base instanceof PooledKubeConfig ? base.agents : undefined);
     this.loadFromOptions({ clusters: base.clusters, users: base.users, contexts: base.contexts, currentContext: base.currentContext });
   }
 
